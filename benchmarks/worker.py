@@ -1,0 +1,104 @@
+"""Run one benchmark case (family, system, size) in this process and report it as JSON lines.
+
+    python -m benchmarks.worker --family counts --system problog-sdd --size 8 --result FILE
+
+The harness starts one worker per case, in its own process group, and kills it at the time
+limit. The worker appends events to FILE, one JSON object per line, flushed as they happen,
+so that what finished before a kill is kept:
+
+- ``{"event": "ready"}`` once the system is imported and warmed up (the time limit starts here);
+- ``{"event": "run", "repeat": i, "total_s": ..., "phases_s": {...}, "answers": {...},
+  "stats": {...}, "peak_rss_mb": ...}`` for each repeat;
+- ``{"event": "unavailable", "message": ...}`` when a baseline is not installed;
+- ``{"event": "error", "message": ..., "traceback": ...}`` when the system raised.
+
+Repeats: after the first run, the case runs again while fewer than ``--repeats`` runs are done
+and the time spent so far plus the last run's time stays within ``--repeat-budget`` seconds, so
+slow cases run once and fast ones give a median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+import traceback
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # kB on Linux
+
+
+class _EventLog:
+    def __init__(self, path: str):
+        self._file = open(path, "a", encoding="utf-8")
+
+    def write(self, event: str, **fields) -> None:
+        self._file.write(json.dumps({"event": event, **fields}, sort_keys=True) + "\n")
+        self._file.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.worker")
+    parser.add_argument("--family", required=True)
+    parser.add_argument("--system", required=True)
+    parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--result", required=True, help="file to append JSON-line events to")
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--repeat-budget", type=float, default=0.0)
+    args = parser.parse_args(argv)
+
+    from benchmarks.families import get
+    from benchmarks.systems import SystemUnavailable
+
+    log = _EventLog(args.result)
+    family = get(args.family)
+    if args.system not in family.systems:
+        log.write("error", message=f"family {family.name} has no system {args.system}")
+        return 0
+    try:
+        family.prepare(args.system)
+    except SystemUnavailable as exc:
+        log.write("unavailable", message=str(exc))
+        return 0
+    except Exception as exc:  # the subject failing to import or to run at all is an error
+        log.write("error", message=_one_line(exc), traceback=traceback.format_exc(), phase="prepare")
+        return 0
+    log.write("ready")
+
+    spent = 0.0
+    for repeat in range(max(1, args.repeats)):
+        start = time.perf_counter()
+        try:
+            measurement = family.run_case(args.system, args.size)
+        except SystemUnavailable as exc:
+            log.write("unavailable", message=str(exc))
+            return 0
+        except Exception as exc:
+            log.write("error", message=_one_line(exc), traceback=traceback.format_exc())
+            return 0
+        total = time.perf_counter() - start
+        spent += total
+        log.write(
+            "run",
+            repeat=repeat,
+            total_s=total,
+            phases_s=measurement.phases,
+            answers=measurement.answers,
+            stats=measurement.stats,
+            peak_rss_mb=round(_peak_rss_mb(), 1),
+        )
+        if spent + total > args.repeat_budget:
+            break
+    return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}".strip()
+    return text.splitlines()[0][:500] if text else type(exc).__name__
+
+
+if __name__ == "__main__":
+    sys.exit(main())

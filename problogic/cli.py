@@ -1,0 +1,126 @@
+"""The command line: ``problogic [options] FILE`` and its subcommands.
+
+* ``problogic FILE`` prints ``atom:<TAB>probability`` per query, sorted as ProbLog sorts them;
+* ``problogic --format json FILE`` prints one JSON object;
+* ``problogic ground FILE`` prints the ground program relevant to the queries and evidence;
+* ``problogic compile --dot FILE`` prints the compiled circuit as Graphviz.
+
+Errors go to stderr as ``FILE:LINE:COL: error: message`` with exit status 1 (2 for usage
+errors); a Python traceback is shown only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+
+from .errors import ProblogicError
+from .limits import Limits
+
+SUBCOMMANDS = ("ground", "compile")
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    defaults = Limits()
+    parser.add_argument("file", metavar="FILE", help="ProbLog program ('-' for stdin)")
+    parser.add_argument("--max-depth", type=int, default=defaults.max_depth,
+                        help="maximum nesting of calls during grounding (default %(default)s)")
+    parser.add_argument("--max-ground-size", type=int, default=defaults.max_ground_size,
+                        help="maximum nodes of the ground program and of the compiled "
+                             "diagram (default %(default)s)")
+    parser.add_argument("--timeout", type=float, default=defaults.timeout,
+                        help="wall-clock limit in seconds (default %(default)s)")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
+
+
+def build_parser(command: str | None) -> argparse.ArgumentParser:
+    if command == "ground":
+        parser = argparse.ArgumentParser(prog="problogic ground",
+                                         description="Print the relevant ground program.")
+    elif command == "compile":
+        parser = argparse.ArgumentParser(prog="problogic compile",
+                                         description="Compile a program to a circuit.")
+        parser.add_argument("--dot", action="store_true", required=True,
+                            help="print the circuit in Graphviz dot format")
+    else:
+        parser = argparse.ArgumentParser(
+            prog="problogic",
+            description="Exact probabilistic inference for ProbLog programs. "
+                        f"Subcommands: {', '.join(SUBCOMMANDS)} (see 'problogic CMD -h').")
+        parser.add_argument("--format", choices=("text", "json"), default="text")
+    _add_common(parser)
+    return parser
+
+
+def _read(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def format_probability(value: float) -> str:
+    """As ProbLog's command line writes probabilities: 8 significant digits."""
+    return f"{value:.8g}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    args = build_parser(command).parse_args(argv[1:] if command else argv)
+    try:
+        limits = Limits(args.max_depth, args.max_ground_size, args.timeout)
+    except ValueError as exc:
+        print(f"problogic: error: {exc}", file=sys.stderr)
+        return 2
+    name = "<stdin>" if args.file == "-" else args.file
+    try:
+        source = _read(args.file)
+    except OSError as exc:
+        print(f"problogic: error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    try:
+        return _dispatch(command, args, source, name, limits)
+    except ProblogicError as exc:
+        if args.debug:
+            traceback.print_exc()
+        location = exc.location
+        if location is not None and location.file is None:
+            location = type(location)(location.line, location.column, name)
+        where = str(location) if location is not None else name
+        print(f"{where}: error: {exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("problogic: interrupted", file=sys.stderr)
+        return 130
+
+
+def _dispatch(command, args, source: str, name: str, limits: Limits) -> int:
+    from .program_api import Program
+
+    program = Program.from_string(source, name)
+    if command == "ground":
+        from .grounding.printing import format_ground_program
+
+        print(format_ground_program(program.ground(limits)))
+        return 0
+    if command == "compile":
+        from .circuit.dot import circuit_to_dot
+
+        formula, circuit = program.compile(limits)
+        print(circuit_to_dot(circuit, formula))
+        return 0
+    probabilities = program.evaluate(limits)
+    ordered = sorted(probabilities.items())
+    if args.format == "json":
+        print(json.dumps(dict(ordered)))
+    else:
+        for atom, value in ordered:
+            print(f"{atom}:\t{format_probability(value)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

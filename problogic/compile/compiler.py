@@ -1,0 +1,86 @@
+"""Knowledge compilation: a :class:`Formula` to a :class:`Circuit`, through MDDs.
+
+Each formula node becomes a multi-valued decision diagram, built bottom-up with memoized apply
+operations in the formula's variable order. A positive cycle is compiled as its least fixpoint:
+all its atoms start false and are recomputed until their diagrams stop changing; diagrams are
+canonical, so "stopped changing" is an identity test, and each round adds at least one proof
+per world that changed, so at most one round per atom of the cycle is needed.
+
+The diagrams of the roots are then written out as one smooth circuit (see :mod:`.to_circuit`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..grounding.ground_program import AND, CHOICE, FALSE, TRUE
+from ..limits import Deadline, Limits
+from ..logic.formula import Formula
+from . import mdd as M
+from .to_circuit import circuit_from_mdd
+
+
+@dataclass
+class CompiledRoots:
+    """Root diagrams: the evidence, then each query conjoined with the evidence."""
+
+    manager: M.MDDManager
+    evidence: int
+    queries: list[int]
+
+
+def compile_roots(formula: Formula, limits: Limits | None = None,
+                  deadline: Deadline | None = None) -> CompiledRoots:
+    limits = limits or Limits()
+    order = formula.variable_order
+    level_of = {var: level for level, var in enumerate(order)}
+    manager = M.MDDManager([formula.variables[v].arity for v in order],
+                           max_nodes=limits.max_ground_size, deadline=deadline)
+    diagram: dict[int, int] = {}
+
+    def of(lit: int) -> int:
+        if lit == TRUE:
+            return M.TRUE
+        if lit == FALSE:
+            return M.FALSE
+        d = diagram[abs(lit)]
+        return d if lit > 0 else manager.negate(d)
+
+    def build(node: int) -> int:
+        kind = formula.kinds[node]
+        if kind == CHOICE:
+            var, value = formula.payload[node]
+            return manager.literal(level_of[var], value)
+        children = [of(c) for c in formula.payload[node]]
+        if kind == AND:
+            return manager.conjoin_all(children)
+        return manager.disjoin_all(children)
+
+    for group, cyclic in zip(formula.components, formula.cyclic):
+        if not cyclic:
+            diagram[group[0]] = build(group[0])
+            continue
+        for node in group:
+            diagram[node] = M.FALSE
+        changed = True
+        while changed:
+            changed = False
+            for node in group:
+                new = build(node)
+                if new != diagram[node]:
+                    diagram[node] = new
+                    changed = True
+    evidence = M.TRUE
+    for _, lit, value in formula.evidence:
+        evidence = manager.conjoin(evidence, of(lit) if value else of(-lit))
+    queries = [manager.conjoin(of(lit), evidence) for _, lit in formula.queries]
+    return CompiledRoots(manager, evidence, queries)
+
+
+def compile_formula(formula: Formula, limits: Limits | None = None,
+                    deadline: Deadline | None = None):
+    """Compile the formula; the circuit's roots are [evidence, query_1 & evidence, ...]."""
+    roots = compile_roots(formula, limits, deadline)
+    variables = [formula.variables[v] for v in formula.variable_order]
+    return circuit_from_mdd(roots.manager, [roots.evidence] + roots.queries, variables,
+                            formula.variable_order)

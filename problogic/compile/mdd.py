@@ -1,0 +1,125 @@
+"""Reduced ordered multi-valued decision diagrams (MDDs).
+
+Each level is one categorical choice variable with ``arity`` values; a node at a level has one
+child per value. Nodes are hash-consed (equal sub-diagrams are the same node) and reduced (a node
+whose children are all equal is that child), so a diagram is canonical for its variable order:
+two formulas are equivalent exactly when their diagrams are the same node. An MDD is a
+deterministic, decomposable circuit (every node decides one variable, children never mention an
+ancestor's variable), and one categorical variable is one node, never K booleans.
+
+Node 0 is false and node 1 is true. Operations are memoized, so ``conjoin`` and ``disjoin`` cost at
+most the product of the operands' sizes.
+"""
+
+from __future__ import annotations
+
+from ..errors import LimitExceededError
+from ..limits import Deadline
+
+FALSE, TRUE = 0, 1
+
+
+class MDDManager:
+    def __init__(self, arities: list[int], max_nodes: int = 10_000_000,
+                 deadline: Deadline | None = None):
+        self.arities = arities
+        self.terminal_level = len(arities)
+        self.level: list[int] = [self.terminal_level, self.terminal_level]
+        self.kids: list[tuple[int, ...]] = [(), ()]
+        self._unique: dict[tuple, int] = {}
+        self._and: dict[tuple[int, int], int] = {}
+        self._or: dict[tuple[int, int], int] = {}
+        self._not: dict[int, int] = {FALSE: TRUE, TRUE: FALSE}
+        self.max_nodes = max_nodes
+        self.deadline = deadline or Deadline(None)
+
+    def __len__(self) -> int:
+        return len(self.kids)
+
+    def node(self, level: int, kids: tuple[int, ...]) -> int:
+        first = kids[0]
+        if all(k == first for k in kids):
+            return first
+        key = (level, kids)
+        found = self._unique.get(key)
+        if found is not None:
+            return found
+        if len(self.kids) >= self.max_nodes:
+            raise LimitExceededError(
+                f"decision diagram exceeds {self.max_nodes} nodes (raise --max-ground-size)")
+        self.deadline.check("compilation")
+        self.level.append(level)
+        self.kids.append(kids)
+        node = len(self.kids) - 1
+        self._unique[key] = node
+        return node
+
+    def literal(self, level: int, value: int) -> int:
+        """The diagram of ``variable(level) == value``."""
+        return self.node(level, tuple(TRUE if k == value else FALSE
+                                      for k in range(self.arities[level])))
+
+    def negate(self, a: int) -> int:
+        found = self._not.get(a)
+        if found is None:
+            found = self.node(self.level[a], tuple(self.negate(k) for k in self.kids[a]))
+            self._not[a] = found
+            self._not[found] = a
+        return found
+
+    def conjoin(self, a: int, b: int) -> int:
+        if a == FALSE or b == FALSE:
+            return FALSE
+        if a == TRUE or a == b:
+            return b
+        if b == TRUE:
+            return a
+        key = (a, b) if a < b else (b, a)
+        found = self._and.get(key)
+        if found is not None:
+            return found
+        found = self._apply(self.conjoin, a, b)
+        self._and[key] = found
+        return found
+
+    def disjoin(self, a: int, b: int) -> int:
+        if a == TRUE or b == TRUE:
+            return TRUE
+        if a == FALSE or a == b:
+            return b
+        if b == FALSE:
+            return a
+        key = (a, b) if a < b else (b, a)
+        found = self._or.get(key)
+        if found is not None:
+            return found
+        found = self._apply(self.disjoin, a, b)
+        self._or[key] = found
+        return found
+
+    def _apply(self, op, a: int, b: int) -> int:
+        la, lb = self.level[a], self.level[b]
+        if la == lb:
+            kids = tuple(map(op, self.kids[a], self.kids[b]))
+        elif la < lb:
+            kids = tuple(op(k, b) for k in self.kids[a])
+        else:
+            la = lb
+            kids = tuple(op(a, k) for k in self.kids[b])
+        return self.node(la, kids)
+
+    def conjoin_all(self, nodes) -> int:
+        result = TRUE
+        for n in sorted(nodes, key=lambda n: -self.level[n]):
+            result = self.conjoin(result, n)
+            if result == FALSE:
+                break
+        return result
+
+    def disjoin_all(self, nodes) -> int:
+        result = FALSE
+        for n in sorted(nodes, key=lambda n: -self.level[n]):
+            result = self.disjoin(result, n)
+            if result == TRUE:
+                break
+        return result

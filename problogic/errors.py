@@ -1,0 +1,66 @@
+"""Errors raised by problogic.
+
+Every error a user can cause derives from :class:`ProblogicError` and carries, where one exists,
+the source location it refers to, so that the command line can print
+``FILE:LINE:COL: error: message``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """A position in a program text: 1-based line and column, and the file name if any."""
+
+    line: int
+    column: int
+    file: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file or '<string>'}:{self.line}:{self.column}"
+
+
+class ProblogicError(Exception):
+    """Base class of every error caused by a program, its data or its limits."""
+
+    def __init__(self, message: str, location: SourceLocation | None = None):
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        if self.location is None:
+            return self.message
+        return f"{self.location}: {self.message}"
+
+
+class ParseError(ProblogicError):
+    """The program text is not valid ProbLog syntax."""
+
+
+class ProgramError(ProblogicError):
+    """The program is syntactically valid but meaningless: a bad probability, an annotated
+    disjunction summing above 1, a malformed directive, ..."""
+
+
+class GroundingError(ProblogicError):
+    """Grounding failed: unknown predicate, non-ground arithmetic, a type error in a builtin,
+    a non-ground probabilistic query, a negative cycle, ..."""
+
+
+class UnknownPredicateError(GroundingError):
+    """A goal calls a predicate that has no clauses and is not a builtin."""
+
+
+class NegativeCycleError(GroundingError):
+    """The ground program has a cycle through negation, which ProbLog's semantics excludes."""
+
+
+class LimitExceededError(ProblogicError):
+    """A configured limit (resolution depth, ground program size, wall time) was reached."""
+
+
+class InconsistentEvidenceError(ProblogicError):
+    """The evidence has probability zero, so no conditional probability exists."""

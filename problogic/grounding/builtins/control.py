@@ -1,0 +1,100 @@
+"""Control constructs: conjunction, disjunction, if-then-else, negation, call/N."""
+
+from __future__ import annotations
+
+from ...language.terms import Term, Var
+from .base import Registry, error, register
+
+CONTROL: Registry = {}
+
+
+@register(CONTROL, ",", 2)
+def conjunction(g, goal, depth):
+    for first in g.solve(goal.args[0], depth):
+        for second in g.solve(goal.args[1], depth):
+            yield first + second
+
+
+@register(CONTROL, ";", 2)
+def disjunction(g, goal, depth):
+    left = g.subst.deref(goal.args[0])
+    if type(left) is Term and left.functor == "->" and len(left.args) == 2:
+        yield from if_then_else(g, left.args[0], left.args[1], goal.args[1], depth, goal)
+        return
+    yield from g.solve(left, depth)
+    yield from g.solve(goal.args[1], depth)
+
+
+@register(CONTROL, "->", 2)
+def if_then(g, goal, depth):
+    yield from if_then_else(g, goal.args[0], goal.args[1], None, depth, goal)
+
+
+def if_then_else(g, condition, then, otherwise, depth, goal):
+    """``(C -> T ; E)`` with Prolog's committed choice. A probabilistic condition has no
+    per-world meaning under committed choice (ProbLog rejects ``->`` altogether), so it is an
+    error rather than a silently wrong answer."""
+    mark = g.subst.mark()
+    for lits in g.solve(condition, depth):
+        if lits:
+            raise error(g, "the condition of if-then-else must be deterministic; "
+                        "write (C, T ; \\+ C, E) for a probabilistic condition", goal)
+        yield from g.solve(then, depth)
+        g.subst.undo(mark)
+        return
+    g.subst.undo(mark)
+    if otherwise is not None:
+        yield from g.solve(otherwise, depth)
+
+
+@register(CONTROL, "\\+", 1)
+def negation(g, goal, depth):
+    lits = g.solve_negation(goal.args[0], depth)
+    if lits is not None:
+        yield lits
+
+
+CONTROL[("not", 1)] = negation
+
+
+@register(CONTROL, "true", 0)
+def true(g, goal, depth):
+    yield ()
+
+
+@register(CONTROL, "fail", 0)
+def fail(g, goal, depth):
+    return
+    yield
+
+
+CONTROL[("false", 0)] = fail
+
+
+@register(CONTROL, "once", 1)
+def once(g, goal, depth):
+    mark = g.subst.mark()
+    for lits in g.solve(goal.args[0], depth):
+        if lits:
+            raise error(g, "once/1 of a probabilistic goal has no per-world meaning", goal)
+        yield ()
+        break
+    g.subst.undo(mark)
+
+
+def add_arguments(g, closure, extra, goal):
+    closure = g.subst.deref(closure)
+    if type(closure) is Var:
+        raise error(g, "call/N: goal is an unbound variable (instantiation error)", goal)
+    if type(closure) is not Term:
+        raise error(g, f"call/N: {closure!r} is not callable (type error)", goal)
+    return Term(closure.functor, closure.args + tuple(extra), goal.location)
+
+
+def _call(g, goal, depth):
+    target = add_arguments(g, goal.args[0], goal.args[1:], goal)
+    yield from g.solve(target, depth)
+
+
+for _arity in range(1, 9):
+    CONTROL[("call", _arity)] = _call

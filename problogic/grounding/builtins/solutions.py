@@ -1,0 +1,147 @@
+"""All-solutions predicates: findall/3, forall/2, aggregate_all/3.
+
+ProbLog gives findall a per-world meaning: in each possible world the result is the list of the
+solutions true in that world. Solutions that hold in every world always appear; the others are
+enumerated as subsets, so the cost is exponential in the number of *probabilistic* solutions
+(as in ProbLog); a configurable bound turns a blow-up into a clean error.
+"""
+
+from __future__ import annotations
+
+from ...errors import LimitExceededError
+from ...language.terms import Term, make_list
+from ..term_order import sort_key
+from ..arithmetic import evaluate as evaluate_arithmetic
+from .base import Registry, error, register
+
+SOLUTIONS: Registry = {}
+MAX_PROBABILISTIC_SOLUTIONS = 16
+
+
+def solutions(g, template, goal_term, depth):
+    """All (template instance, literals) of a goal, bindings undone."""
+    out = []
+    mark = g.subst.mark()
+    for lits in g.solve(goal_term, depth):
+        out.append((g.subst.resolve(template), lits))
+    g.subst.undo(mark)
+    return out
+
+
+def per_world(g, found, goal):
+    """Yield (instances true in a world class, literal of that class) for every subset."""
+    program = g.ground_program
+    uncertain = [i for i, (_, lits) in enumerate(found) if lits]
+    if not uncertain:
+        yield [t for t, _ in found], ()
+        return
+    if len(uncertain) > MAX_PROBABILISTIC_SOLUTIONS:
+        raise LimitExceededError(
+            f"all-solutions predicate over {len(uncertain)} probabilistic solutions would "
+            f"enumerate 2^{len(uncertain)} worlds (limit 2^{MAX_PROBABILISTIC_SOLUTIONS})",
+            goal.location or g.location_hint())
+    literals = [program.conjunction(found[i][1]) for i in uncertain]
+    for mask in range(1 << len(uncertain)):
+        chosen = set()
+        condition = []
+        for bit, i in enumerate(uncertain):
+            if mask >> bit & 1:
+                chosen.add(i)
+                condition.append(literals[bit])
+            else:
+                condition.append(-literals[bit])
+        lit = program.conjunction(condition)
+        if lit == -1:
+            continue
+        items = [t for i, (t, lits) in enumerate(found) if not lits or i in chosen]
+        yield items, (() if lit == 1 else (lit,))
+
+
+def group_worlds(g, found, goal, summarize):
+    """Per-world results grouped by value: {value: literal}."""
+    program = g.ground_program
+    groups: dict = {}
+    for items, lits in per_world(g, found, goal):
+        value = summarize(items)
+        if value is None:
+            continue
+        groups.setdefault(value, []).append(program.conjunction(lits))
+    return [(value, program.disjunction(lits)) for value, lits in groups.items()]
+
+
+def unify_each(g, result, options):
+    for value, lit in options:
+        if lit == -1:
+            continue
+        mark = g.subst.mark()
+        if g.subst.unify(result, value):
+            yield () if lit == 1 else (lit,)
+        g.subst.undo(mark)
+
+
+@register(SOLUTIONS, "findall", 3)
+def findall(g, goal, depth):
+    template, inner, result = goal.args
+    found = solutions(g, template, inner, depth)
+    yield from unify_each(g, result, group_worlds(g, found, goal, make_list))
+
+
+@register(SOLUTIONS, "forall", 2)
+def forall(g, goal, depth):
+    condition, action = goal.args
+    lits = g.solve_negation(Term(",", (condition, Term("\\+", (action,)))), depth)
+    if lits is not None:
+        yield lits
+
+
+def _aggregate(spec, g, goal):
+    name = spec.functor if isinstance(spec, Term) else None
+    if name == "count" and spec.arity == 0:
+        return lambda items: len(items)
+    if name == "count" and spec.arity == 1:
+        return lambda items: len(items)
+    if name == "sum":
+        return lambda items: sum_numbers(items, g, goal)
+    if name in ("max", "min") and spec.arity == 1:
+        pick = max if name == "max" else min
+        return lambda items: pick(evaluated(items, g, goal)) if items else None
+    if name in ("max", "min") and spec.arity == 2:
+        pick = max if name == "max" else min
+
+        def best(items):
+            if not items:
+                return None
+            pairs = [(evaluate_arithmetic(t.args[0], goal.location), t.args[1]) for t in items]
+            value, witness = pick(pairs, key=lambda p: p[0])
+            return Term(name, (value, witness))
+        return best
+    if name == "bag":
+        return make_list
+    if name == "set":
+        return lambda items: make_list(sorted(set(items), key=sort_key))
+    raise error(g, f"aggregate_all/3: unknown aggregate {spec!r}", goal)
+
+
+def evaluated(items, g, goal):
+    return [evaluate_arithmetic(t, goal.location) for t in items]
+
+
+def sum_numbers(items, g, goal):
+    return sum(evaluated(items, g, goal))
+
+
+@register(SOLUTIONS, "aggregate_all", 3)
+def aggregate_all(g, goal, depth):
+    spec, inner, result = goal.args
+    spec = g.subst.deref(spec)
+    if not isinstance(spec, Term):
+        raise error(g, f"aggregate_all/3: unknown aggregate {spec!r}", goal)
+    if spec.arity == 2 and spec.functor in ("max", "min"):
+        template = Term("-", spec.args)
+    elif spec.arity == 1:
+        template = spec.args[0]
+    else:
+        template = Term("[]")
+    summarize = _aggregate(spec, g, goal)
+    found = solutions(g, template, inner, depth)
+    yield from unify_each(g, result, group_worlds(g, found, goal, summarize))

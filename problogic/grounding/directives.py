@@ -1,0 +1,59 @@
+"""Directives (``:- goal.``): libraries, the unknown-predicate flag, declarations."""
+
+from __future__ import annotations
+
+from ..errors import ProgramError
+from ..language.terms import Term
+
+# Libraries ProbLog programs load; their predicates are always available here.
+KNOWN_LIBRARIES = {"lists", "apply", "aggregate", "collect", "string", "assert", "record",
+                   "cut", "control", "scope", "builtin"}
+
+
+def _library_name(spec) -> str | None:
+    if isinstance(spec, Term) and spec.functor == "library" and spec.arity == 1:
+        inner = spec.args[0]
+        if isinstance(inner, Term) and not inner.args:
+            return inner.functor
+    return None
+
+
+def run_directive(g, directive) -> None:
+    goal = directive.goal
+    location = directive.location
+    if not isinstance(goal, Term):
+        raise ProgramError(f"directive {goal!r} is not callable", location)
+    name, arity = goal.functor, goal.arity
+    if (name, arity) == ("use_module", 1):
+        library = _library_name(goal.args[0])
+        if library is None or library not in KNOWN_LIBRARIES:
+            raise ProgramError(
+                f"unknown library {goal.args[0]!r} (loading code from files is disabled: a "
+                "program is data, not code)", location)
+        return
+    if (name, arity) == ("unknown", 1):
+        value = goal.args[0]
+        if value not in (Term("fail"), Term("error")):
+            raise ProgramError(f"unknown/1 expects fail or error, not {value!r}", location)
+        g.unknown_fails = value == Term("fail")
+        return
+    if name in ("dynamic", "discontiguous") and arity == 1:
+        if name == "dynamic":
+            for spec in _indicators(goal.args[0]):
+                g.dynamic.add(spec)
+        return
+    if (name, arity) == ("set_prolog_flag", 2):
+        g.flags[str(goal.args[0])] = goal.args[1]
+        return
+    raise ProgramError(f"unsupported directive {goal!r}", location)
+
+
+def _indicators(term):
+    stack = [term]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, Term) and t.functor == "," and t.arity == 2:
+            stack.extend(t.args)
+        elif isinstance(t, Term) and t.functor == "/" and t.arity == 2 and \
+                isinstance(t.args[0], Term) and isinstance(t.args[1], int):
+            yield (t.args[0].functor, t.args[1])

@@ -1,0 +1,135 @@
+"""The ground program: the output of grounding, the input of the formula stage.
+
+It is an AND-OR graph over *literals*. A literal is a non-zero int: ``+n`` refers to node
+``n``, ``-n`` to its negation. Node 1 is the constant true, so ``TRUE = 1`` and ``FALSE = -1``.
+
+Node kinds:
+
+* ``CHOICE``: ``variable == value`` for a categorical :class:`ChoiceVariable` (one per ground
+  probabilistic fact, annotated disjunction instance or, later, neural predicate call);
+* ``AND``: all child literals hold;
+* ``OR``: some child literal holds. A derived atom is an OR over its ground bodies; it carries
+  the atom as its name. ORs may form positive cycles (recursion); the formula stage resolves
+  them with least-fixpoint semantics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import SourceLocation
+from ..language.terms import Term
+
+TRUE = 1
+FALSE = -1
+
+CONST, CHOICE, AND, OR = 0, 1, 2, 3
+KIND_NAMES = {CONST: "true", CHOICE: "choice", AND: "and", OR: "or"}
+
+
+@dataclass
+class ChoiceVariable:
+    """A categorical random variable: one ground probabilistic clause instance.
+
+    ``probabilities[k]`` is the probability of value ``k``; for a probabilistic fact value 0 is
+    "true" and value 1 "false"; for an annotated disjunction value ``k < len(heads)`` picks head
+    ``k`` and a final extra value is the implicit "none" when the probabilities sum below 1.
+    ``annotations`` keeps each value's annotation term (``t(0.3)``, ``nn(...)``, or a number) for
+    learning; ``heads`` the ground head atoms (``None`` for "none"/"false").
+    """
+
+    probabilities: list[float]
+    heads: list[Term | None]
+    annotations: list[object]
+    location: SourceLocation | None = None
+    label: str = ""
+
+    @property
+    def arity(self) -> int:
+        return len(self.probabilities)
+
+
+@dataclass
+class GroundProgram:
+    kinds: list[int] = field(default_factory=lambda: [CONST, CONST])
+    # CHOICE: (variable, value); AND/OR: tuple of child literals.
+    payload: list[tuple] = field(default_factory=lambda: [(), ()])
+    names: dict[int, Term] = field(default_factory=dict)
+    variables: list[ChoiceVariable] = field(default_factory=list)
+    queries: list[tuple[Term, int]] = field(default_factory=list)
+    evidence: list[tuple[Term, int, bool]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._choice_nodes: dict[tuple[int, int], int] = {}
+        self._and_nodes: dict[tuple[int, ...], int] = {}
+
+    def __len__(self) -> int:
+        return len(self.kinds) - 1
+
+    def add_variable(self, variable: ChoiceVariable) -> int:
+        self.variables.append(variable)
+        return len(self.variables) - 1
+
+    def choice(self, variable: int, value: int) -> int:
+        key = (variable, value)
+        node = self._choice_nodes.get(key)
+        if node is None:
+            node = self._new(CHOICE, key)
+            self._choice_nodes[key] = node
+        return node
+
+    def conjunction(self, literals) -> int:
+        """A literal for the conjunction of ``literals`` (shared when it already exists)."""
+        lits = tuple(sorted(set(lit for lit in literals if lit != TRUE)))
+        if FALSE in lits:
+            return FALSE
+        if not lits:
+            return TRUE
+        if len(lits) == 1:
+            return lits[0]
+        if any(-lit in lits for lit in lits):
+            return FALSE
+        node = self._and_nodes.get(lits)
+        if node is None:
+            node = self._new(AND, lits)
+            self._and_nodes[lits] = node
+        return node
+
+    def disjunction(self, literals) -> int:
+        lits = tuple(dict.fromkeys(lit for lit in literals if lit != FALSE))
+        if TRUE in lits:
+            return TRUE
+        if not lits:
+            return FALSE
+        if len(lits) == 1:
+            return lits[0]
+        return self._new(OR, lits)
+
+    def new_or(self, name: Term | None = None) -> int:
+        """An OR node whose children are filled in later (a derived atom)."""
+        node = self._new(OR, ())
+        if name is not None:
+            self.names[node] = name
+        return node
+
+    def set_children(self, node: int, literals: tuple[int, ...]) -> None:
+        self.payload[node] = literals
+
+    def _new(self, kind: int, payload: tuple) -> int:
+        self.kinds.append(kind)
+        self.payload.append(payload)
+        return len(self.kinds) - 1
+
+    def describe(self, literal: int) -> str:
+        node = abs(literal)
+        sign = "\\+" if literal < 0 else ""
+        if node == TRUE:
+            return "false" if literal < 0 else "true"
+        name = self.names.get(node)
+        if name is not None:
+            return f"{sign}{name}"
+        if self.kinds[node] == CHOICE:
+            var, value = self.payload[node]
+            head = self.variables[var].heads[value]
+            return f"{sign}choice({var},{value}{',' + str(head) if head is not None else ''})"
+        return f"{sign}node{node}"

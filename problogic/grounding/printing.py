@@ -1,0 +1,52 @@
+"""The ground program as readable ProbLog text (``problogic ground``)."""
+
+from __future__ import annotations
+
+from ..language.printing import format_term
+from .ground_program import AND, CHOICE, OR, TRUE, GroundProgram
+
+
+def format_ground_program(program: GroundProgram) -> str:
+    """Ground clauses of the atoms reachable from the queries and evidence, then the choice
+    variables they use, the queries and the evidence."""
+    roots = [lit for _, lit in program.queries] + [lit for _, lit, _ in program.evidence]
+    seen, order, used_vars = set(), [], {}
+    stack = [abs(r) for r in reversed(roots) if abs(r) != TRUE]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        order.append(node)
+        if program.kinds[node] == CHOICE:
+            used_vars.setdefault(program.payload[node][0], None)
+        elif program.kinds[node] in (AND, OR):
+            stack.extend(abs(c) for c in reversed(program.payload[node]) if abs(c) != TRUE)
+
+    def name(lit: int) -> str:
+        node = abs(lit)
+        if program.kinds[node] == AND and node not in program.names:
+            text = ", ".join(name(c) for c in program.payload[node])
+            return f"\\+({text})" if lit < 0 else text
+        return program.describe(lit)
+
+    lines = []
+    for var in used_vars:
+        v = program.variables[var]
+        parts = []
+        for value, (p, head) in enumerate(zip(v.probabilities, v.heads)):
+            label = format_term(head) if head is not None else f"choice({var},{value})"
+            if head is None and len(v.heads) == 2:
+                continue  # the "false" value of a probabilistic fact
+            parts.append(f"{p:.10g}::{label}")
+        lines.append("; ".join(parts) + ".")
+    for node in order:
+        if program.kinds[node] == OR and node in program.names:
+            head = format_term(program.names[node])
+            for body in program.payload[node]:
+                lines.append(f"{head}." if body == TRUE else f"{head} :- {name(body)}.")
+    for term, _ in program.queries:
+        lines.append(f"query({format_term(term)}).")
+    for term, _, value in program.evidence:
+        lines.append(f"evidence({format_term(term)},{'true' if value else 'false'}).")
+    return "\n".join(lines)

@@ -1,0 +1,108 @@
+"""Choice variables of probabilistic clauses.
+
+A ground instance of a probabilistic clause (one substitution of *all* its variables, as in
+ProbLog) is one categorical :class:`ChoiceVariable`: a probabilistic fact or clause is true or
+false, an annotated disjunction picks one of its heads or, when the probabilities sum below 1,
+none. The instance's probability annotations are evaluated here, once, when it is first used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import GroundingError, ProgramError
+from ..language.terms import Term, TermLike, Var, is_number
+from .arithmetic import evaluate as evaluate_arithmetic
+from .ground_program import TRUE, FALSE, ChoiceVariable
+
+if TYPE_CHECKING:
+    from .engine import Grounder, PreparedClause
+
+TOLERANCE = 1e-12
+
+
+class ChoiceFactory:
+    def __init__(self, grounder: "Grounder"):
+        self.grounder = grounder
+        self.instances: dict[tuple, int] = {}  # (clause index, ground values) -> variable
+
+    def literal(self, prepared: "PreparedClause", head_index: int, mapping: dict) -> int:
+        """The literal "this ground instance chose head ``head_index``"."""
+        subst = self.grounder.subst
+        values = tuple(subst.resolve(mapping[v]) if v in mapping else v
+                       for v in prepared.variables)
+        for value in values:
+            if not (type(value) is not Var and (type(value) is not Term or value.ground)):
+                raise GroundingError(
+                    "probabilistic clause is not ground after its body succeeded "
+                    f"(variables {', '.join(v.name for v in prepared.variables)})",
+                    prepared.clause.location)
+        key = (prepared.index, values)
+        variable = self.instances.get(key)
+        if variable is None:
+            variable = self._new_variable(prepared, mapping)
+            if variable is None:  # deterministic: probability 1 for a single head
+                self.instances[key] = -1
+                return TRUE
+            self.instances[key] = variable
+        elif variable == -1:
+            return TRUE
+        choice = self.grounder.ground_program.variables[variable]
+        if choice.probabilities[head_index] == 0.0:
+            return FALSE
+        return self.grounder.ground_program.choice(variable, head_index)
+
+    def _new_variable(self, prepared: "PreparedClause", mapping: dict) -> int | None:
+        subst = self.grounder.subst
+        clause = prepared.clause
+        probabilities, annotations, heads = [], [], []
+        for annotation, head in clause.heads:
+            annotation = subst.resolve(_rename_with(annotation, mapping))
+            probabilities.append(probability_value(annotation, clause.location))
+            annotations.append(annotation)
+            heads.append(subst.resolve(_rename_with(head, mapping)))
+        total = sum(probabilities)
+        if total > 1.0 + TOLERANCE:
+            raise ProgramError(
+                f"probabilities of an annotated disjunction sum to {total:g} > 1",
+                clause.location)
+        if len(heads) == 1 and probabilities[0] >= 1.0 and not _is_tunable(annotations[0]):
+            return None
+        rest = 1.0 - total
+        if rest > TOLERANCE or len(heads) == 1:
+            probabilities.append(max(rest, 0.0))
+            annotations.append(None)
+            heads.append(None)
+        label = heads[0].functor if isinstance(heads[0], Term) else ""
+        return self.grounder.ground_program.add_variable(
+            ChoiceVariable(probabilities, heads, annotations, clause.location, label))
+
+
+def _rename_with(term: TermLike, mapping: dict) -> TermLike:
+    from .unify import rename
+
+    return rename(term, mapping)
+
+
+def _is_tunable(annotation: TermLike) -> bool:
+    return isinstance(annotation, Term) and annotation.functor == "t" and annotation.arity == 1
+
+
+def probability_value(annotation: TermLike, location) -> float:
+    """The probability an annotation stands for in inference (``t(p)`` counts as ``p``)."""
+    if _is_tunable(annotation):
+        inner = annotation.args[0]
+        if isinstance(inner, Var):
+            raise ProgramError("t(_) has no value for inference; give an initial value "
+                               "t(0.5) or learn it with problogic.Model", location)
+        annotation = inner
+    if isinstance(annotation, Term) and annotation.functor == "nn":
+        raise ProgramError("neural predicate nn(...) needs problogic.Model with its networks",
+                           location)
+    if isinstance(annotation, Var):
+        raise GroundingError("probability is an unbound variable", location)
+    value = annotation if is_number(annotation) else evaluate_arithmetic(annotation, location)
+    value = float(value)
+    if not (0.0 - TOLERANCE <= value <= 1.0 + TOLERANCE) or value != value:
+        raise ProgramError(f"probability {value:g} is outside [0, 1]", location)
+    return min(max(value, 0.0), 1.0)

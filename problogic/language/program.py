@@ -1,0 +1,153 @@
+"""A parsed ProbLog program: clauses, probabilistic clauses and directives.
+
+The parser yields plain terms; :func:`build_program` gives them their ProbLog meaning:
+
+* ``h :- b`` and ``h`` are :class:`Clause`;
+* ``p::h :- b``, ``p1::h1 ; p2::h2 :- b`` (annotated disjunctions) and their fact forms are
+  :class:`ProbabilisticClause`; the probability expressions stay terms until grounding, because
+  ProbLog lets them depend on body variables (``P::coin(X) :- prob(X, P)``) and because
+  ``t(_)`` and ``nn(...)`` annotations are not numbers;
+* ``:- goal`` is a :class:`Directive`.
+
+``query/1`` and ``evidence/1,2`` are ordinary predicates, as in ProbLog: the grounder calls
+them to find the queries, so ``query(path(a, X)) :- node(X).`` works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import ProgramError, SourceLocation
+from .terms import TRUE, Term, TermLike, Var, conjuncts, is_number
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A definite clause ``head :- body`` (``body`` is ``true`` for a fact)."""
+
+    head: Term
+    body: TermLike
+    location: SourceLocation | None = None
+
+
+@dataclass(frozen=True)
+class ProbabilisticClause:
+    """``p1::h1 ; ... ; pn::hn :- body``. One head is a probabilistic fact or clause; several
+    form an annotated disjunction, whose ground instances are each one categorical choice."""
+
+    heads: tuple[tuple[TermLike, Term], ...]
+    body: TermLike
+    location: SourceLocation | None = None
+
+    @property
+    def is_annotated_disjunction(self) -> bool:
+        return len(self.heads) > 1
+
+
+@dataclass(frozen=True)
+class Directive:
+    goal: TermLike
+    location: SourceLocation | None = None
+
+
+AnyClause = Clause | ProbabilisticClause
+
+
+@dataclass
+class Program:
+    """The clauses of a program indexed by predicate, in source order, and its directives."""
+
+    clauses: list[AnyClause] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+    source_name: str | None = None
+
+    def __post_init__(self) -> None:
+        self.by_signature: dict[tuple[str, int], list[AnyClause]] = {}
+        for clause in self.clauses:
+            self._index(clause)
+
+    def _index(self, clause: AnyClause) -> None:
+        heads = [clause.head] if isinstance(clause, Clause) else [h for _, h in clause.heads]
+        seen = set()
+        for head in heads:
+            if head.signature not in seen:
+                seen.add(head.signature)
+                self.by_signature.setdefault(head.signature, []).append(clause)
+
+    def add(self, clause: AnyClause) -> None:
+        self.clauses.append(clause)
+        self._index(clause)
+
+    def extend(self, other: "Program") -> None:
+        for clause in other.clauses:
+            self.add(clause)
+        self.directives.extend(other.directives)
+
+
+def _location(term: TermLike, default: SourceLocation | None) -> SourceLocation | None:
+    return getattr(term, "location", None) or default
+
+
+def _check_head(head: TermLike, location: SourceLocation | None) -> Term:
+    if isinstance(head, Var):
+        raise ProgramError("clause head is a variable", location)
+    if not isinstance(head, Term):
+        raise ProgramError(f"clause head {head!r} is not callable", _location(head, location))
+    if head.functor in (",", ";", "->", "\\+") and head.arity in (1, 2):
+        raise ProgramError(f"cannot define control construct {head.functor}/{head.arity}",
+                           _location(head, location))
+    return head
+
+
+def _check_body(body: TermLike, location: SourceLocation | None) -> TermLike:
+    for goal in conjuncts(body):
+        if is_number(goal):
+            raise ProgramError(f"body goal {goal!r} is not callable", location)
+    return body
+
+
+def _annotated_heads(head: TermLike, location) -> tuple[tuple[TermLike, Term], ...] | None:
+    """``p::h`` or ``p1::h1 ; p2::h2 ; ...`` as (probability, head) pairs, else None."""
+    if isinstance(head, Term) and head.functor == "::" and head.arity == 2:
+        return ((head.args[0], _check_head(head.args[1], location)),)
+    if isinstance(head, Term) and head.functor == ";" and head.arity == 2:
+        parts = []
+        stack = [head]
+        while stack:
+            t = stack.pop()
+            if isinstance(t, Term) and t.functor == ";" and t.arity == 2:
+                stack.append(t.args[1])
+                stack.append(t.args[0])
+            else:
+                parts.append(t)
+        if all(isinstance(p, Term) and p.functor == "::" and p.arity == 2 for p in parts):
+            return tuple((p.args[0], _check_head(p.args[1], location)) for p in parts)
+        if any(isinstance(p, Term) and p.functor == "::" and p.arity == 2 for p in parts):
+            raise ProgramError("every head of an annotated disjunction needs a probability",
+                               _location(head, location))
+    return None
+
+
+def clause_from_term(term: TermLike, location: SourceLocation | None = None):
+    """Interpret one parsed term as a clause or a directive."""
+    location = _location(term, location)
+    if isinstance(term, Term) and term.functor == ":-" and term.arity == 1:
+        return Directive(term.args[0], location)
+    if isinstance(term, Term) and term.functor == ":-" and term.arity == 2:
+        head, body = term.args
+    else:
+        head, body = term, TRUE
+    body = _check_body(body, location)
+    annotated = _annotated_heads(head, location)
+    if annotated is not None:
+        return ProbabilisticClause(annotated, body, location)
+    return Clause(_check_head(head, location), body, location)
+
+
+def build_program(terms: list[TermLike], source_name: str | None = None) -> Program:
+    clauses: list[AnyClause] = []
+    directives: list[Directive] = []
+    for term in terms:
+        item = clause_from_term(term)
+        (directives if isinstance(item, Directive) else clauses).append(item)
+    return Program(clauses, directives, source_name)

@@ -1,0 +1,48 @@
+"""Configurable resource limits. Each ends in a clean :class:`LimitExceededError`."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from .errors import LimitExceededError, SourceLocation
+
+
+@dataclass(frozen=True)
+class Limits:
+    """``max_depth``: nested calls during grounding (catches unbounded recursion such as
+    ``p(X) :- p(s(X))``); ``max_ground_size``: nodes of the ground program and of the compiled
+    diagram; ``timeout``: wall-clock seconds for the whole pipeline (``None``: no limit)."""
+
+    max_depth: int = 2000
+    max_ground_size: int = 5_000_000
+    timeout: float | None = 600.0
+
+    def __post_init__(self) -> None:
+        if self.max_depth < 1 or self.max_ground_size < 1:
+            raise ValueError("limits must be positive")
+        if self.timeout is not None and self.timeout <= 0:
+            raise ValueError("timeout must be positive")
+
+
+class Deadline:
+    """Checks the wall-clock limit cheaply from hot loops (the clock is read every N calls)."""
+
+    __slots__ = ("end", "timeout", "_countdown")
+
+    def __init__(self, timeout: float | None):
+        self.timeout = timeout
+        self.end = None if timeout is None else time.monotonic() + timeout
+        self._countdown = 0
+
+    def check(self, stage: str, location: SourceLocation | None = None) -> None:
+        if self.end is None:
+            return
+        self._countdown -= 1
+        if self._countdown > 0:
+            return
+        self._countdown = 256
+        if time.monotonic() > self.end:
+            raise LimitExceededError(
+                f"time limit of {self.timeout:g} s exceeded during {stage} "
+                "(raise it with --timeout)", location)

@@ -1,0 +1,138 @@
+"""The inference pipeline, stage by stage, with a timing for each.
+
+parse -> Program -> ground -> GroundProgram -> formula -> Formula -> compile -> Circuit
+-> evaluate -> marginal probabilities.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from .circuit.circuit import Circuit
+from .circuit.evaluate import evaluate_probability
+from .compile.compiler import compile_formula
+from .deepstack import call_with_deep_stack
+from .errors import InconsistentEvidenceError, LimitExceededError
+from .grounding.engine import ground_program
+from .grounding.ground_program import GroundProgram
+from .language.parser import parse_program
+from .language.printing import format_term
+from .language.program import Program as ParsedProgram
+from .limits import Deadline, Limits
+from .logic.formula import Formula, build_formula
+
+
+@dataclass
+class RunResult:
+    """Marginals of the queries (keys written as ProbLog writes atoms, in query order), the
+    seconds spent in each stage and the sizes of the intermediate structures."""
+
+    probabilities: dict[str, float]
+    timings: dict[str, float] = field(default_factory=dict)
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=None)
+def _library() -> ParsedProgram:
+    text = resources.files("problogic.grounding.library").joinpath("lists.pl").read_text()
+    return parse_program(text, "library(lists)")
+
+
+def with_library(program: ParsedProgram) -> ParsedProgram:
+    """The program plus the library predicates it does not define itself."""
+    combined = ParsedProgram(list(program.clauses), list(program.directives),
+                             program.source_name)
+    for clause in _library().clauses:
+        heads = [clause.head] if hasattr(clause, "head") else [h for _, h in clause.heads]
+        if not any(h.signature in program.by_signature for h in heads):
+            combined.add(clause)
+    return combined
+
+
+class Stages:
+    """Runs the stages one by one, recording their times."""
+
+    def __init__(self, limits: Limits | None = None):
+        self.limits = limits or Limits()
+        self.deadline = Deadline(self.limits.timeout)
+        self.timings: dict[str, float] = {}
+
+    def _timed(self, name, fn, *args):
+        start = time.perf_counter()
+        try:
+            return fn(*args)
+        except RecursionError:
+            raise LimitExceededError(
+                f"{name}: structure too deeply nested for this machine's stack") from None
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+    def parse(self, source: str, file: str | None = None) -> ParsedProgram:
+        return self._timed("parse", parse_program, source, file)
+
+    def ground(self, program: ParsedProgram) -> GroundProgram:
+        return self._timed("ground", ground_program, with_library(program), self.limits,
+                           self.deadline)
+
+    def formula(self, ground: GroundProgram) -> Formula:
+        return self._timed("formula", build_formula, ground)
+
+    def compile(self, formula: Formula) -> Circuit:
+        return self._timed("compile", compile_formula, formula, self.limits, self.deadline)
+
+    def evaluate(self, formula: Formula, circuit: Circuit) -> dict[str, float]:
+        return self._timed("evaluate", marginals, formula, circuit)
+
+
+def marginals(formula: Formula, circuit: Circuit) -> dict[str, float]:
+    """P(query | evidence) for each query, from a circuit with roots [evidence, queries...]."""
+    values = evaluate_probability(circuit)
+    evidence = values[0]
+    if formula.evidence and evidence <= 0.0:
+        raise InconsistentEvidenceError("the evidence is inconsistent (it has probability 0)",
+                                        _evidence_location(formula))
+    out: dict[str, float] = {}
+    for (term, _), value in zip(formula.queries, values[1:]):
+        out[format_term(term)] = value / evidence if formula.evidence else value
+    return out
+
+
+def _evidence_location(formula: Formula):
+    for term, _, _ in formula.evidence:
+        if getattr(term, "location", None) is not None:
+            return term.location
+    return None
+
+
+def run_program(program: ParsedProgram, limits: Limits | None = None,
+                stages: Stages | None = None) -> RunResult:
+    stages = stages or Stages(limits)
+
+    def body():
+        ground = stages.ground(program)
+        formula = stages.formula(ground)
+        circuit = stages.compile(formula)
+        probabilities = stages.evaluate(formula, circuit)
+        stats = {"ground_nodes": len(ground), "choice_variables": len(ground.variables),
+                 "formula_nodes": formula.size, "circuit_nodes": len(circuit),
+                 "circuit_edges": circuit.num_edges}
+        return RunResult(probabilities, dict(stages.timings), stats)
+
+    return call_with_deep_stack(body)
+
+
+def run(source: str, *, file: str | None = None, limits: Limits | None = None,
+        **limit_options) -> RunResult:
+    """Parse, ground, compile and evaluate ``source``; see :class:`RunResult`.
+
+    ``limit_options`` (``max_depth``, ``max_ground_size``, ``timeout``) override ``limits``.
+    """
+    if limit_options:
+        base = limits or Limits()
+        limits = Limits(**{**base.__dict__, **limit_options})
+    stages = Stages(limits)
+    program = call_with_deep_stack(stages.parse, source, file)
+    return run_program(program, limits, stages)

@@ -1,0 +1,67 @@
+"""The :class:`Program` object of the public API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .circuit.circuit import Circuit
+from .deepstack import call_with_deep_stack
+from .grounding.ground_program import GroundProgram
+from .language.program import Program as ParsedProgram
+from .limits import Limits
+from .logic.formula import Formula
+from .pipeline import RunResult, Stages, run_program
+
+
+def _limits(limits: Limits | None, options: dict) -> Limits:
+    base = limits or Limits()
+    return Limits(**{**base.__dict__, **options}) if options else base
+
+
+class Program:
+    """A parsed ProbLog program.
+
+    >>> import problogic as pl
+    >>> prog = pl.Program.from_string("0.5::heads. query(heads).")
+    >>> prog.evaluate()
+    {'heads': 0.5}
+    """
+
+    def __init__(self, parsed: ParsedProgram):
+        self.parsed = parsed
+
+    @classmethod
+    def from_string(cls, source: str, file: str | None = None) -> "Program":
+        from .language.parser import parse_program
+
+        return cls(call_with_deep_stack(parse_program, source, file))
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "Program":
+        path = Path(path)
+        return cls.from_string(path.read_text(encoding="utf-8"), str(path))
+
+    def run(self, limits: Limits | None = None, **limit_options) -> RunResult:
+        """Marginals plus per-stage timings and sizes."""
+        return run_program(self.parsed, _limits(limits, limit_options))
+
+    def evaluate(self, limits: Limits | None = None, **limit_options) -> dict[str, float]:
+        """Exact P(query | evidence) of every query, keyed by the query atom as ProbLog
+        writes it, in query order."""
+        return self.run(limits, **limit_options).probabilities
+
+    def ground(self, limits: Limits | None = None, **limit_options) -> GroundProgram:
+        """The ground program relevant to the queries and evidence."""
+        stages = Stages(_limits(limits, limit_options))
+        return call_with_deep_stack(stages.ground, self.parsed)
+
+    def compile(self, limits: Limits | None = None,
+                **limit_options) -> tuple[Formula, Circuit]:
+        """The formula and its compiled circuit (roots: evidence, then each query)."""
+        stages = Stages(_limits(limits, limit_options))
+
+        def body():
+            formula = stages.formula(stages.ground(self.parsed))
+            return formula, stages.compile(formula)
+
+        return call_with_deep_stack(body)
