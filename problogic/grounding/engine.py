@@ -123,9 +123,7 @@ class Grounder:
         by_signature: dict[tuple[str, int], list] = {}
         for p in prepared:
             for head_index, head in enumerate(p.heads):
-                entries = by_signature.setdefault(head.signature, [])
-                if not entries or entries[-1][0] is not p:
-                    entries.append((p, head_index))
+                by_signature.setdefault(head.signature, []).append((p, head_index))
         self._by_signature = by_signature
         self.dynamic: set[tuple[str, int]] = set()
 

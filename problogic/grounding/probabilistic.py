@@ -18,7 +18,7 @@ from .ground_program import TRUE, FALSE, ChoiceVariable
 if TYPE_CHECKING:
     from .engine import Grounder, PreparedClause
 
-TOLERANCE = 1e-12
+TOLERANCE = 1e-9  # rounding slack when checking probabilities
 
 
 class ChoiceFactory:
@@ -62,7 +62,7 @@ class ChoiceFactory:
             annotations.append(annotation)
             heads.append(subst.resolve(_rename_with(head, mapping)))
         total = sum(probabilities)
-        if total > 1.0 + TOLERANCE:
+        if total > 1.0 + 1e-6:  # slack for probabilities written with few decimals
             raise ProgramError(
                 f"probabilities of an annotated disjunction sum to {total:g} > 1",
                 clause.location)
