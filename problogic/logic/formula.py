@@ -84,8 +84,7 @@ def _describe(program: GroundProgram, node: int) -> str:
 
 def build_formula(program: GroundProgram) -> Formula:
     """Simplify the relevant part of ``program`` and order it for compilation."""
-    roots = program.roots() if hasattr(program, "roots") else (
-        [lit for _, lit in program.queries] + [lit for _, lit, _ in program.evidence])
+    roots = [lit for _, lit in program.queries] + [lit for _, lit, _ in program.evidence]
     nodes = _reachable(program, roots)
     components, cyclic = _components(program, nodes)
     value: dict[int, int] = {TRUE: TRUE}  # node -> literal it simplifies to
@@ -153,10 +152,35 @@ def build_formula(program: GroundProgram) -> Formula:
     queries = [(term, lit_of(lit) if abs(lit) != TRUE else lit) for term, lit in program.queries]
     evidence = [(term, lit_of(lit) if abs(lit) != TRUE else lit, v)
                 for term, lit, v in program.evidence]
-    formula = Formula(kinds, payload, program.variables, out_components, out_cyclic, queries,
-                      evidence, names={n: t for n, t in program.names.items() if n in kinds})
+    # Simplification can disconnect nodes (a cycle without support is false): keep only what
+    # the simplified roots still reach.
+    live = _live_nodes(kinds, payload, [lit for _, lit in queries] +
+                       [lit for _, lit, _ in evidence])
+    kept = []
+    for group, is_cyclic in zip(out_components, out_cyclic):
+        group = tuple(n for n in group if n in live)
+        if group:
+            kept.append((group, is_cyclic))
+    kinds = {n: k for n, k in kinds.items() if n in live}
+    payload = {n: p for n, p in payload.items() if n in live}
+    formula = Formula(kinds, payload, program.variables, [g for g, _ in kept],
+                      [c for _, c in kept], queries, evidence,
+                      names={n: t for n, t in program.names.items() if n in live})
     formula.variable_order = _variable_order(formula)
     return formula
+
+
+def _live_nodes(kinds, payload, roots) -> set[int]:
+    live: set[int] = set()
+    stack = [abs(r) for r in roots if abs(r) != TRUE]
+    while stack:
+        node = stack.pop()
+        if node in live:
+            continue
+        live.add(node)
+        if kinds[node] != CHOICE:
+            stack.extend(abs(c) for c in payload[node] if abs(c) != TRUE)
+    return live
 
 
 def _simplify(kind: int, children: list[int]) -> int | tuple[int, ...]:
