@@ -26,8 +26,10 @@ from benchmarks.report import cell, write_report
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 
 PROFILES = {
-    # size set, time limit per case, repeats at most, seconds of repeats per case at most
-    "quick": dict(size_set="quick", timeout_s=60.0, repeats=3, repeat_budget_s=5.0),
+    # size set, time limit per case, repeats at most, seconds of repeats per case at most.
+    # quick must finish in under 10 minutes on 2 cores: with ProbLog's measured times (see
+    # README.md) every baseline times out once per family, so the limit is 30 s, not 60 s.
+    "quick": dict(size_set="quick", timeout_s=30.0, repeats=3, repeat_budget_s=5.0),
     "full": dict(size_set="full", timeout_s=300.0, repeats=5, repeat_budget_s=30.0),
 }
 
@@ -54,12 +56,12 @@ def build_parser(known: list[str]) -> argparse.ArgumentParser:
     )
     parser.add_argument("families", nargs="*", metavar="FAMILY", help="families to run (default: all)")
     parser.add_argument("--quick", action="store_true",
-                        help="the quick profile: small sizes, 60 s limit, at most 3 repeats")
+                        help="the quick profile: quick sizes, 30 s limit, at most 3 repeats")
     parser.add_argument("--sizes", type=_sizes, default=(None, None),
                         help="size set (tiny, quick, full) or a comma list of sizes for every family")
     parser.add_argument("--systems", type=lambda s: tuple(s.split(",")),
                         help="comma list of systems to run (default: all of each family)")
-    parser.add_argument("--timeout", type=float, help="seconds per case (quick 60, full 300)")
+    parser.add_argument("--timeout", type=float, help="seconds per case (quick 30, full 300)")
     parser.add_argument("--repeats", type=int, help="repeats per case at most (quick 3, full 5)")
     parser.add_argument("--repeat-budget", type=float,
                         help="stop repeating a case once this many seconds are spent (quick 5, full 30)")

@@ -115,6 +115,23 @@ def _kill_group(process: subprocess.Popen) -> None:
     process.wait()
 
 
+def _supervise(process: subprocess.Popen, events_path: Path, settings: Settings) -> str:
+    """Wait for the worker; kill it at the limit. Returns "", "timeout" or "startup"."""
+    started = time.monotonic()
+    deadline = started + settings.startup_timeout_s
+    ready = False
+    while process.poll() is None:
+        now = time.monotonic()
+        if not ready and any(e.get("event") == "ready" for e in _read_events(events_path)):
+            ready = True
+            deadline = now + settings.timeout_s
+        if now >= deadline:
+            _kill_group(process)
+            return "timeout" if ready else "startup"
+        time.sleep(0.02 if now - started < 2 else 0.1)
+    return ""
+
+
 def run_case(family: Family, system: str, size: int, settings: Settings, raw_dir: Path) -> CaseResult:
     """Run one case in a worker subprocess and summarise what it reported."""
     raw_dir.mkdir(parents=True, exist_ok=True)
@@ -139,20 +156,10 @@ def run_case(family: Family, system: str, size: int, settings: Settings, raw_dir
             command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
-        started = time.monotonic()
-        deadline = started + settings.startup_timeout_s
-        ready = False
-        killed_for = ""
-        while process.poll() is None:
-            now = time.monotonic()
-            if not ready and any(e.get("event") == "ready" for e in _read_events(events_path)):
-                ready = True
-                deadline = now + settings.timeout_s
-            if now >= deadline:
-                killed_for = "timeout" if ready else "startup"
-                _kill_group(process)
-                break
-            time.sleep(0.02 if now - started < 2 else 0.1)
+        try:
+            killed_for = _supervise(process, events_path, settings)
+        finally:  # also on Ctrl-C, and for anything the worker left running (a compiler)
+            _kill_group(process)
 
     events = _read_events(events_path)
     runs = [e for e in events if e.get("event") == "run"]

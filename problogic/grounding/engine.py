@@ -101,12 +101,18 @@ class Grounder:
 
     def __init__(self, program: Program, limits: Limits | None = None,
                  deadline: Deadline | None = None):
-        from .builtins import BUILTINS  # late import: builtins call back into the grounder
+        # late import: builtins call back into the grounder
+        from .builtins import BUILTINS, CONTROL_CONSTRUCTS
 
         self.program = program
         self.limits = limits or Limits()
         self.deadline = deadline or Deadline(self.limits.timeout)
-        self.builtins = BUILTINS
+        defined = {c_head.signature for c in program.clauses
+                   for c_head in ([c.head] if isinstance(c, Clause) else [h for _, h in c.heads])}
+        # A program may define a predicate that is also a builtin (ProbLog programs often
+        # bring their own sum_list/2 or concat/2); its own clauses win, except for control.
+        self.builtins = {k: v for k, v in BUILTINS.items()
+                         if k not in defined or k in CONTROL_CONSTRUCTS}
         self.subst = Substitution()
         self.ground_program = GroundProgram()
         self.choices = ChoiceFactory(self)

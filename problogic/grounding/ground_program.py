@@ -131,5 +131,5 @@ class GroundProgram:
         if self.kinds[node] == CHOICE:
             var, value = self.payload[node]
             head = self.variables[var].heads[value]
-            return f"{sign}choice({var},{value}{',' + str(head) if head is not None else ''})"
+            return f"{sign}{head}" if head is not None else f"{sign}choice({var},{value})"
         return f"{sign}node{node}"

@@ -52,6 +52,17 @@ class ChoiceFactory:
             return FALSE
         return self.grounder.ground_program.choice(variable, head_index)
 
+    def keyed(self, key: tuple, probabilities: list[float], heads: list, location,
+              label: str = "") -> int:
+        """The variable for ``key`` (created on first use): for builtins that make choices,
+        such as select_weighted/5, where equal keys mean the same choice."""
+        variable = self.instances.get(key)
+        if variable is None:
+            variable = self.grounder.ground_program.add_variable(ChoiceVariable(
+                list(probabilities), list(heads), [None] * len(heads), location, label))
+            self.instances[key] = variable
+        return variable
+
     def _new_variable(self, prepared: "PreparedClause", mapping: dict) -> int | None:
         subst = self.grounder.subst
         clause = prepared.clause

@@ -13,19 +13,24 @@ deeply nested term costs O(arity), never a recursion over the whole term.
 
 from __future__ import annotations
 
+from itertools import count
 from typing import Iterator, Union
 
 from ..errors import SourceLocation
 
+_var_serials = count()
+
 
 class Var:
     """A logic variable. Two variables are the same variable only if they are the same object;
-    ``name`` is for printing and error messages."""
+    ``name`` is for printing and error messages; ``serial`` numbers variables in creation order,
+    which the standard order of terms uses to order variables reproducibly."""
 
-    __slots__ = ("name",)
+    __slots__ = ("name", "serial")
 
     def __init__(self, name: str = "_"):
         self.name = name
+        self.serial = next(_var_serials)
 
     def __repr__(self) -> str:
         return self.name

@@ -145,3 +145,76 @@ def aggregate_all(g, goal, depth):
     summarize = _aggregate(spec, g, goal)
     found = solutions(g, template, inner, depth)
     yield from unify_each(g, result, group_worlds(g, found, goal, summarize))
+
+
+def _distinct(items):
+    return list(dict.fromkeys(items))
+
+
+@register(SOLUTIONS, "all", 3)
+def all_solutions(g, goal, depth):
+    """ProbLog's all/3: per world, the distinct solutions; fails in worlds without any."""
+    template, inner, result = goal.args
+    found = solutions(g, template, inner, depth)
+    options = group_worlds(g, found, goal, lambda items: make_list(_distinct(items))
+                           if items else None)
+    yield from unify_each(g, result, options)
+
+
+@register(SOLUTIONS, "all_or_none", 3)
+def all_or_none(g, goal, depth):
+    """Like all/3, but the empty list in worlds without solutions."""
+    template, inner, result = goal.args
+    found = solutions(g, template, inner, depth)
+    yield from unify_each(g, result, group_worlds(g, found, goal,
+                                                  lambda items: make_list(_distinct(items))))
+
+
+def grouped_per_world(g, found, goal, summarize):
+    """Per world, the solutions (group, value) grouped by group; yields options
+    ((group, summary), literal) for every group that has solutions in some world."""
+    program = g.ground_program
+    options: dict = {}
+    for items, lits in per_world(g, found, goal):
+        groups: dict = {}
+        for group, value in items:
+            groups.setdefault(group, []).append(value)
+        condition = program.conjunction(lits)
+        for group, values in groups.items():
+            summary = summarize(values)
+            if summary is not None:
+                options.setdefault((group, summary), []).append(condition)
+    return [(key, program.disjunction(lits)) for key, lits in options.items()]
+
+
+def _collect(g, goal, depth):
+    """ProbLog's collect library: ``(Body => Group / Collector)`` calls
+    ``collect_<name>(Body, Group, Args...)`` for ``Collector = <name>(Args...)``; without a
+    ``/`` the group is ``none``."""
+    body, spec = goal.args
+    spec = g.subst.deref(spec)
+    group: object = Term("none")
+    if isinstance(spec, Term) and spec.functor == "/" and spec.arity == 2:
+        group, spec = spec.args[0], g.subst.deref(spec.args[1])
+    if not isinstance(spec, Term):
+        raise error(g, f"=>/2: {spec!r} is not a collector", goal)
+    target = Term(f"collect_{spec.functor}", (body, group) + spec.args, goal.location)
+    yield from g.solve(target, depth)
+
+
+SOLUTIONS[("=>", 2)] = _collect
+
+
+@register(SOLUTIONS, "collect_list", 4)
+def collect_list(g, goal, depth):
+    """Per world and group, the list of distinct values of the body's solutions."""
+    body, group, value, result = goal.args
+    found = [(t.args, lits) for t, lits in solutions(g, Term("-", (group, value)), body, depth)]
+    options = grouped_per_world(g, found, goal, lambda values: make_list(_distinct(values)))
+    for (grp, summary), lit in options:
+        if lit == -1:
+            continue
+        mark = g.subst.mark()
+        if g.subst.unify(group, grp) and g.subst.unify(result, summary):
+            yield () if lit == 1 else (lit,)
+        g.subst.undo(mark)

@@ -1,0 +1,138 @@
+"""Builtins particular to ProbLog: probabilistic selection from lists, nested inference
+(subquery/2,3) and clause/2."""
+
+from __future__ import annotations
+
+from ...language.terms import Term, Var, iter_list, make_list
+from ..arithmetic import evaluate
+from ..ground_program import FALSE, TRUE, GroundProgram
+from ..unify import rename
+from .base import Registry, error, proper_list
+
+PROBLOG: Registry = {}
+
+
+def _select(g, goal, identifier, weights, values, value, rest):
+    """One categorical choice among ``values`` with probabilities proportional to ``weights``;
+    the same identifier, weights and values always denote the same choice."""
+    identifier = g.subst.resolve(identifier)
+    weights = [float(evaluate(w, goal.location)) for w in proper_list(g, weights, goal)]
+    values = proper_list(g, values, goal)
+    if len(weights) != len(values):
+        raise error(g, f"{goal.functor}: {len(weights)} weights for {len(values)} values", goal)
+    if any(w < 0 for w in weights):
+        raise error(g, f"{goal.functor}: negative weight in {weights}", goal)
+    total = sum(weights)
+    if not values or total <= 0:
+        return
+    key = ("select", identifier, tuple(weights), tuple(values))
+    variable = g.choices.keyed(key, [w / total for w in weights], values, goal.location,
+                               "select")
+    for i, item in enumerate(values):
+        if weights[i] == 0:
+            continue
+        mark = g.subst.mark()
+        if g.subst.unify(value, item) and g.subst.unify(rest, make_list(values[:i] +
+                                                                        values[i + 1:])):
+            yield (g.ground_program.choice(variable, i),)
+        g.subst.undo(mark)
+
+
+def _select_weighted5(g, goal, depth):
+    yield from _select(g, goal, *goal.args)
+
+
+def _select_weighted4(g, goal, depth):
+    identifier, pairs, value, rest = goal.args
+    weights, values = [], []
+    for pair in proper_list(g, pairs, goal):
+        if not (isinstance(pair, Term) and pair.functor == "-" and pair.arity == 2):
+            raise error(g, f"select_weighted/4: {pair!r} is not Weight-Value", goal)
+        weights.append(pair.args[0])
+        values.append(pair.args[1])
+    yield from _select(g, goal, identifier, make_list(weights), make_list(values), value, rest)
+
+
+def _select_uniform(g, goal, depth):
+    identifier, values, value, rest = goal.args
+    items = proper_list(g, values, goal)
+    yield from _select(g, goal, identifier, make_list([1] * len(items)), values, value, rest)
+
+
+PROBLOG[("select_weighted", 5)] = _select_weighted5
+PROBLOG[("select_weighted", 4)] = _select_weighted4
+PROBLOG[("select_uniform", 4)] = _select_uniform
+
+
+def _probability(g, literal: int, evidence: list[tuple[int, bool]]) -> float:
+    from ...compile.compiler import compile_formula
+    from ...circuit.evaluate import evaluate_probability
+    from ...logic.formula import build_formula
+
+    program = g.ground_program
+    view = GroundProgram(kinds=program.kinds, payload=program.payload, names=program.names,
+                         variables=program.variables,
+                         queries=[(Term("subquery"), literal)],
+                         evidence=[(Term("evidence"), lit, v) for lit, v in evidence])
+    formula = build_formula(view)
+    values = evaluate_probability(compile_formula(formula, g.limits, g.deadline))
+    if evidence and values[0] <= 0:
+        raise error(g, "subquery/3: the evidence is inconsistent")
+    return values[1] / values[0] if evidence else values[1]
+
+
+def _subquery(g, goal, depth):
+    query, probability = goal.args[0], goal.args[1]
+    evidence = []
+    if len(goal.args) == 3:
+        for item in proper_list(g, goal.args[2], goal):
+            positive = not (isinstance(item, Term) and item.functor in ("\\+", "not")
+                            and item.arity == 1)
+            atom = item if positive else item.args[0]
+            lits = [g.ground_program.conjunction(l) for _, l in g.collect(atom)]
+            evidence.append((g.ground_program.disjunction(lits), positive))
+    grouped: dict = {}
+    mark = g.subst.mark()
+    for lits in g.solve(query, depth):
+        grouped.setdefault(g.subst.resolve(query), []).append(
+            g.ground_program.conjunction(lits))
+    g.subst.undo(mark)
+    if not grouped and g.subst.resolve(query).ground:
+        grouped[g.subst.resolve(query)] = [FALSE]
+    for answer, lits in grouped.items():
+        literal = g.ground_program.disjunction(lits)
+        p = _probability(g, literal, evidence) if literal not in (TRUE, FALSE) or evidence \
+            else float(literal == TRUE)
+        mark = g.subst.mark()
+        if g.subst.unify(query, answer) and g.subst.unify(probability, p):
+            yield ()
+        g.subst.undo(mark)
+
+
+PROBLOG[("subquery", 2)] = _subquery
+PROBLOG[("subquery", 3)] = _subquery
+
+
+def _clause(g, goal, depth):
+    head, body = goal.args
+    h = g.subst.deref(head)
+    if type(h) is Var:
+        raise error(g, "clause/2: head is unbound (instantiation error)", goal)
+    if type(h) is not Term:
+        raise error(g, f"clause/2: {h!r} is not callable", goal)
+    index = g.predicate_index(h.signature)
+    if index is None:
+        return
+    for prepared, head_index in index.all:
+        if prepared.probabilistic:
+            continue
+        mapping: dict = {}
+        clause_head = rename(prepared.clause.head, mapping)
+        clause_body = rename(prepared.clause.body, mapping)
+        mark = g.subst.mark()
+        if g.subst.unify(h, clause_head) and g.subst.unify(body, clause_body):
+            yield ()
+        g.subst.undo(mark)
+
+
+PROBLOG[("clause", 2)] = _clause

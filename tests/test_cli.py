@@ -1,0 +1,108 @@
+"""End-to-end tests of the command line: output formats, subcommands, errors, exit codes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+PROGRAM = """\
+0.6::rain. 0.3::sprinkler.
+wet :- rain.
+wet :- sprinkler.
+query(wet). query(rain).
+"""
+
+
+def run_cli(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "problogic", *args], input=stdin,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def program(tmp_path):
+    path = tmp_path / "wet.pl"
+    path.write_text(PROGRAM)
+    return path
+
+
+def test_text_output_is_sorted_atom_tab_probability(program):
+    result = run_cli(str(program))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "rain:\t0.6\nwet:\t0.72\n"
+
+
+def test_json_output(program):
+    result = run_cli("--format", "json", str(program))
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert data.keys() == {"rain", "wet"}
+    assert data["wet"] == pytest.approx(0.72, abs=1e-12)
+
+
+def test_stdin(program):
+    result = run_cli("-", stdin=PROGRAM)
+    assert result.stdout == "rain:\t0.6\nwet:\t0.72\n"
+
+
+def test_ground_subcommand(program):
+    result = run_cli("ground", str(program))
+    assert result.returncode == 0
+    assert "wet :- rain." in result.stdout and "query(wet)." in result.stdout
+
+
+def test_compile_dot_subcommand(program):
+    result = run_cli("compile", "--dot", str(program))
+    assert result.returncode == 0
+    assert result.stdout.startswith("digraph circuit {") and '"wet"' in result.stdout
+
+
+@pytest.mark.parametrize("text, line, col, fragment", [
+    ("a :- b.\nquery(a.\n", 2, None, ""),
+    ("0.5::a.\nquery(b).\n", 2, 7, "No clauses found for 'b/0'"),
+    ("1.5::a.\nquery(a).\n", 1, 1, "outside [0, 1]"),
+    ("0.6::a; 0.6::b.\nquery(a).\n", 1, 1, "sum to 1.2"),
+    ("p(X) :- p(s(X)).\nquery(p(a)).\n", None, None, "maximum resolution depth"),
+    ("a :- \\+ b.\nb :- \\+ a.\nquery(a).\n", None, None, "negative cycle"),
+    ("0.5::a.\nevidence(a, true).\nevidence(a, false).\nquery(a).\n", None, None,
+     "inconsistent"),
+    ("q :- Y is X + 1.\nquery(q).\n", 1, None, "unbound"),
+])
+def test_errors_are_located_and_clean(tmp_path, text, line, col, fragment):
+    path = tmp_path / "bad.pl"
+    path.write_text(text)
+    result = run_cli(str(path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{path}:"), first
+    assert ": error: " in first and fragment in first
+    where = first.split(": error: ")[0].split(":")
+    if line is not None:
+        assert int(where[1]) == line, first
+    if col is not None:
+        assert int(where[2]) == col, first
+
+
+def test_usage_error_exit_status_2():
+    assert run_cli("--no-such-flag", "x.pl").returncode == 2
+
+
+def test_missing_file_is_a_clean_error(tmp_path):
+    result = run_cli(str(tmp_path / "missing.pl"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_timeout_flag_ends_cleanly(tmp_path):
+    path = tmp_path / "slow.pl"
+    path.write_text("p(X) :- p(s(X)).\nquery(p(a)).\n")
+    result = run_cli("--timeout", "0.5", "--max-depth", "100000000", str(path))
+    assert result.returncode == 1
+    assert "time limit" in result.stderr or "ground program exceeds" in result.stderr
+
+
+def test_debug_shows_traceback(tmp_path):
+    path = tmp_path / "bad.pl"
+    path.write_text("query(b).\n")
+    result = run_cli("--debug", str(path))
+    assert result.returncode == 1 and "Traceback" in result.stderr

@@ -1,0 +1,143 @@
+"""The grounder: query-driven relevance, tabling, cycles, negation, builtins and limits."""
+
+import time
+
+import pytest
+
+import problogic as pl
+from problogic.grounding.ground_program import CHOICE
+
+
+def ground(text, **limits):
+    return pl.Program.from_string(text).ground(**limits)
+
+
+def test_only_the_relevant_part_is_grounded():
+    gp = ground("""
+        0.5::a. 0.5::b. 0.5::unrelated(X) :- between(1, 1000, X).
+        c :- a.  d :- unrelated(_).
+        query(c).
+    """)
+    assert len(gp.variables) == 1  # only a
+
+
+def test_annotated_disjunction_is_one_categorical_variable():
+    gp = ground("0.2::c(r); 0.3::c(g); 0.4::c(b). query(c(_)).")
+    assert len(gp.variables) == 1
+    assert gp.variables[0].arity == 4  # three heads and the implicit none
+    assert gp.variables[0].probabilities[-1] == pytest.approx(0.1)
+
+
+def test_choice_per_full_clause_substitution():
+    assert pl.evaluate("0.5::a(X); 0.5::b(X) :- c(X, Y). c(1, 1). c(1, 2). "
+                       "query(a(1)).")["a(1)"] == pytest.approx(0.75)
+
+
+def test_non_ground_query_lists_every_answer_and_failed_ground_query_is_zero():
+    result = pl.evaluate("0.5::e(1). 0.5::e(2). b(X) :- e(X). query(b(_)). query(b(3)).")
+    assert result == {"b(1)": 0.5, "b(2)": 0.5, "b(3)": 0.0}
+
+
+def test_query_declared_by_a_rule():
+    result = pl.evaluate("node(a). node(b). 0.3::p(X) :- node(X). query(p(X)) :- node(X).")
+    assert result == {"p(a)": pytest.approx(0.3), "p(b)": pytest.approx(0.3)}
+
+
+def test_positive_cycles_have_least_fixpoint_semantics():
+    result = pl.evaluate("""
+        0.5::e(a, b). 0.5::e(b, a). 0.5::e(b, c).
+        p(X, Y) :- e(X, Y).
+        p(X, Y) :- e(X, Z), p(Z, Y).
+        query(p(a, c)). query(p(a, a)).
+    """)
+    assert result["p(a,c)"] == pytest.approx(0.25)
+    assert result["p(a,a)"] == pytest.approx(0.25)
+
+
+def test_unsupported_self_loop_is_false():
+    assert pl.evaluate("0.5::x. a :- a, x. query(a).") == {"a": 0.0}
+
+
+def test_findall_has_per_world_meaning():
+    result = pl.evaluate("0.5::e(1). 0.5::e(2). f(L) :- findall(X, e(X), L). query(f(_)).")
+    assert result == {"f([1, 2])": 0.25, "f([2])": 0.25, "f([1])": 0.25, "f([])": 0.25}
+
+
+def test_deterministic_parts_cost_no_variables():
+    gp = ground("""
+        edge(1, 2). edge(2, 3). edge(3, 1).
+        path(X, Y) :- edge(X, Y).
+        path(X, Y) :- edge(X, Z), path(Z, Y).
+        query(path(1, 1)).
+    """)
+    assert not gp.variables
+    assert pl.evaluate("edge(1, 2). edge(2, 1). p(X, Y) :- edge(X, Y). "
+                       "p(X, Y) :- edge(X, Z), p(Z, Y). query(p(1, 1)).") == {"p(1,1)": 1.0}
+
+
+def test_negation_of_a_probabilistic_goal_and_of_a_non_ground_goal():
+    result = pl.evaluate("0.3::a(1). 0.4::a(2). n :- \\+ a(_). query(n).")
+    assert result["n"] == pytest.approx(0.7 * 0.6)
+
+
+def test_negative_cycle_is_an_error():
+    with pytest.raises(pl.NegativeCycleError):
+        pl.evaluate("0.5::m(a,b). 0.5::m(b,a). win(X) :- m(X, Y), \\+ win(Y). query(win(a)).")
+
+
+def test_unbounded_recursion_stops_quickly():
+    start = time.monotonic()
+    with pytest.raises(pl.LimitExceededError) as info:
+        pl.evaluate("p(X) :- p(s(X)).\nquery(p(a)).", max_depth=500)
+    assert time.monotonic() - start < 10
+    assert "p/1" in str(info.value)
+    assert info.value.location is not None and info.value.location.line in (1, 2)
+
+
+def test_ground_size_limit():
+    with pytest.raises(pl.LimitExceededError):
+        pl.evaluate("0.5::p(X) :- between(1, 5000, X). q :- p(_). query(q).",
+                    max_ground_size=1000)
+
+
+def test_unknown_predicate_error_and_unknown_fail():
+    with pytest.raises(pl.UnknownPredicateError) as info:
+        pl.evaluate("a :- b.\nquery(a).")
+    assert info.value.location.line == 1
+    assert pl.evaluate(":- unknown(fail).\na :- b.\nquery(a).") == {"a": 0.0}
+
+
+def test_probability_from_body_variable_and_arithmetic():
+    result = pl.evaluate("P::coin(X) :- prob(X, P). prob(a, 0.3). 1/4::d. "
+                         "query(coin(a)). query(d).")
+    assert result == {"coin(a)": pytest.approx(0.3), "d": 0.25}
+
+
+def test_probabilistic_builtins():
+    result = pl.evaluate("""
+        pick(X) :- select_weighted(s, [1, 3], [a, b], X, _).
+        twice :- pick(X), pick(Y), X \\== Y.
+        query(pick(a)). query(twice).
+        u(X) :- select_uniform(u, [x, y, z, w], X, _).
+        query(u(z)).
+    """)
+    assert result["pick(a)"] == pytest.approx(0.25)
+    assert result["twice"] == 0.0  # the same choice both times
+    assert result["u(z)"] == pytest.approx(0.25)
+
+
+def test_subquery_runs_nested_inference():
+    result = pl.evaluate("0.3::a. 0.5::b. c :- a ; b. p(P) :- subquery(c, P). query(p(_)).")
+    assert list(result) == ["p(0.65)"]
+
+
+def test_program_may_define_its_own_version_of_a_library_predicate():
+    result = pl.evaluate("length(_, 42). q(N) :- length([a], N). query(q(_)).")
+    assert result == {"q(42)": 1.0}
+
+
+def test_if_then_else_with_deterministic_condition():
+    result = pl.evaluate("0.4::a. n(1). p :- (n(1) -> a ; true). query(p).")
+    assert result == {"p": pytest.approx(0.4)}
+    with pytest.raises(pl.GroundingError):
+        pl.evaluate("0.4::a. p :- (a -> true ; true). query(p).")
