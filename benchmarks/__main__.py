@@ -67,6 +67,8 @@ def build_parser(known: list[str]) -> argparse.ArgumentParser:
                         help="stop repeating a case once this many seconds are spent (quick 5, full 30)")
     parser.add_argument("--tolerance", type=float, default=1e-6,
                         help="largest absolute difference between systems' answers (default 1e-6)")
+    parser.add_argument("--memory-limit", type=float,
+                        help="GiB of heap per case, 0 for none (default: 3/4 of the machine's memory)")
     parser.add_argument("--no-skip", action="store_true",
                         help="run larger sizes even after a system timed out at a smaller one")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT})")
@@ -122,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             profile[key] = value
     if profile["timeout_s"] <= 0 or profile["repeats"] < 1:
         parser.error("--timeout must be positive and --repeats at least 1")
+    if args.memory_limit is not None:
+        profile["memory_limit_gib"] = args.memory_limit
     settings = Settings(sizes=sizes, systems=args.systems, tolerance=args.tolerance,
                         skip_after_timeout=not args.no_skip, **profile)
 

@@ -5,16 +5,16 @@ benchmarks.worker``) in its own process group, so that a time-out kills the syst
 compiler it started (dsharp), and a crash (a segfault, the out-of-memory killer) is recorded as
 an ``error`` instead of ending the run. Every case yields exactly one :class:`CaseResult`:
 
-========== ==============================================================================
-status     meaning
-========== ==============================================================================
-ok         answered; ``time_s`` is the median wall time of the repeats
-disagree   answered, but differs by more than the tolerance from another system that answered
-timeout    no repeat finished within ``timeout_s`` (imports and warm-up are not counted)
-error      the system raised, or its process died; ``reason`` says how
+=========== =============================================================================
+status      meaning
+=========== =============================================================================
+ok          answered; ``time_s`` is the median wall time of the repeats
+disagree    answered, but differs by more than the tolerance from another system that answered
+timeout     no repeat finished within ``timeout_s`` (imports and warm-up are not counted)
+error       the system raised, or its process died; ``reason`` says how
 unavailable the system is not installed here (a baseline; the subject never is)
-skipped    not run: the same system timed out at a smaller size of this family
-========== ==============================================================================
+skipped     not run: the same system timed out at a smaller size of this family
+=========== =============================================================================
 """
 
 from __future__ import annotations
@@ -36,6 +36,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 ANSWERED = ("ok", "disagree")
 
 
+def default_memory_limit_gib() -> float:
+    """Three quarters of the machine's memory, so that one blow-up cannot take it down."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError, AttributeError):
+        return 0.0
+    return round(0.75 * total, 1)
+
+
 @dataclass(frozen=True)
 class Settings:
     size_set: str = "full"  # tiny | quick | full
@@ -46,6 +55,7 @@ class Settings:
     repeat_budget_s: float = 30.0  # repeats stop once this much time is spent on a case
     startup_timeout_s: float = 180.0  # imports and warm-up
     tolerance: float = 1e-6  # absolute, on every answer
+    memory_limit_gib: float = field(default_factory=default_memory_limit_gib)
     skip_after_timeout: bool = True
 
 
@@ -145,6 +155,7 @@ def run_case(family: Family, system: str, size: int, settings: Settings, raw_dir
         "--result", str(events_path),
         "--repeats", str(settings.repeats),
         "--repeat-budget", str(settings.repeat_budget_s),
+        "--memory-limit-gib", str(settings.memory_limit_gib),
     ]  # fmt: skip
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
@@ -181,7 +192,8 @@ def run_case(family: Family, system: str, size: int, settings: Settings, raw_dir
         code = process.returncode
         how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
         result.status = "error"
-        result.reason = f"worker died ({how}) without a result: {_tail(stderr_path)}"
+        limit = f", memory limit {settings.memory_limit_gib:g} GiB" if settings.memory_limit_gib else ""
+        result.reason = f"worker died ({how}{limit}) without a result: {_tail(stderr_path)}"
 
     if runs and result.status == "ok":
         result.times_s = [r["total_s"] for r in runs]

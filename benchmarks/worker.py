@@ -12,6 +12,9 @@ so that what finished before a kill is kept:
 - ``{"event": "unavailable", "message": ...}`` when a baseline is not installed;
 - ``{"event": "error", "message": ..., "traceback": ...}`` when the system raised.
 
+A memory limit (``--memory-limit-gib``) keeps one case from taking the machine down: a case
+that runs past it fails with MemoryError (status ``error``) or dies (also ``error``).
+
 Repeats: after the first run, the case runs again while fewer than ``--repeats`` runs are done
 and the time spent so far plus the last run's time stays within ``--repeat-budget`` seconds, so
 slow cases run once and fast ones give a median.
@@ -48,7 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--result", required=True, help="file to append JSON-line events to")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--repeat-budget", type=float, default=0.0)
+    parser.add_argument("--memory-limit-gib", type=float, default=0.0, help="0: no limit")
     args = parser.parse_args(argv)
+    if args.memory_limit_gib > 0:
+        # RLIMIT_DATA bounds the heap (malloc, anonymous mappings) but not address space that
+        # is only reserved, so torch and CUDA still start; running past it raises MemoryError.
+        limit = int(args.memory_limit_gib * 2**30)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
     from benchmarks.families import get
     from benchmarks.systems import SystemUnavailable

@@ -163,7 +163,7 @@ def _choice_bits(options: int) -> float:
 @st.composite
 def probabilities(draw, allow_bounds: bool = True) -> Fraction:
     """A probability that is a multiple of 1/16; 0 and 1 now and then."""
-    if allow_bounds and draw(st.integers(0, 19)) == 0:
+    if allow_bounds and draw(st.integers(0, 19)) == 19:
         return Fraction(draw(st.sampled_from([0, 1])))
     return draw(st.integers(1, 15)) * SIXTEENTH
 
@@ -211,7 +211,7 @@ class _Builder:
     def probabilistic_fact(self, preds: list[str]) -> None:
         pred = self.draw(st.sampled_from(preds))
         atom = self.ground_atom(pred)
-        if self.fits(1.0) and self.draw(st.integers(0, 5)) > 0:
+        if self.fits(1.0) and self.draw(st.integers(0, 5)) < 5:
             self.add(Clause(((self.draw(probabilities()), atom),)), 1.0)
         else:
             self.add(Clause(((None, atom),)), 0.0)
@@ -339,7 +339,7 @@ def random_programs(draw, allow_evidence: bool = True) -> RandomProgram:
 
     for constant in domain:
         builder.add(Clause(((None, Atom("dom", (constant,))),)), 0.0)
-    plain = [p for p in arity if p.startswith("p")]
+    plain = [p for p in arity if p[0] == "p" and p[1:].isdigit()]
     if graph:
         for _ in range(draw(st.integers(2, 6))):
             builder.probabilistic_fact(["edge"])
@@ -361,7 +361,19 @@ def random_programs(draw, allow_evidence: bool = True) -> RandomProgram:
 
     atoms = [Atom(p, args) for p in arity if p != "dom"
              for args in _tuples(domain, arity[p])]
-    queries = draw(st.lists(st.sampled_from(atoms), min_size=1, max_size=4, unique=True))
+    # atoms that some clause can conclude: evidence on them is seldom impossible
+    heads = sorted(
+        {
+            atom.substitute(dict(zip(clause.variables(), values)))
+            for clause in clauses
+            if not clause.fails
+            for _, atom in clause.heads
+            if atom.pred != "dom"
+            for values in _tuples(domain, len(clause.variables()))
+        },
+        key=str,
+    ) or atoms
+    queries = draw(st.lists(st.sampled_from(atoms), min_size=1, max_size=3, unique=True))
     open_preds = [p for p in arity if p not in ("dom", "edge") and arity[p] > 0
                   and negation_free(clauses, p)]
     if open_preds and draw(st.integers(0, 3)) == 0:
@@ -372,8 +384,8 @@ def random_programs(draw, allow_evidence: bool = True) -> RandomProgram:
             queries.append(Atom(pred, (draw(st.sampled_from([*domain, "_"])), "_")))
     evidence = []
     if allow_evidence and draw(st.integers(0, 9)) < 6:
-        for atom in draw(st.lists(st.sampled_from(atoms), min_size=1, max_size=3, unique=True)):
-            value = draw(st.integers(0, 2)) > 0
+        for atom in draw(st.lists(st.sampled_from(heads), min_size=1, max_size=3, unique=True)):
+            value = draw(st.integers(0, 2)) < 2
             style = draw(st.sampled_from(["plain", "explicit", "negated"]))
             evidence.append(Evidence(atom, value, style))
     return RandomProgram(domain, arity, stratum, clauses, evidence, queries)

@@ -160,6 +160,12 @@ def test_timeout_is_a_result_and_larger_sizes_are_skipped(tmp_path):
     assert "n=14" in results[1].reason
 
 
+def test_a_case_that_runs_out_of_memory_is_an_error_not_a_crash(tmp_path):
+    settings = Settings(sizes=(3,), systems=("problogic",), memory_limit_gib=0.03, repeats=1)
+    [result] = run_family(families.get("counts"), settings, tmp_path)
+    assert result.status == "error" and result.reason
+
+
 def test_command_line_usage_errors():
     run = subprocess.run([sys.executable, "-m", "benchmarks", "no-such-family"], cwd=REPO_ROOT,
                          capture_output=True, text=True, timeout=120)

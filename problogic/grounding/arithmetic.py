@@ -313,6 +313,11 @@ def evaluate(expr: TermLike, location: SourceLocation | None = None) -> Number:
     # function to the values its arguments left on `values`.
     if type(expr) is int or type(expr) is float:
         return expr
+    if type(expr) is Term:
+        # Fast path for the common ``N1 is N - 1``: one function of numbers.
+        function = FUNCTIONS.get((expr.functor, len(expr.args)))
+        if function is not None and all(type(a) is int or type(a) is float for a in expr.args):
+            return _apply(expr, function, list(expr.args), location)
     work: list = [expr]
     values: list[Number] = []
     apply_marker = _ApplyMarker

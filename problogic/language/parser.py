@@ -249,6 +249,7 @@ class _Machine:
     def __init__(self) -> None:
         lark = Lark(_GRAMMAR_FILE.read_text(encoding="utf-8"), parser="lalr", lexer="basic",
                     start=["start", "query"])
+        # The tables are not public API in lark 1.x, but have kept this name and shape.
         table = lark.parser.parser._parse_table
         self.start_states = table.start_states
         self.end_states = table.end_states
@@ -270,9 +271,9 @@ class _Machine:
                     entry[symbol] = reductions[arg]
         # Layout and comments: every ignored terminal but the unterminated comment, which is
         # lexed as a token so that it can be reported.
-        self.skip = "|".join(self.terminals[n].pattern.to_regexp() for n in sorted(self.ignore)
-                             if n != "UNTERMINATED_COMMENT")
-        self.skip = f"(?:{self.skip})*"
+        layout = "|".join(self.terminals[n].pattern.to_regexp() for n in sorted(self.ignore)
+                          if n != "UNTERMINATED_COMMENT")
+        self.skip = f"(?:{layout})*"
         self.skip_match = re.compile(self.skip).match
         self.scanners: dict[frozenset, tuple] = {}
         # The end token is lexed everywhere, so that a clause ending too early is reported as

@@ -20,7 +20,8 @@ empirically with the ``problog`` package, see ``tests/test_printing.py``):
 Known differences, because our terms do not remember how they were written: ProbLog writes an
 atom as it was written in the source (``'abc'`` stays quoted) and writes ``-(a)`` and ``- a``
 differently; we write ``abc`` and ``-a`` (``-(1)`` when the argument is a number, so that it
-does not read back as the number -1).
+does not read back as the number -1, and ``-(a+b)`` where ProbLog may write ``-a+b``). We also
+write ``(a^b)*c`` where ProbLog writes ``a^b*c``, which reads back as ``a^(b*c)``.
 
 The printer is iterative, so a term nested thousands of levels deep prints without recursion.
 """

@@ -71,7 +71,13 @@ class Term:
         self.args = args
         self.location = location
         # Cached so that unification and substitution skip ground subterms in O(1).
-        self.ground = all(type(a) is not Var and (type(a) is not Term or a.ground) for a in args)
+        ground = True
+        for a in args:
+            t = type(a)
+            if t is Var or (t is Term and not a.ground):
+                ground = False
+                break
+        self.ground = ground
         self._hash = hash((functor, args))
 
     @property

@@ -25,6 +25,9 @@ def disjunction(g, goal, depth):
     yield from g.solve(goal.args[1], depth)
 
 
+CONTROL[("|", 2)] = disjunction  # ProbLog reads (a | b) as a disjunction
+
+
 @register(CONTROL, "->", 2)
 def if_then(g, goal, depth):
     yield from if_then_else(g, goal.args[0], goal.args[1], None, depth, goal)
