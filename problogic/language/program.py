@@ -128,6 +128,29 @@ def _annotated_heads(head: TermLike, location) -> tuple[tuple[TermLike, Term], .
     return None
 
 
+AGGREGATE_FUNCTOR = "$aggregate"  # the parser's term for ``avg<X>`` in a clause head
+
+
+def _aggregate_clause(head: Term, body: TermLike, location) -> Clause | None:
+    """``p(G, sum<X>) :- body`` (ProbLog's aggregate library) as
+    ``p(G, R) :- '$aggregate'(sum, X, [G], body, R)``: per world, R aggregates the values of X
+    over the body's solutions with the same group G."""
+    positions = [i for i, a in enumerate(head.args)
+                 if isinstance(a, Term) and a.functor == AGGREGATE_FUNCTOR]
+    if not positions:
+        return None
+    if len(positions) > 1:
+        raise ProgramError("a clause head may hold only one aggregate", location)
+    spec = head.args[positions[0]]
+    result = Var("Aggregate")
+    group = [a for i, a in enumerate(head.args) if i != positions[0]]
+    new_head = Term(head.functor, tuple(result if i == positions[0] else a
+                                        for i, a in enumerate(head.args)), head.location)
+    goal = Term(AGGREGATE_FUNCTOR, (spec.args[0], spec.args[1], Term("$group", tuple(group)),
+                                    body, result), head.location)
+    return Clause(new_head, goal, location)
+
+
 def clause_from_term(term: TermLike, location: SourceLocation | None = None):
     """Interpret one parsed term as a clause or a directive."""
     location = _location(term, location)
@@ -141,7 +164,8 @@ def clause_from_term(term: TermLike, location: SourceLocation | None = None):
     annotated = _annotated_heads(head, location)
     if annotated is not None:
         return ProbabilisticClause(annotated, body, location)
-    return Clause(_check_head(head, location), body, location)
+    head = _check_head(head, location)
+    return _aggregate_clause(head, body, location) or Clause(head, body, location)
 
 
 def build_program(terms: list[TermLike], source_name: str | None = None) -> Program:

@@ -218,3 +218,61 @@ def collect_list(g, goal, depth):
         if g.subst.unify(group, grp) and g.subst.unify(result, summary):
             yield () if lit == 1 else (lit,)
         g.subst.undo(mark)
+
+
+AGGREGATES = {
+    "sum": lambda values: sum(values),
+    "avg": lambda values: sum(values) / len(values),
+    "min": min,
+    "max": max,
+    "count": len,
+}
+
+
+@register(SOLUTIONS, "$aggregate", 5)
+def head_aggregate(g, goal, depth):
+    """A clause head aggregate (see ``language.program``): per world and group, the aggregate
+    of the values over the distinct (group, body, value) solutions of the body."""
+    function, value, group, body, result = goal.args
+    function = g.subst.deref(function)
+    found = solutions(g, Term("$solution", (group, body, value)), body, depth)
+    merged: dict = {}
+    for template, lits in found:
+        merged.setdefault(template, []).append(lits)
+    program = g.ground_program
+    items = []
+    for template, options in merged.items():
+        if any(not lits for lits in options):
+            items.append(((template.args[0], template.args[2]), ()))
+            continue
+        lit = program.disjunction(program.conjunction(lits) for lits in options)
+        items.append(((template.args[0], template.args[2]), (lit,)))
+    native = AGGREGATES.get(function.functor) if isinstance(function, Term) else None
+
+    def summarize(values):
+        if native is not None:
+            return native(evaluated(values, g, goal))
+        return _call_aggregate(g, function, values, goal, depth)
+
+    for (grp, summary), lit in grouped_per_world(g, items, goal, summarize):
+        if lit == -1:
+            continue
+        mark = g.subst.mark()
+        if g.subst.unify(group, grp) and g.subst.unify(result, summary):
+            yield () if lit == 1 else (lit,)
+        g.subst.undo(mark)
+
+
+def _call_aggregate(g, function, values, goal, depth):
+    """A user-defined aggregate: the deterministic answer of ``function(Values, Result)``."""
+    from ...language.terms import Var
+
+    out = Var("Result")
+    answers = solutions(g, out, Term(function.functor, function.args + (make_list(values),
+                                                                         out)), depth)
+    if not answers:
+        return None
+    value, lits = answers[0]
+    if lits:
+        raise error(g, f"aggregate function {function!r} must be deterministic", goal)
+    return value
