@@ -142,7 +142,9 @@ def _supervise(process: subprocess.Popen, events_path: Path, settings: Settings)
     return ""
 
 
-def run_case(family: Family, system: str, size: int, settings: Settings, raw_dir: Path) -> CaseResult:
+def run_case(
+    family: Family, system: str, size: int, settings: Settings, raw_dir: Path
+) -> CaseResult:
     """Run one case in a worker subprocess and summarise what it reported."""
     raw_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{family.name}-{system}-{size}"
@@ -192,7 +194,9 @@ def run_case(family: Family, system: str, size: int, settings: Settings, raw_dir
         code = process.returncode
         how = f"killed by signal {-code}" if code < 0 else f"exit status {code}"
         result.status = "error"
-        limit = f", memory limit {settings.memory_limit_gib:g} GiB" if settings.memory_limit_gib else ""
+        limit = (
+            f", memory limit {settings.memory_limit_gib:g} GiB" if settings.memory_limit_gib else ""
+        )
         result.reason = f"worker died ({how}{limit}) without a result: {_tail(stderr_path)}"
 
     if runs and result.status == "ok":
@@ -209,7 +213,7 @@ def run_case(family: Family, system: str, size: int, settings: Settings, raw_dir
 
 
 def normalize_atom(text: str) -> str:
-    """An atom's text without layout outside quotes: ProbLog writes ``[0, 1]``, problogic ``[0,1]``."""
+    """An atom without layout outside quotes (ProbLog writes ``[0, 1]``, others ``[0,1]``)."""
     out, quote = [], None
     for char in text:
         if quote:

@@ -111,8 +111,13 @@ def _problems(results: list[CaseResult], size_label: str = "n") -> list[str]:
     return notes
 
 
-def markdown(results: list[CaseResult], machine: dict | None = None, command: str = "",
-             size_labels: dict[str, str] | None = None, descriptions: dict[str, str] | None = None) -> str:
+def markdown(
+    results: list[CaseResult],
+    machine: dict | None = None,
+    command: str = "",
+    size_labels: dict[str, str] | None = None,
+    descriptions: dict[str, str] | None = None,
+) -> str:
     size_labels = size_labels or {}
     descriptions = descriptions or {}
     lines = ["# Benchmark results", ""]
@@ -155,8 +160,9 @@ def markdown(results: list[CaseResult], machine: dict | None = None, command: st
 MARKERS = {"timeout": "x", "skipped": None, "error": "X", "disagree": "D"}
 
 
-def plot_family(family: str, results: list[CaseResult], path: Path, size_label: str = "n",
-                title: str = "") -> None:
+def plot_family(
+    family: str, results: list[CaseResult], path: Path, size_label: str = "n", title: str = ""
+) -> None:
     """Time against size, log time axis, one line per system; time-outs drawn at the limit."""
     import matplotlib
 
@@ -171,21 +177,49 @@ def plot_family(family: str, results: list[CaseResult], path: Path, size_label: 
         color = f"C{index}"
         own = sorted((r for r in results if r.system == system), key=lambda r: r.size)
         answered = [r for r in own if r.status in ANSWERED and r.time_s]
-        ax.plot([r.size for r in answered], [max(r.time_s, 1e-6) for r in answered],
-                marker="o", color=color, label=system)
+        ax.plot(
+            [r.size for r in answered],
+            [max(r.time_s, 1e-6) for r in answered],
+            marker="o",
+            color=color,
+            label=system,
+        )
         timeouts = [r for r in own if r.status == "timeout" and r.timeout_s]
         if timeouts:
-            ax.scatter([r.size for r in timeouts], [r.timeout_s for r in timeouts], marker="x",
-                       s=80, color=color, label=f"{system} timeout", zorder=3)
+            ax.scatter(
+                [r.size for r in timeouts],
+                [r.timeout_s for r in timeouts],
+                marker="x",
+                s=80,
+                color=color,
+                label=f"{system} timeout",
+                zorder=3,
+            )
         failed = [r for r in own if r.status == "error"]
         if failed:  # at the bottom edge: an error has no time
-            ax.scatter([r.size for r in failed], [0.03] * len(failed), marker="X", s=60,
-                       color=color, label=f"{system} error", zorder=3,
-                       transform=ax.get_xaxis_transform(), clip_on=False)
+            ax.scatter(
+                [r.size for r in failed],
+                [0.03] * len(failed),
+                marker="X",
+                s=60,
+                color=color,
+                label=f"{system} error",
+                zorder=3,
+                transform=ax.get_xaxis_transform(),
+                clip_on=False,
+            )
         wrong = [r for r in answered if r.status == "disagree"]
         if wrong:
-            ax.scatter([r.size for r in wrong], [r.time_s for r in wrong], marker="D", s=70,
-                       facecolors="none", edgecolors="red", label=f"{system} DISAGREE", zorder=4)
+            ax.scatter(
+                [r.size for r in wrong],
+                [r.time_s for r in wrong],
+                marker="D",
+                s=70,
+                facecolors="none",
+                edgecolors="red",
+                label=f"{system} DISAGREE",
+                zorder=4,
+            )
     if limits:
         ax.axhline(max(limits), color="grey", linestyle=":", linewidth=1, label="time limit")
     ax.set_yscale("log")
@@ -220,8 +254,9 @@ def matplotlib_available() -> bool:
     return True
 
 
-def write_report(results: list[CaseResult], out_dir: Path, machine: dict | None = None,
-                 command: str = "") -> list[Path]:
+def write_report(
+    results: list[CaseResult], out_dir: Path, machine: dict | None = None, command: str = ""
+) -> list[Path]:
     """Write table.md and one PNG per family (if matplotlib is installed); returns the paths."""
     from benchmarks.families import registry
 
@@ -237,7 +272,12 @@ def write_report(results: list[CaseResult], out_dir: Path, machine: dict | None 
     if matplotlib_available():
         for family, family_results in _by_family(results).items():
             path = out_dir / f"{family}.png"
-            plot_family(family, family_results, path, labels.get(family, "n"),
-                        _shorten(descriptions.get(family, ""), 70))
+            plot_family(
+                family,
+                family_results,
+                path,
+                labels.get(family, "n"),
+                _shorten(descriptions.get(family, ""), 70),
+            )
             written.append(path)
     return written

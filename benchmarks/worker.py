@@ -73,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         log.write("unavailable", message=str(exc))
         return 0
     except Exception as exc:  # the subject failing to import or to run at all is an error
-        log.write("error", message=_one_line(exc), traceback=traceback.format_exc(), phase="prepare")
+        log.write(
+            "error", message=_one_line(exc), traceback=traceback.format_exc(), phase="prepare"
+        )
         return 0
     log.write("ready")
 

@@ -125,7 +125,7 @@ class Evidence:
         )
 
 
-@dataclass
+@dataclass(repr=False)
 class RandomProgram:
     domain: tuple[str, ...]
     arity: dict[str, int]
@@ -140,8 +140,8 @@ class RandomProgram:
         lines += [f"query({atom})." for atom in self.queries]
         return "\n".join(lines) + "\n"
 
-    def __str__(self) -> str:  # shown by hypothesis when a test fails
-        return self.render()
+    def __repr__(self) -> str:  # shown by hypothesis when a test fails
+        return "RandomProgram(<<<\n" + self.render() + ">>>)"
 
 
 def format_probability(prob: Fraction) -> str:

@@ -93,7 +93,9 @@ def test_annotated_disjunctions_sum_to_one(name):
 
     for line in families.get(name).program(5).splitlines():
         if line.count("::") > 1:
-            total = sum(Fraction(part.split("::")[0].strip()) for part in line.rstrip(".").split(";"))
+            total = sum(
+                Fraction(part.split("::")[0].strip()) for part in line.rstrip(".").split(";")
+            )
             assert total == 1, line
 
 
@@ -105,9 +107,19 @@ def test_atoms_compare_without_layout():
 
 
 def _result(system, status="ok", time_s=1.0, answers=None, **fields):
-    return CaseResult("counts", system, 8, status, time_s=time_s, times_s=[time_s] if time_s else [],
-                      answers=answers or {}, timeout_s=60.0, subject=system == "problogic",
-                      baseline=system != "problogic", **fields)
+    return CaseResult(
+        "counts",
+        system,
+        8,
+        status,
+        time_s=time_s,
+        times_s=[time_s] if time_s else [],
+        answers=answers or {},
+        timeout_s=60.0,
+        subject=system == "problogic",
+        baseline=system != "problogic",
+        **fields,
+    )
 
 
 def test_disagreement_marks_both_sides_and_reaches_the_table():
@@ -140,7 +152,10 @@ def test_report_of_every_status(tmp_path):
         _result("problog-sdd", "timeout", None),
         _result("problog-ddnnf", "unavailable", None, reason="no dsharp"),
     ]
-    results += [_result(r.system, s, None) for r, s in zip(results, ["error", "skipped", "unavailable"])]
+    results += [
+        _result(r.system, s, None)
+        for r, s in zip(results, ["error", "skipped", "unavailable"], strict=True)
+    ]
     for r in results[3:]:
         r.size = 10
     paths = write_report(results, tmp_path)
@@ -152,7 +167,9 @@ def test_report_of_every_status(tmp_path):
         assert tmp_path / "counts.png" in paths
 
 
-@pytest.mark.skipif(not problog_backend_available("problog-sdd"), reason="ProbLog with SDD is not installed")
+@pytest.mark.skipif(
+    not problog_backend_available("problog-sdd"), reason="ProbLog with SDD is not installed"
+)
 def test_timeout_is_a_result_and_larger_sizes_are_skipped(tmp_path):
     settings = Settings(sizes=(14, 15), systems=("problog-sdd",), timeout_s=0.5, repeats=1)
     results = run_family(families.get("counts"), settings, tmp_path)
@@ -167,19 +184,40 @@ def test_a_case_that_runs_out_of_memory_is_an_error_not_a_crash(tmp_path):
 
 
 def test_command_line_usage_errors():
-    run = subprocess.run([sys.executable, "-m", "benchmarks", "no-such-family"], cwd=REPO_ROOT,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "no-such-family"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 2 and "unknown families" in run.stderr
-    listing = subprocess.run([sys.executable, "-m", "benchmarks", "--list"], cwd=REPO_ROOT,
-                             capture_output=True, text=True, timeout=120)
+    listing = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--list"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert listing.returncode == 0 and "counts" in listing.stdout
 
 
 def test_tiny_run_of_every_family(tmp_path):
     """The whole pipeline at the tiny sizes: worker subprocesses, JSON lines, table, plots."""
     registry = families.registry()
-    command = [sys.executable, "-m", "benchmarks", "--sizes", "tiny", "--repeats", "1",
-               "--timeout", "120", "--out", str(tmp_path)]
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks",
+        "--sizes",
+        "tiny",
+        "--repeats",
+        "1",
+        "--timeout",
+        "120",
+        "--out",
+        str(tmp_path),
+    ]
     run = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=1200)
 
     results_path = tmp_path / "results.jsonl"
@@ -189,7 +227,9 @@ def test_tiny_run_of_every_family(tmp_path):
     results = read_results(results_path)
     assert all(r.status in STATUSES for r in results)
     by_case = {(r.family, r.system, r.size): r for r in results}
-    expected = {(f.name, s, n) for f in registry.values() for s in f.systems for n in f.sizes_for("tiny")}
+    expected = {
+        (f.name, s, n) for f in registry.values() for s in f.systems for n in f.sizes_for("tiny")
+    }
     assert set(by_case) == expected, "every case must have exactly one row"
 
     machine = json.loads((tmp_path / "machine.json").read_text())
@@ -203,7 +243,9 @@ def test_tiny_run_of_every_family(tmp_path):
 
     for (family, system, size), result in sorted(by_case.items()):
         if result.subject or problog_backend_available(system):
-            assert result.status == "ok", f"{family} {system} n={size}: {result.status}: {result.reason}"
+            assert result.status == "ok", (
+                f"{family} {system} n={size}: {result.status}: {result.reason}"
+            )
             assert result.answers and result.time_s > 0
             assert all(0.0 <= p <= 1.0 + 1e-9 for p in result.answers.values())
         else:

@@ -148,6 +148,11 @@ ENGINE_DIFFERENCES = [
 ]
 
 
+def without_marks(cases):
+    """The cases of a parameter list, with the xfail marks (which are about us) removed."""
+    return [getattr(case, "values", case) for case in cases]
+
+
 def _ids(case):
     return case if isinstance(case, str) and "(" in case else None
 
@@ -158,12 +163,13 @@ def test_answers(goal, template, expected):
     assert true_answers(problogic.evaluate(program(goal, template))) == expected
 
 
-@pytest.mark.parametrize("goal, template, expected", SAME_AS_PROBLOG, ids=_ids)
+@pytest.mark.parametrize("goal, template, expected",
+                         SAME_AS_PROBLOG + without_marks(ENGINE_DIFFERENCES), ids=_ids)
 def test_expectations_are_problogs(goal, template, expected):
     pytest.importorskip("problog")
     from oracle import problog_marginals
 
-    assert true_answers(problog_marginals(program(goal, template), timeout=60)) == expected
+    assert true_answers(problog_marginals(program(goal, template))) == expected
 
 
 # -- probabilistic programs -------------------------------------------------------------------
@@ -231,12 +237,12 @@ def test_probabilistic(source, expected):
     assert_marginals(problogic.evaluate(source), expected)
 
 
-@pytest.mark.parametrize("source, expected", PROBABILISTIC)
+@pytest.mark.parametrize("source, expected", without_marks(PROBABILISTIC))
 def test_probabilistic_expectations_are_problogs(source, expected):
     pytest.importorskip("problog")
     from oracle import problog_marginals
 
-    result = problog_marginals(":- use_module(library(lists)).\n" + source, timeout=60)
+    result = problog_marginals(":- use_module(library(lists)).\n" + source)
     assert_marginals(result, expected)
 
 

@@ -8,8 +8,9 @@ A family knows its sizes (``tiny`` for the test suite, ``quick`` for ``--quick``
 systems it runs on (the first is the subject, ``problogic``; ``baselines`` are what ratios are
 taken against) and how to run one case: ``run_case(system, size) -> Measurement``, which is
 called inside the worker subprocess, after ``prepare(system)`` (imports and a warm-up run,
-untimed; it raises ``SystemUnavailable`` for a missing baseline). Family modules must stay cheap to import (no torch or
-problog at module level): the harness imports all of them to list and schedule cases.
+untimed; it raises ``SystemUnavailable`` for a missing baseline). Family modules must stay
+cheap to import (no torch or problog at module level): the harness imports all of them to list
+and schedule cases.
 
 Families whose case is a ProbLog program use :func:`program_family`, which gives them the
 runners of :data:`benchmarks.systems.PROGRAM_SYSTEMS`. Families with other workloads (neural

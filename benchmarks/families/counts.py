@@ -32,7 +32,7 @@ def program(n: int) -> str:
     for i in range(n):
         probs = categorical(rng, len(CLASSES))
         rows.append([float(p) for p in probs])
-        choices = "; ".join(f"{p}::obj({i},{c})" for p, c in zip(probs, CLASSES))
+        choices = "; ".join(f"{p}::obj({i},{c})" for p, c in zip(probs, CLASSES, strict=True))
         lines.append(f"{choices}.")
     lines.append(f"objs([{','.join(str(i) for i in range(n))}]).")
     lines += [
@@ -41,7 +41,7 @@ def program(n: int) -> str:
         "cnt([I|T], C, N) :- \\+ obj(I, C), cnt(T, C, N).",
     ]
     counts = target_counts(rows)
-    calls = ", ".join(f"cnt(L, {c}, {k})" for c, k in zip(CLASSES, counts))
+    calls = ", ".join(f"cnt(L, {c}, {k})" for c, k in zip(CLASSES, counts, strict=True))
     lines.append(f"label :- objs(L), {calls}.")
     lines.append("query(label).")
     return "\n".join(lines) + "\n"

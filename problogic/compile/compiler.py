@@ -1,10 +1,7 @@
 """Knowledge compilation: a :class:`Formula` to a :class:`Circuit`, through MDDs.
 
-Each formula node becomes a multi-valued decision diagram, built bottom-up with memoized apply
-operations in the formula's variable order. A positive cycle is compiled as its least fixpoint:
-all its atoms start false and are recomputed until their diagrams stop changing; diagrams are
-canonical, so "stopped changing" is an identity test, and each round adds at least one proof
-per world that changed, so at most one round per atom of the cycle is needed.
+Each formula node becomes a multi-valued decision diagram, built bottom-up (the formula is
+acyclic, children first) with memoized apply operations in the formula's variable order.
 
 The diagrams of the roots are then written out as one smooth circuit (see :mod:`.to_circuit`).
 """
@@ -56,20 +53,8 @@ def compile_roots(formula: Formula, limits: Limits | None = None,
             return manager.conjoin_all(children)
         return manager.disjoin_all(children)
 
-    for group, cyclic in zip(formula.components, formula.cyclic):
-        if not cyclic:
-            diagram[group[0]] = build(group[0])
-            continue
-        for node in group:
-            diagram[node] = M.FALSE
-        changed = True
-        while changed:
-            changed = False
-            for node in group:
-                new = build(node)
-                if new != diagram[node]:
-                    diagram[node] = new
-                    changed = True
+    for node in formula.order:
+        diagram[node] = build(node)
     evidence = M.TRUE
     for _, lit, value in formula.evidence:
         evidence = manager.conjoin(evidence, of(lit) if value else of(-lit))

@@ -5,7 +5,8 @@ results follow ProbLog (observed with the ``problog`` package, see ``tests/test_
 which follows Python where it differs from ISO Prolog:
 
 * ``/`` always divides exactly and gives a float: ``7/2`` is ``3.5``, ``6/2`` is ``3.0``;
-* ``//`` and ``div`` round towards negative infinity (``-7//2`` is ``-4``) and accept floats;
+* ``//`` and ``div`` round towards negative infinity (``-7//2`` is ``-4``) and accept floats
+  (``div`` as ``(X - X mod Y) // Y``, which can differ from ``//`` on floats by rounding);
   ``mod`` and ``rem`` both take the sign of the divisor (``-7 rem 2`` is ``1``; ISO says ``-1``)
   and accept floats (``7.5 mod 2`` is ``1.5``);
 * ``**`` and ``^`` are the same function: integers to a non-negative integer power stay exact
@@ -149,6 +150,12 @@ def _floor_divide(a: Number, b: Number) -> Number:
     return a // b
 
 
+def _integer_divide(a: Number, b: Number) -> Number:
+    # ProbLog computes div as (a - a mod b) // b: the same as a // b on integers, but on
+    # floats the subtraction can round (-2 div sqrt(0.5) is -4.0 there, -2 // sqrt(0.5) -3.0).
+    return (a - a % b) // b
+
+
 def _modulo(a: Number, b: Number) -> Number:
     return a % b
 
@@ -178,7 +185,7 @@ FUNCTIONS: dict[tuple[str, int], Callable[..., Number]] = {
     ("*", 2): lambda a, b: a * b,
     ("/", 2): _divide,
     ("//", 2): _floor_divide,
-    ("div", 2): _floor_divide,
+    ("div", 2): _integer_divide,
     ("mod", 2): _modulo,
     ("rem", 2): _modulo,  # ProbLog's rem is Python's %, like mod
     ("min", 2): _minimum,

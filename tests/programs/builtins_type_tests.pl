@@ -12,7 +12,7 @@ t(atomic) :- atomic(abc), atomic(2).
 t(compound) :- compound(f(x)).
 t(callable) :- callable(foo), callable(f(x)).
 t(is_list) :- is_list([a, b]).
-t(not_is_list) :- \+ is_list([a | _]).
+t(not_is_list) :- \+ is_list([a | b]).
 t(ground) :- ground(f(a, [b])).
 t(not_ground) :- \+ ground(f(_)).
 t(bound_later) :- var(X), X = 1, nonvar(X).

@@ -1,5 +1,6 @@
 % Covers: select_weighted/5 and select_uniform/4 from ProbLog's lists library: a probabilistic
-% choice of one element, identified by its first argument (same id, same choice).
+% choice of one element, identified by its first argument (same id, same choice: the
+% mixed answers of same_id have probability 0).
 :- use_module(library(lists)).
 pick(X) :- select_weighted(p1, [0.2, 0.3, 0.5], [a, b, c], X, _).
 rest(R) :- select_weighted(p1, [0.2, 0.3, 0.5], [a, b, c], _, R).
@@ -10,4 +11,7 @@ query(pick(_)).
 query(rest(_)).
 query(uni(_)).
 query(two(_, _)).
-query(same_id(_, _)).
+query(same_id(1, 1)).
+query(same_id(1, 2)).
+query(same_id(2, 1)).
+query(same_id(2, 2)).
