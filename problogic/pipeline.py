@@ -35,10 +35,18 @@ class RunResult:
     stats: dict[str, int] = field(default_factory=dict)
 
 
+LIBRARIES = ("lists", "apply")
+
+
 @lru_cache(maxsize=None)
 def _library() -> ParsedProgram:
-    text = resources.files("problogic.grounding.library").joinpath("lists.pl").read_text()
-    return parse_program(text, "library(lists)")
+    """The Prolog libraries every program can use (parsed once per process)."""
+    folder = resources.files("problogic.grounding.library")
+    combined = ParsedProgram()
+    for name in LIBRARIES:
+        text = folder.joinpath(f"{name}.pl").read_text()
+        combined.extend(parse_program(text, f"library({name})"))
+    return combined
 
 
 def with_library(program: ParsedProgram) -> ParsedProgram:

@@ -205,23 +205,16 @@ PROBABILISTIC = [
      "query(q).", {"q": 0.25}),
     ("q(X) :- select_uniform(u1,[a,b],X,_), select_uniform(u1,[a,b,c],Y,_), X = Y. "
      "query(q(_)).", {"q(a)": 1 / 6, "q(b)": 1 / 6}),
-    pytest.param(
-        "q :- select_uniform(u,[a,b],a,_), select_weighted(u,[1,1],[a,b],a,_). query(q).",
-        {"q": 0.25}, marks=pytest.mark.xfail(strict=True, reason=(
-            "ProbLog's select_uniform uses the weights 1/N, so it is a different choice from "
-            "select_weighted with weights [1,1]; the builtin keys both by [1,1]"))),
-    pytest.param(
-        "q(X) :- select_weighted(w,[1,1],[a,b],X,_), select_weighted(w,[2,1,1],[z,a,b],Y,_), "
-        "X = Y. query(q(_)).",
-        {"q(a)": 0.25, "q(b)": 0.25}, marks=pytest.mark.xfail(strict=True, reason=(
-            "ProbLog chains one probabilistic fact per position, keyed by the remaining "
-            "suffix, so calls whose lists share a suffix share those choices; the builtin "
-            "makes one categorical choice per (id, weights, values)"))),
-    pytest.param(
-        "q(X,R) :- select_weighted(w4, [(1,a), (3,b)], X, R). query(q(_,_)).",
-        {"q(a,[b])": 0.25, "q(b,[a])": 0.75}, marks=pytest.mark.xfail(strict=True, reason=(
-            "ProbLog's select_weighted/4 takes (Weight,Value) pairs; the builtin expects "
-            "Weight-Value"))),
+    # ProbLog's select_uniform uses the weights 1/N: a different choice from weights [1,1].
+    ("q :- select_uniform(u,[a,b],a,_), select_weighted(u,[1,1],[a,b],a,_). query(q).",
+     {"q": 0.25}),
+    # One probabilistic fact per position, keyed by the remaining suffix: calls whose lists
+    # share a suffix share those choices.
+    ("q(X) :- select_weighted(w,[1,1],[a,b],X,_), select_weighted(w,[2,1,1],[z,a,b],Y,_), "
+     "X = Y. query(q(_)).", {"q(a)": 0.25, "q(b)": 0.25}),
+    # select_weighted/4 takes (Weight, Value) pairs.
+    ("q(X,R) :- select_weighted(w4, [(1,a), (3,b)], X, R). query(q(_,_)).",
+     {"q(a,[b])": 0.25, "q(b,[a])": 0.75}),
 ]
 
 

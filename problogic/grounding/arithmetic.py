@@ -126,16 +126,8 @@ def _sign(value: Number) -> int:
     return (value > 0) - (value < 0)
 
 
-def _integer_part(value: Number) -> int:
-    return int(value)
-
-
 def _fractional_part(value: Number) -> Number:
     return value - int(value)
-
-
-def _log(value: Number) -> float:
-    return math.log(value)
 
 
 def _log_base(base: Number, value: Number) -> float:
@@ -174,10 +166,6 @@ def _to_int(convert: Callable[[float], int]) -> Callable[[Number], int]:
     return function
 
 
-def _float(value: Number) -> float:
-    return float(value)
-
-
 # (name, arity) -> function on Python numbers. Constants are functions of arity 0.
 FUNCTIONS: dict[tuple[str, int], Callable[..., Number]] = {
     ("+", 2): lambda a, b: a + b,
@@ -210,7 +198,7 @@ FUNCTIONS: dict[tuple[str, int], Callable[..., Number]] = {
     ("msb", 1): _msb,
     ("sqrt", 1): math.sqrt,
     ("exp", 1): math.exp,
-    ("log", 1): _log,
+    ("log", 1): math.log,
     ("log2", 1): math.log2,
     ("sin", 1): math.sin,
     ("cos", 1): math.cos,
@@ -231,8 +219,8 @@ FUNCTIONS: dict[tuple[str, int], Callable[..., Number]] = {
     ("round", 1): _to_int(round),  # half to even, as ProbLog (SWI rounds half away from 0)
     ("truncate", 1): _to_int(math.trunc),
     ("integer", 1): _to_int(int),  # truncates, as ProbLog (SWI rounds)
-    ("float", 1): _float,
-    ("float_integer_part", 1): _integer_part,
+    ("float", 1): float,
+    ("float_integer_part", 1): int,  # an int, as ProbLog (SWI gives a float)
     ("float_fractional_part", 1): _fractional_part,
     ("pi", 0): lambda: math.pi,
     ("e", 0): lambda: math.e,

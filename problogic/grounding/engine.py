@@ -119,6 +119,7 @@ class Grounder:
         self.tables: dict[TermLike, Table] = {}
         self.stack: list[Table] = []  # incomplete tables, oldest first
         self.path: list[Table] = []  # tables being evaluated, outermost first
+        self.clause_locations: list = []  # clauses whose bodies are being solved
         self.pass_token: object = object()
         self.changes = 0
         self.min_incomplete_read = 1 << 60
@@ -275,6 +276,7 @@ class Grounder:
             mapping: dict = {}
             head = rename(prepared.heads[head_index], mapping)
             mark = subst.mark()
+            self.clause_locations.append(prepared.clause.location)
             if subst.unify(goal, head):
                 body = tuple(rename(g, mapping) for g in prepared.body)
                 for lits in self.solve_conjunction(body, depth + 1):
@@ -295,6 +297,7 @@ class Grounder:
                     stored = answer if key is answer else rename(answer, {})
                     if table.add(key, stored, tuple(sorted(set(lits))), program):
                         self.changes += 1
+            self.clause_locations.pop()
             subst.undo(mark)
 
     # -- helpers for builtins -----------------------------------------------------------------
@@ -312,12 +315,18 @@ class Grounder:
         return signature in self._by_signature
 
     def location_hint(self) -> SourceLocation | None:
+        """The clause being resolved, or else the innermost call, for errors without a term
+        of their own to point at."""
+        for location in reversed(self.clause_locations):
+            if location is not None:
+                return location
         for table in reversed(self.path):
             if table.location is not None:
                 return table.location
         return None
 
-    def solve_negation(self, goal: TermLike, depth: int) -> Literals | None:
+    def solve_negation(self, goal: TermLike, depth: int,
+                       location: SourceLocation | None = None) -> Literals | None:
         """Literals for ``\\+ goal``: None when it fails, ``()`` when it surely holds."""
         saved = self.min_incomplete_read
         self.min_incomplete_read = 1 << 60
@@ -335,7 +344,8 @@ class Grounder:
                 culprit = self.stack[self.min_incomplete_read]
                 raise NegativeCycleError(
                     f"negative cycle: {culprit.goal!r} depends on its own negation "
-                    f"through \\+ {self.subst.resolve(goal)!r}", culprit.location)
+                    f"through \\+ {self.subst.resolve(goal)!r}",
+                    location or culprit.location)
             self.min_incomplete_read = min(saved, self.min_incomplete_read)
         if not options:
             return ()

@@ -47,9 +47,6 @@ class ChoiceFactory:
             self.instances[key] = variable
         elif variable == -1:
             return TRUE
-        choice = self.grounder.ground_program.variables[variable]
-        if choice.probabilities[head_index] == 0.0:
-            return FALSE
         return self.grounder.ground_program.choice(variable, head_index)
 
     def keyed(self, key: tuple, probabilities: list[float], heads: list, location,

@@ -243,7 +243,9 @@ def _infix_pieces(term: Term) -> list:
     left_priority = _infix_priority(left)
     # ProbLog brackets by priority alone; we also bracket `(a^b)*c`, which ProbLog writes
     # `a^b*c` although that reads back as `a^(b*c)` (both operators have priority 400).
-    if left_priority is None or left_priority < priority or (
+    if _is_operator_atom(left):
+        pieces.append(_quote(left.functor, "'"))
+    elif left_priority is None or left_priority < priority or (
             left_priority == priority and kind == "yfx"
             and not (len(left.args) == 2 and _INFIX[left.functor][1] == "xfy")):
         pieces.append((left, False))
@@ -251,12 +253,22 @@ def _infix_pieces(term: Term) -> list:
         pieces += ["(", (left, False), ")"]
     pieces.append(f" {op} " if "a" <= op[0] <= "z" else op)
     right_priority = _infix_priority(right)
-    if right_priority is None or right_priority < priority or (
+    if _is_operator_atom(right):
+        pieces.append(_quote(right.functor, "'"))
+    elif right_priority is None or right_priority < priority or (
             right_priority == priority and kind == "xfy"):
         pieces.append((right, False))
     else:
         pieces += ["(", (right, False), ")"]
     return pieces
+
+
+def _is_operator_atom(term: TermLike) -> bool:
+    """A symbolic operator atom as an operand (``O = '<'``) is quoted, as ProbLog does: bare,
+    it would glue to the operator (``O=<``)."""
+    return (type(term) is Term and not term.args and (term.functor in _INFIX
+                                                       or term.functor in _PREFIX)
+            and _SYMBOL_ATOM.fullmatch(term.functor) is not None)
 
 
 def _chain(term: Term, functor: str, separator: str, top: bool) -> list:

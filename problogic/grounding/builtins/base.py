@@ -18,7 +18,13 @@ Registry = dict[tuple[str, int], Callable]
 def deterministic(test: Callable) -> Callable:
     def builtin(g, goal, depth):
         mark = g.subst.mark()
-        if test(g, goal.args):
+        try:
+            success = test(g, goal.args)
+        except GroundingError as exc:
+            if exc.location is None:  # point at the call when the test could not
+                exc.location = goal.location or g.location_hint()
+            raise
+        if success:
             yield ()
         g.subst.undo(mark)
 
@@ -36,8 +42,9 @@ def register(registry: Registry, name: str, arity: int, *, det: bool = False):
 
 
 def error(g, message: str, goal: Term | None = None) -> GroundingError:
-    location = getattr(goal, "location", None) or g.location_hint()
-    return GroundingError(message, location)
+    """A grounding error at ``goal``. Without a located goal the :func:`deterministic` wrapper
+    fills in the call's location."""
+    return GroundingError(message, getattr(goal, "location", None))
 
 
 def resolved(g, term: TermLike) -> TermLike:

@@ -52,7 +52,7 @@ def if_then_else(g, condition, then, otherwise, depth, goal):
 
 @register(CONTROL, "\\+", 1)
 def negation(g, goal, depth):
-    lits = g.solve_negation(goal.args[0], depth)
+    lits = g.solve_negation(goal.args[0], depth, goal.location)
     if lits is not None:
         yield lits
 

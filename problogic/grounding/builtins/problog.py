@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from ...language.terms import Term, Var, iter_list, make_list
-from ..arithmetic import evaluate
+from ..arithmetic import evaluate, round_float
 from ..ground_program import FALSE, TRUE, GroundProgram
 from ..unify import rename
 from .base import Registry, error, proper_list
@@ -13,28 +13,42 @@ PROBLOG: Registry = {}
 
 
 def _select(g, goal, identifier, weights, values, value, rest):
-    """One categorical choice among ``values`` with probabilities proportional to ``weights``;
-    the same identifier, weights and values always denote the same choice."""
+    """ProbLog's selection by stick breaking: position i is taken when its own probabilistic
+    fact (probability w_i / remaining weight) holds and no earlier one did; the last position is
+    taken when reached. Each fact is keyed, as in ProbLog, by the identifier, its probability and
+    the remaining weights and values, so calls that share a suffix share those choices."""
     identifier = g.subst.resolve(identifier)
-    weights = [float(evaluate(w, goal.location)) for w in proper_list(g, weights, goal)]
+    weights = [evaluate(w, goal.location) for w in proper_list(g, weights, goal)]
     values = proper_list(g, values, goal)
     if len(weights) != len(values):
         raise error(g, f"{goal.functor}: {len(weights)} weights for {len(values)} values", goal)
     if any(w < 0 for w in weights):
         raise error(g, f"{goal.functor}: negative weight in {weights}", goal)
-    total = sum(weights)
-    if not values or total <= 0:
+    remaining = sum(weights)
+    if not values or remaining <= 0:
         return
-    key = ("select", identifier, tuple(weights), tuple(values))
-    variable = g.choices.keyed(key, [w / total for w in weights], values, goal.location,
-                               "select")
+    program = g.ground_program
+    earlier_not_taken: list[int] = []
     for i, item in enumerate(values):
-        if weights[i] == 0:
+        if i == len(values) - 1:
+            literal = program.conjunction(earlier_not_taken)
+        else:
+            p = round_float(weights[i] / remaining)
+            key = ("sw_p", identifier, p, tuple(weights[i + 1:]), item, tuple(values[i + 1:]))
+            head = Term("sw_p", (identifier, p, make_list(weights[i + 1:]), item,
+                                 make_list(values[i + 1:])))
+            variable = g.choices.keyed(key, [min(max(p, 0.0), 1.0), 1.0 - min(p, 1.0)],
+                                       [head, None], goal.location, "sw_p")
+            taken = program.choice(variable, 0)
+            literal = program.conjunction(earlier_not_taken + [taken])
+            earlier_not_taken.append(-taken)
+            remaining -= weights[i]
+        if literal == FALSE:
             continue
         mark = g.subst.mark()
         if g.subst.unify(value, item) and g.subst.unify(rest, make_list(values[:i] +
                                                                         values[i + 1:])):
-            yield (g.ground_program.choice(variable, i),)
+            yield () if literal == TRUE else (literal,)
         g.subst.undo(mark)
 
 
@@ -43,11 +57,12 @@ def _select_weighted5(g, goal, depth):
 
 
 def _select_weighted4(g, goal, depth):
+    """select_weighted(ID, Pairs, Value, Rest) with pairs ``(W, V)`` (ProbLog) or ``W-V``."""
     identifier, pairs, value, rest = goal.args
     weights, values = [], []
     for pair in proper_list(g, pairs, goal):
-        if not (isinstance(pair, Term) and pair.functor == "-" and pair.arity == 2):
-            raise error(g, f"select_weighted/4: {pair!r} is not Weight-Value", goal)
+        if not (isinstance(pair, Term) and pair.functor in (",", "-") and pair.arity == 2):
+            raise error(g, f"select_weighted/4: {pair!r} is not a (Weight, Value) pair", goal)
         weights.append(pair.args[0])
         values.append(pair.args[1])
     yield from _select(g, goal, identifier, make_list(weights), make_list(values), value, rest)
@@ -56,7 +71,8 @@ def _select_weighted4(g, goal, depth):
 def _select_uniform(g, goal, depth):
     identifier, values, value, rest = goal.args
     items = proper_list(g, values, goal)
-    yield from _select(g, goal, identifier, make_list([1] * len(items)), values, value, rest)
+    weights = [1 / len(items)] * len(items) if items else []
+    yield from _select(g, goal, identifier, make_list(weights), values, value, rest)
 
 
 PROBLOG[("select_weighted", 5)] = _select_weighted5

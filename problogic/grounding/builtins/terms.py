@@ -168,7 +168,7 @@ def _length(g, goal, depth):
         g.subst.undo(mark)
         return
     if type(tail) is not Var:
-        return
+        raise error(g, f"length/2: {g.subst.resolve(lst)!r} is not a list (type error)", goal)
     size = g.subst.deref(n)
     if type(size) is Var:
         raise error(g, "length/2 of a partial list with unbound length (instantiation error)",

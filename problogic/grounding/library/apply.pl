@@ -1,0 +1,45 @@
+% library(apply): higher-order list predicates, written for problogic.
+% They are pure: a probabilistic goal passed as the closure gives each world its own answer
+% (include/3 keeps exactly the elements for which the goal holds in that world).
+
+maplist(_, []).
+maplist(G, [X|Xs]) :- call(G, X), maplist(G, Xs).
+
+maplist(_, [], []).
+maplist(G, [X|Xs], [Y|Ys]) :- call(G, X, Y), maplist(G, Xs, Ys).
+
+maplist(_, [], [], []).
+maplist(G, [X|Xs], [Y|Ys], [Z|Zs]) :- call(G, X, Y, Z), maplist(G, Xs, Ys, Zs).
+
+maplist(_, [], [], [], []).
+maplist(G, [X|Xs], [Y|Ys], [Z|Zs], [W|Ws]) :-
+    call(G, X, Y, Z, W), maplist(G, Xs, Ys, Zs, Ws).
+
+include(_, [], []).
+include(G, [X|Xs], [X|Ys]) :- call(G, X), include(G, Xs, Ys).
+include(G, [X|Xs], Ys) :- \+ call(G, X), include(G, Xs, Ys).
+
+exclude(_, [], []).
+exclude(G, [X|Xs], Ys) :- call(G, X), exclude(G, Xs, Ys).
+exclude(G, [X|Xs], [X|Ys]) :- \+ call(G, X), exclude(G, Xs, Ys).
+
+partition(_, [], [], []).
+partition(G, [X|Xs], [X|Is], Es) :- call(G, X), partition(G, Xs, Is, Es).
+partition(G, [X|Xs], Is, [X|Es]) :- \+ call(G, X), partition(G, Xs, Is, Es).
+
+convlist(_, [], []).
+convlist(G, [X|Xs], [Y|Ys]) :- call(G, X, Y), convlist(G, Xs, Ys).
+convlist(G, [X|Xs], Ys) :- \+ call(G, X, _), convlist(G, Xs, Ys).
+
+foldl(G, Xs, V0, V) :- foldl_(Xs, G, V0, V).
+foldl_([], _, V, V).
+foldl_([X|Xs], G, V0, V) :- call(G, X, V0, V1), foldl_(Xs, G, V1, V).
+
+foldl(G, Xs, Ys, V0, V) :- foldl_(Xs, Ys, G, V0, V).
+foldl_([], [], _, V, V).
+foldl_([X|Xs], [Y|Ys], G, V0, V) :- call(G, X, Y, V0, V1), foldl_(Xs, Ys, G, V1, V).
+
+foldl(G, Xs, Ys, Zs, V0, V) :- foldl_(Xs, Ys, Zs, G, V0, V).
+foldl_([], [], [], _, V, V).
+foldl_([X|Xs], [Y|Ys], [Z|Zs], G, V0, V) :-
+    call(G, X, Y, Z, V0, V1), foldl_(Xs, Ys, Zs, G, V1, V).
