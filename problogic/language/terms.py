@@ -72,13 +72,17 @@ class Term:
         self.location = location
         # Cached so that unification and substitution skip ground subterms in O(1).
         ground = True
-        for a in args:
+        floats = 0  # positions of float arguments: f(1) and f(1.0) are different terms
+        for i, a in enumerate(args):
             t = type(a)
-            if t is Var or (t is Term and not a.ground):
+            if t is float:
+                floats |= 1 << i
+            elif t is Var or (t is Term and not a.ground):
                 ground = False
-                break
         self.ground = ground
-        self._hash = hash((functor, args))
+        # Equal tuples of args may still differ in int/float; the mask keeps their hashes
+        # apart, and __eq__ compares hashes first.
+        self._hash = hash((functor, args, floats))
 
     @property
     def arity(self) -> int:

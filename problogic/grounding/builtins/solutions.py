@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ...errors import LimitExceededError
 from ...language.terms import Term, make_list
-from ..term_order import sort_key
+from ..term_order import sort_unique
 from ..arithmetic import evaluate as evaluate_arithmetic
 from .base import Registry, error, register
 
@@ -118,7 +118,7 @@ def _aggregate(spec, g, goal):
     if name == "bag":
         return make_list
     if name == "set":
-        return lambda items: make_list(sorted(set(items), key=sort_key))
+        return lambda items: make_list(sort_unique(items))
     raise error(g, f"aggregate_all/3: unknown aggregate {spec!r}", goal)
 
 

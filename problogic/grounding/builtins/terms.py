@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...language.terms import NIL, String, Term, Var, is_number, iter_list, make_list
-from ..term_order import compare_terms
+from ..term_order import compare_terms, sort_key, sort_unique
 from ..unify import rename
 from .base import Registry, error, need_bound, proper_list, register
 
@@ -186,13 +186,10 @@ TERMS[("length", 2)] = _length
 
 def _sorted(unique):
     def test(g, args):
-        from ..term_order import sort_key
-
         goal = Term("sort", args)
         items = proper_list(g, args[0], goal)
-        if unique:
-            items = list(dict.fromkeys(items))
-        return g.subst.unify(args[1], make_list(sorted(items, key=sort_key)))
+        ordered = sort_unique(items) if unique else sorted(items, key=sort_key)
+        return g.subst.unify(args[1], make_list(ordered))
     return test
 
 
