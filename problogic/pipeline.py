@@ -15,7 +15,7 @@ from .circuit.circuit import Circuit
 from .circuit.evaluate import evaluate_probability
 from .compile.compiler import compile_formula
 from .deepstack import call_with_deep_stack
-from .errors import InconsistentEvidenceError, LimitExceededError
+from .errors import InconsistentEvidenceError, LimitExceededError, ProgramError
 from .grounding.engine import ground_program
 from .grounding.ground_program import GroundProgram
 from .language.parser import parse_program
@@ -97,6 +97,10 @@ class Stages:
 
 def marginals(formula: Formula, circuit: Circuit) -> dict[str, float]:
     """P(query | evidence) for each query, from a circuit with roots [evidence, queries...]."""
+    neural = sorted({v.neural.network for v in circuit.variables if v.neural is not None})
+    if neural:
+        raise ProgramError(f"the program uses neural predicates ({', '.join(neural)}): "
+                           "evaluate it with problogic.Model and its networks")
     values = evaluate_probability(circuit)
     evidence = values[0]
     if formula.evidence and evidence <= 0.0:

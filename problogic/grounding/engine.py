@@ -270,7 +270,6 @@ class Grounder:
     def resolve_clauses(self, table: Table, index: PredicateIndex, depth: int) -> None:
         subst = self.subst
         goal = table.goal
-        program = self.ground_program
         first_arg = subst.deref(goal.args[0]) if goal.args else None
         for prepared, head_index in index.candidates(first_arg):
             mapping: dict = {}
@@ -280,25 +279,27 @@ class Grounder:
             if subst.unify(goal, head):
                 body = tuple(rename(g, mapping) for g in prepared.body)
                 for lits in self.solve_conjunction(body, depth + 1):
-                    if prepared.probabilistic:
-                        choice = self.choices.literal(prepared, head_index, mapping)
-                        if choice == FALSE:
-                            continue
-                        if choice != TRUE:
-                            lits = lits + (choice,)
-                    answer = subst.resolve(goal)
-                    key = answer if type(answer) is not Term or answer.ground \
-                        else canonical(answer)
-                    if prepared.probabilistic and key is not answer:
-                        raise GroundingError(
-                            f"probabilistic clause has a non-ground answer {answer!r}; "
-                            "probabilistic facts and clauses must be ground when used",
-                            prepared.clause.location)
-                    stored = answer if key is answer else rename(answer, {})
-                    if table.add(key, stored, tuple(sorted(set(lits))), program):
-                        self.changes += 1
+                    if not prepared.probabilistic:
+                        self.record(table, prepared, lits)
+                        continue
+                    for choice in self.choices.options(prepared, head_index, mapping):
+                        self.record(table, prepared, lits if choice == TRUE else
+                                    lits + (choice,))
             self.clause_locations.pop()
             subst.undo(mark)
+
+    def record(self, table: Table, prepared: PreparedClause, lits: Literals) -> None:
+        """Add the current answer of ``table``'s goal, derived with ``lits``."""
+        answer = self.subst.resolve(table.goal)
+        key = answer if type(answer) is not Term or answer.ground else canonical(answer)
+        if prepared.probabilistic and key is not answer:
+            raise GroundingError(
+                f"probabilistic clause has a non-ground answer {answer!r}; "
+                "probabilistic facts and clauses must be ground when used",
+                prepared.clause.location)
+        stored = answer if key is answer else rename(answer, {})
+        if table.add(key, stored, tuple(sorted(set(lits))), self.ground_program):
+            self.changes += 1
 
     # -- helpers for builtins -----------------------------------------------------------------
 

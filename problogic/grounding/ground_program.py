@@ -27,6 +27,17 @@ CONST, CHOICE, AND, OR = 0, 1, 2, 3
 KIND_NAMES = {CONST: "true", CHOICE: "choice", AND: "and", OR: "or"}
 
 
+@dataclass(frozen=True)
+class NeuralCall:
+    """A neural predicate's call: network ``network`` applied to ``inputs`` (ground terms,
+    e.g. tensor placeholders); value ``k`` of the variable is ``domain[k]`` (nn/4), or true and
+    false (nn/2)."""
+
+    network: str
+    inputs: tuple
+    domain: tuple
+
+
 @dataclass
 class ChoiceVariable:
     """A categorical random variable: one ground probabilistic clause instance.
@@ -43,6 +54,7 @@ class ChoiceVariable:
     annotations: list[object]
     location: SourceLocation | None = None
     label: str = ""
+    neural: NeuralCall | None = None  # probabilities come from a network at evaluation
 
     @property
     def arity(self) -> int:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import GroundingError, ProgramError
-from ..language.terms import Term, TermLike, Var, is_number
+from ..language.terms import Term, TermLike, Var, is_number, iter_list
 from .arithmetic import evaluate as evaluate_arithmetic
-from .ground_program import TRUE, FALSE, ChoiceVariable
+from .ground_program import FALSE, TRUE, ChoiceVariable, NeuralCall
+from .unify import rename
 
 if TYPE_CHECKING:
     from .engine import Grounder, PreparedClause
@@ -25,6 +26,66 @@ class ChoiceFactory:
     def __init__(self, grounder: "Grounder"):
         self.grounder = grounder
         self.instances: dict[tuple, int] = {}  # (clause index, ground values) -> variable
+
+    def options(self, prepared: "PreparedClause", head_index: int, mapping: dict):
+        """The literals under which this clause instance derives its head: one for an
+        ordinary probabilistic clause, one per output value for a neural predicate (binding
+        the output variable while each is yielded)."""
+        annotation = prepared.clause.heads[head_index][0]
+        if is_neural(annotation):
+            yield from self._neural_options(prepared, head_index, mapping, annotation)
+            return
+        literal = self.literal(prepared, head_index, mapping)
+        if literal != FALSE:
+            yield literal
+
+    def _neural_options(self, prepared, head_index, mapping, annotation):
+        subst = self.grounder.subst
+        location = prepared.clause.location
+        call = subst.resolve(rename(annotation, mapping))
+        name, inputs = call.args[0], call.args[1]
+        items, tail = iter_list(inputs)
+        if tail != Term("[]") or not all(_ground(i) for i in items) or not _ground(name):
+            raise GroundingError(f"neural predicate called with non-ground inputs {inputs!r}",
+                                 location)
+        if not isinstance(name, Term) or name.args:
+            raise ProgramError(f"network name {name!r} is not an atom", location)
+        if call.arity == 4:
+            output, domain = call.args[2], call.args[3]
+            values, rest = iter_list(domain)
+            if rest != Term("[]") or not values or not all(_ground(v) for v in values):
+                raise ProgramError(f"domain of {name!r} must be a non-empty ground list",
+                                   location)
+        else:
+            output, values = None, []
+        key = ("nn", prepared.index, name, tuple(items))
+        variable = self.instances.get(key)
+        if variable is None:
+            head = prepared.heads[head_index]
+            if output is None:
+                heads = [subst.resolve(rename(head, mapping)), None]
+                arity = 2
+            else:
+                heads = []
+                for value in values:
+                    mark = subst.mark()
+                    subst.unify(output, value)
+                    heads.append(subst.resolve(rename(head, mapping)))
+                    subst.undo(mark)
+                arity = len(values)
+            variable = self.grounder.ground_program.add_variable(ChoiceVariable(
+                [1.0 / arity] * arity, heads, [call] * arity, location, name.functor,
+                NeuralCall(name.functor, tuple(items), tuple(values))))
+            self.instances[key] = variable
+        program = self.grounder.ground_program
+        if output is None:
+            yield program.choice(variable, 0)
+            return
+        for k, value in enumerate(values):
+            mark = subst.mark()
+            if subst.unify(output, value):
+                yield program.choice(variable, k)
+            subst.undo(mark)
 
     def literal(self, prepared: "PreparedClause", head_index: int, mapping: dict) -> int:
         """The literal "this ground instance chose head ``head_index``"."""
@@ -87,9 +148,17 @@ class ChoiceFactory:
 
 
 def _rename_with(term: TermLike, mapping: dict) -> TermLike:
-    from .unify import rename
-
     return rename(term, mapping)
+
+
+def _ground(term: TermLike) -> bool:
+    return type(term) is not Var and (type(term) is not Term or term.ground)
+
+
+def is_neural(annotation: TermLike) -> bool:
+    """``nn(Network, Inputs, Output, Domain)`` or ``nn(Network, Inputs)``."""
+    return isinstance(annotation, Term) and annotation.functor == "nn" and \
+        annotation.arity in (2, 4)
 
 
 def _is_tunable(annotation: TermLike) -> bool:

@@ -1,0 +1,148 @@
+"""Semirings for the layerized circuit, as operations on padded blocks of children.
+
+A layer of the :class:`~problogic.circuit.layers.TensorCircuit` gathers the values of the
+children of ``n`` nodes of equal fan-in ``K`` into ``x: Tensor[n, K, B]`` (node-major, batch
+last) and reduces dimension 1 to ``Tensor[n, B]``: with :meth:`Semiring.add` for SUM nodes and
+:meth:`Semiring.multiply` for PRODUCT nodes. Nodes with fewer children are padded with the
+semiring's zero (sums) or one (products). The backward pass is written by hand (one pass over
+the layers in reverse, see :mod:`.layers`), so each semiring also gives the vector-Jacobian
+products of its two reductions.
+
+Three semirings:
+
+* :data:`PROBABILITY`: ``(+, *)`` on probabilities;
+* :data:`LOG_PROBABILITY`: ``(logsumexp, +)`` on log-probabilities, the default for training:
+  no underflow however many factors a product has; a sum whose children are all ``-inf`` is
+  ``-inf`` with zero gradient (never NaN);
+* :data:`MAX_PRODUCT`: ``(max, +)`` on log-probabilities: the value of the most probable world
+  (the gradient flows to the maximising child, ties to the first).
+
+Weights are given in the semiring's own domain; :meth:`Semiring.encode` maps probabilities there.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+from torch import Tensor
+
+# reduce(x: [n, K, B], out: [n, B]) writes the reduction of dimension 1 into out.
+Reduce = Callable[[Tensor, Tensor], None]
+# vjp(x: [n, K, B], y: [n, B], grad_y: [n, B]) -> grad_x: [n, K, B]
+VJP = Callable[[Tensor, Tensor, Tensor], Tensor]
+
+
+@dataclass(frozen=True)
+class Semiring:
+    """A commutative semiring acting on blocks ``x: Tensor[n, K, B]`` reduced over ``K``."""
+
+    name: str
+    zero: float  # additive identity: the FALSE leaf and the padding of sums
+    one: float  # multiplicative identity: the TRUE leaf and the padding of products
+    add: Reduce
+    add_vjp: VJP
+    multiply: Reduce
+    multiply_vjp: VJP
+    encode: Callable[[Tensor], Tensor]  # probabilities -> the semiring's domain
+    decode: Callable[[Tensor], Tensor]  # the semiring's domain -> probabilities
+
+    def __repr__(self) -> str:
+        return f"Semiring({self.name!r})"
+
+
+def _broadcast(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
+    """d(sum_k x_k)/dx_k = 1: the parent's gradient for every child, ``[n, K, B]``."""
+    return grad_y.unsqueeze(1).expand_as(x)
+
+
+# ---- probability space -----------------------------------------------------------------------
+
+def _sum(x: Tensor, out: Tensor) -> None:
+    torch.sum(x, dim=1, out=out)
+
+
+def _prod(x: Tensor, out: Tensor) -> None:
+    torch.prod(x, dim=1, out=out)
+
+
+def _prod_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
+    """d(prod_k x_k)/dx_j = prod_{k != j} x_k, by exclusive prefix and suffix products, so that
+    a zero factor gives the right derivative (y / x_j would be 0/0)."""
+    if x.shape[1] == 2:
+        return grad_y.unsqueeze(1) * x.flip(1)
+    ones = torch.ones_like(x[:, :1])
+    before = torch.cat([ones, x[:, :-1].cumprod(1)], dim=1)
+    after = torch.cat([x[:, 1:].flip(1).cumprod(1).flip(1), ones], dim=1)
+    return grad_y.unsqueeze(1) * before * after
+
+
+# ---- log space -------------------------------------------------------------------------------
+
+def _finite_or_zero(m: Tensor) -> Tensor:
+    """The shift for a stable logsumexp: the max, or 0 where the max is -inf (all children
+    impossible), so that ``x - shift`` is never ``-inf - (-inf)``."""
+    return m.masked_fill(m == -math.inf, 0.0)
+
+
+def _logsumexp(x: Tensor, out: Tensor) -> None:
+    if x.shape[1] == 2:  # the common case: one fused kernel, -inf safe
+        torch.logaddexp(x[:, 0], x[:, 1], out=out)
+        return
+    shift = _finite_or_zero(x.amax(dim=1))
+    # x is a fresh gather, owned by the caller's layer step: transform it in place.
+    torch.log(x.sub_(shift.unsqueeze(1)).exp_().sum(dim=1), out=out)
+    out.add_(shift)
+
+
+def _logsumexp_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
+    """d y / d x_k = exp(x_k - y), taken as 0 where y = -inf (then every x_k is -inf too)."""
+    return grad_y.unsqueeze(1) * (x - _finite_or_zero(y).unsqueeze(1)).exp_()
+
+
+def _max(x: Tensor, out: Tensor) -> None:
+    torch.amax(x, dim=1, out=out)
+
+
+def _max_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
+    """The gradient goes to the first maximising child (a subgradient)."""
+    choice = x.argmax(dim=1, keepdim=True)
+    return torch.zeros_like(x).scatter_(1, choice, grad_y.unsqueeze(1))
+
+
+def _log(p: Tensor) -> Tensor:
+    return torch.log(p)
+
+
+PROBABILITY = Semiring(
+    name="probability", zero=0.0, one=1.0,
+    add=_sum, add_vjp=_broadcast, multiply=_prod, multiply_vjp=_prod_vjp,
+    encode=lambda p: p, decode=lambda v: v,
+)
+LOG_PROBABILITY = Semiring(
+    name="log", zero=-math.inf, one=0.0,
+    add=_logsumexp, add_vjp=_logsumexp_vjp, multiply=_sum, multiply_vjp=_broadcast,
+    encode=_log, decode=torch.exp,
+)
+MAX_PRODUCT = Semiring(
+    name="max", zero=-math.inf, one=0.0,
+    add=_max, add_vjp=_max_vjp, multiply=_sum, multiply_vjp=_broadcast,
+    encode=_log, decode=torch.exp,
+)
+
+SEMIRINGS = {s.name: s for s in (PROBABILITY, LOG_PROBABILITY, MAX_PRODUCT)}
+SEMIRINGS.update({"prob": PROBABILITY, "log_probability": LOG_PROBABILITY,
+                  "max_product": MAX_PRODUCT, "mpe": MAX_PRODUCT})
+
+
+def get_semiring(semiring: Semiring | str) -> Semiring:
+    """A semiring, or its name: ``"probability"``, ``"log"`` or ``"max"`` (and aliases)."""
+    if isinstance(semiring, Semiring):
+        return semiring
+    try:
+        return SEMIRINGS[semiring]
+    except KeyError:
+        raise ValueError(f"unknown semiring {semiring!r}; expected one of "
+                         f"{sorted(SEMIRINGS)}") from None
