@@ -141,3 +141,17 @@ def test_if_then_else_with_deterministic_condition():
     assert result == {"p": pytest.approx(0.4)}
     with pytest.raises(pl.GroundingError):
         pl.evaluate("0.4::a. p :- (a -> true ; true). query(p).")
+
+
+def test_neural_predicate_is_one_categorical_variable_per_call():
+    source = """
+        nn(digit_net, [X], Y, [0, 1, 2]) :: digit(X, Y).
+        add(X, Y, Z) :- digit(X, A), digit(Y, B), Z is A + B.
+        query(add(img1, img2, 2)).
+    """
+    gp = ground(source)
+    assert [v.neural.inputs for v in gp.variables] == [(pl.language.parse_term("img1"),),
+                                                       (pl.language.parse_term("img2"),)]
+    assert all(v.arity == 3 and v.neural.network == "digit_net" for v in gp.variables)
+    with pytest.raises(pl.ProgramError, match="problogic.Model"):
+        pl.evaluate(source)
