@@ -1,12 +1,12 @@
 """Semirings for the layerized circuit, as operations on padded blocks of children.
 
 A layer of the :class:`~problogic.circuit.layers.TensorCircuit` gathers the values of the
-children of ``n`` nodes of equal fan-in ``K`` into ``x: Tensor[n, K, B]`` (node-major, batch
-last) and reduces dimension 1 to ``Tensor[n, B]``: with :meth:`Semiring.add` for SUM nodes and
-:meth:`Semiring.multiply` for PRODUCT nodes. Nodes with fewer children are padded with the
-semiring's zero (sums) or one (products). The backward pass is written by hand (one pass over
-the layers in reverse, see :mod:`.layers`), so each semiring also gives the vector-Jacobian
-products of its two reductions.
+children of ``n`` nodes of equal fan-in ``K`` into ``x: Tensor[K, n, B]`` (child slot first,
+batch last, so every slice ``x[k]`` is a contiguous ``[n, B]``) and reduces dimension 0 to
+``Tensor[n, B]``: with :attr:`Semiring.add` for SUM nodes and :attr:`Semiring.multiply` for
+PRODUCT nodes. Nodes with fewer children are padded with the semiring's zero (sums) or one
+(products). The backward pass is written by hand (one pass over the layers in reverse, see
+:mod:`.layers`), so each semiring also gives the vector-Jacobian products of its two reductions.
 
 Three semirings:
 
@@ -29,15 +29,16 @@ from typing import Callable
 import torch
 from torch import Tensor
 
-# reduce(x: [n, K, B], out: [n, B]) writes the reduction of dimension 1 into out.
+# reduce(x: [K, n, B], out: [n, B]) writes the reduction of dimension 0 into out. x is a fresh
+# gather owned by the caller: a reduction may overwrite it.
 Reduce = Callable[[Tensor, Tensor], None]
-# vjp(x: [n, K, B], y: [n, B], grad_y: [n, B]) -> grad_x: [n, K, B]
+# vjp(x: [K, n, B], y: [n, B], grad_y: [n, B]) -> grad_x: [K, n, B]
 VJP = Callable[[Tensor, Tensor, Tensor], Tensor]
 
 
 @dataclass(frozen=True)
 class Semiring:
-    """A commutative semiring acting on blocks ``x: Tensor[n, K, B]`` reduced over ``K``."""
+    """A commutative semiring acting on blocks ``x: Tensor[K, n, B]`` reduced over ``K``."""
 
     name: str
     zero: float  # additive identity: the FALSE leaf and the padding of sums
@@ -53,30 +54,39 @@ class Semiring:
         return f"Semiring({self.name!r})"
 
 
+# Reductions over the outer dimension K: for K = 2 (most nodes) one binary op, else one
+# reduction; both stream over contiguous [n, B] slices.
+
+def _sum(x: Tensor, out: Tensor) -> None:
+    if x.shape[0] == 2:
+        torch.add(x[0], x[1], out=out)
+    else:
+        torch.sum(x, dim=0, out=out)
+
+
 def _broadcast(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
-    """d(sum_k x_k)/dx_k = 1: the parent's gradient for every child, ``[n, K, B]``."""
-    return grad_y.unsqueeze(1).expand_as(x)
+    """d(sum_k x_k)/dx_k = 1: the parent's gradient for every child."""
+    return grad_y.unsqueeze(0).expand_as(x)
 
 
 # ---- probability space -----------------------------------------------------------------------
 
-def _sum(x: Tensor, out: Tensor) -> None:
-    torch.sum(x, dim=1, out=out)
-
-
 def _prod(x: Tensor, out: Tensor) -> None:
-    torch.prod(x, dim=1, out=out)
+    if x.shape[0] == 2:
+        torch.mul(x[0], x[1], out=out)
+    else:
+        torch.prod(x, dim=0, out=out)
 
 
 def _prod_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
     """d(prod_k x_k)/dx_j = prod_{k != j} x_k, by exclusive prefix and suffix products, so that
     a zero factor gives the right derivative (y / x_j would be 0/0)."""
-    if x.shape[1] == 2:
-        return grad_y.unsqueeze(1) * x.flip(1)
-    ones = torch.ones_like(x[:, :1])
-    before = torch.cat([ones, x[:, :-1].cumprod(1)], dim=1)
-    after = torch.cat([x[:, 1:].flip(1).cumprod(1).flip(1), ones], dim=1)
-    return grad_y.unsqueeze(1) * before * after
+    if x.shape[0] == 2:
+        return x.flip(0).mul_(grad_y)
+    ones = torch.ones_like(x[:1])
+    before = torch.cat([ones, x[:-1].cumprod(0)])
+    after = torch.cat([x[1:].flip(0).cumprod(0).flip(0), ones])
+    return before.mul_(after).mul_(grad_y)
 
 
 # ---- log space -------------------------------------------------------------------------------
@@ -84,32 +94,32 @@ def _prod_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
 def _finite_or_zero(m: Tensor) -> Tensor:
     """The shift for a stable logsumexp: the max, or 0 where the max is -inf (all children
     impossible), so that ``x - shift`` is never ``-inf - (-inf)``."""
-    return m.masked_fill(m == -math.inf, 0.0)
+    return m.masked_fill_(m == -math.inf, 0.0)
 
 
 def _logsumexp(x: Tensor, out: Tensor) -> None:
-    if x.shape[1] == 2:  # the common case: one fused kernel, -inf safe
-        torch.logaddexp(x[:, 0], x[:, 1], out=out)
-        return
-    shift = _finite_or_zero(x.amax(dim=1))
-    # x is a fresh gather, owned by the caller's layer step: transform it in place.
-    torch.log(x.sub_(shift.unsqueeze(1)).exp_().sum(dim=1), out=out)
-    out.add_(shift)
+    # Not torch.logsumexp/logaddexp: on CPU they cost 5-10x this (logaddexp goes through log1p).
+    shift = _finite_or_zero(x.amax(dim=0))
+    torch.sum(x.sub_(shift).exp_(), dim=0, out=out)
+    out.log_().add_(shift)
 
 
 def _logsumexp_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
     """d y / d x_k = exp(x_k - y), taken as 0 where y = -inf (then every x_k is -inf too)."""
-    return grad_y.unsqueeze(1) * (x - _finite_or_zero(y).unsqueeze(1)).exp_()
+    return x.sub_(_finite_or_zero(y.clone())).exp_().mul_(grad_y)
 
 
 def _max(x: Tensor, out: Tensor) -> None:
-    torch.amax(x, dim=1, out=out)
+    if x.shape[0] == 2:
+        torch.maximum(x[0], x[1], out=out)
+    else:
+        torch.amax(x, dim=0, out=out)
 
 
 def _max_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
     """The gradient goes to the first maximising child (a subgradient)."""
-    choice = x.argmax(dim=1, keepdim=True)
-    return torch.zeros_like(x).scatter_(1, choice, grad_y.unsqueeze(1))
+    choice = x.argmax(dim=0, keepdim=True)
+    return torch.zeros_like(x).scatter_(0, choice, grad_y.unsqueeze(0))
 
 
 def _log(p: Tensor) -> Tensor:
