@@ -81,9 +81,9 @@ class Stages:
     def parse(self, source: str, file: str | None = None) -> ParsedProgram:
         return self._timed("parse", parse_program, source, file)
 
-    def ground(self, program: ParsedProgram) -> GroundProgram:
+    def ground(self, program: ParsedProgram, goals=None) -> GroundProgram:
         return self._timed("ground", ground_program, with_library(program), self.limits,
-                           self.deadline)
+                           self.deadline, goals)
 
     def formula(self, ground: GroundProgram) -> Formula:
         return self._timed("formula", build_formula, ground)

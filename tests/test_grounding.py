@@ -152,6 +152,6 @@ def test_neural_predicate_is_one_categorical_variable_per_call():
     gp = ground(source)
     assert [v.neural.inputs for v in gp.variables] == [(pl.language.parse_term("img1"),),
                                                        (pl.language.parse_term("img2"),)]
-    assert all(v.arity == 3 and v.neural.network == "digit_net" for v in gp.variables)
+    assert all(v.arity == 4 and v.neural.network == "digit_net" for v in gp.variables)
     with pytest.raises(pl.ProgramError, match="problogic.Model"):
         pl.evaluate(source)

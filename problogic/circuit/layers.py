@@ -31,6 +31,7 @@ dropped. All of these hold in every semiring.
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections import Counter
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ import torch
 from torch import Tensor, nn
 
 from .circuit import FALSE_LEAF, INDICATOR, PRODUCT, SUM, TRUE_LEAF, Circuit
-from .semirings import MAX_PRODUCT, PROBABILITY, Semiring, get_semiring
+from .semirings import MAX_PRODUCT, PROBABILITY, Semiring, first_argmax, get_semiring
 
 FALSE_ROW, TRUE_ROW, FIRST_WEIGHT_ROW = 0, 1, 2
 
@@ -107,14 +108,21 @@ def circuit_weights(circuit: Circuit, batch_size: int = 1, *,
 
 @dataclass(frozen=True)
 class Block:
-    """``n`` nodes of one kind and padded fan-in ``K``, written to rows ``[start, stop)``; their
-    children are ``child_rows[edge_start : edge_start + K * n]`` of the plan, slot-major (the
-    first child of every node, then the second, ...), so that the gather views as ``[K, n, B]``."""
+    """``n`` nodes, each a sum of ``terms`` products of ``factors`` rows, written to rows
+    ``[start, stop)``. A SUM node is a block with one factor per term, a PRODUCT node one with a
+    single term; a SUM whose children are small products (a decision: ``[v == k] * child_k``)
+    takes their factors directly, which saves writing and re-reading the product rows.
 
-    kind: int  # SUM or PRODUCT
+    The factor rows are ``child_rows[edge_start : edge_stop]`` of the plan, laid out
+    ``[factors, terms, n]`` (slot-major), so that the gather views as ``[F, K * n, B]`` and
+    every slice is a contiguous block of rows. Padding: a missing factor is the TRUE row, a
+    missing term is FALSE times TRUE ..., the zero of every semiring.
+    """
+
     start: int
     stop: int
-    fan_in: int
+    terms: int  # K
+    factors: int  # F
     edge_start: int
 
     @property
@@ -123,7 +131,7 @@ class Block:
 
     @property
     def edge_stop(self) -> int:
-        return self.edge_start + self.size * self.fan_in
+        return self.edge_start + self.factors * self.terms * self.size
 
 
 @dataclass
@@ -133,9 +141,9 @@ class LayerPlan:
     layout: WeightLayout
     num_rows: int
     layers: list[list[Block]]  # layer 1 upwards (layer 0, the leaves, needs no block)
-    child_rows: list[int]  # concatenated padded children of every block
+    child_rows: list[int]  # concatenated padded factor rows of every block
     root_rows: list[int]
-    node_rows: list[int]  # the row of each node of the source circuit (-1: dropped)
+    node_rows: list[int]  # the row of each node of the source circuit (-1: merged away)
 
     @property
     def num_edges(self) -> int:
@@ -180,77 +188,459 @@ def _merge_internal(kind, kids, kinds, children, table) -> int:
     return node
 
 
-def _reachable(children, roots, num_leaves) -> list[bool]:
-    keep = [False] * len(children)
+def _parents(kinds, children, roots, num_leaves) -> list[list[int]]:
+    """The parents of every node that some root reaches (a root counts itself as a parent)."""
+    parents: list[list[int] | None] = [None] * len(kinds)
     for r in roots:
-        keep[r] = True
-    for node in range(len(children) - 1, num_leaves - 1, -1):
-        if keep[node]:
+        parents[r] = [r] if parents[r] is None else parents[r] + [r]
+    for node in range(len(kinds) - 1, num_leaves - 1, -1):
+        if parents[node] is not None:
             for c in children[node]:
-                keep[c] = True
-    return keep
+                parents[c] = [node] if parents[c] is None else parents[c] + [node]
+    return parents
 
 
-def _split_fan_ins(fan_ins: list[int], call_cost: int) -> list[tuple[int, int]]:
-    """Cut nodes sorted by fan-in into contiguous groups, each padded to its largest fan-in,
-    minimising padded slots + ``call_cost`` per group (dynamic programming over the distinct
-    fan-ins). Returns ``(end index, padded fan-in)`` per group."""
-    counts = Counter(fan_ins)
+def _inlined(kinds, children, parents, max_factors: int) -> list[bool]:
+    """Products taken into their SUM parents instead of getting a row: those with only SUM
+    parents (no root, no product) where re-reading the factors in each parent, ``F * P`` rows,
+    costs no more than writing the row and reading it back, ``F + 1 + P``."""
+    inline = [False] * len(kinds)
+    for node, kind in enumerate(kinds):
+        if kind != PRODUCT or parents[node] is None:
+            continue
+        factors, users = len(children[node]), parents[node]
+        inline[node] = (factors <= max_factors and factors * len(users) <= factors + 1 + len(users)
+                        and all(p != node and kinds[p] == SUM for p in users))
+    return inline
+
+
+def _terms(node, kinds, children, inline) -> list[tuple[int, ...]]:
+    """A node as a sum of products of rows."""
+    if kinds[node] == PRODUCT:
+        return [children[node]]
+    return [children[c] if inline[c] else (c,) for c in children[node]]
+
+
+def _split_shapes(shapes: list[tuple[int, int]], call_cost: int) -> list[int]:
+    """Cut nodes sorted by shape ``(factors, terms)`` into contiguous groups, each padded to the
+    largest factors and terms in it, minimising padded slots + ``call_cost`` per group (dynamic
+    programming over the distinct shapes). Returns the end index of each group."""
+    counts = Counter(shapes)
     distinct = sorted(counts)
-    ends = list(accumulate(counts[f] for f in distinct))  # nodes with fan-in <= distinct[i]
-    best = [0] + [None] * len(distinct)  # best[j]: cost of the first j distinct fan-ins
+    ends = list(accumulate(counts[s] for s in distinct))
+    best: list[float] = [0.0] + [math.inf] * len(distinct)
     cut = [0] * (len(distinct) + 1)
     for j in range(1, len(distinct) + 1):
-        for i in range(j):
+        terms = 0
+        for i in range(j - 1, -1, -1):  # group = distinct[i:j]
+            terms = max(terms, distinct[i][1])
             nodes = ends[j - 1] - (ends[i - 1] if i else 0)
-            cost = best[i] + call_cost + nodes * distinct[j - 1]
-            if best[j] is None or cost < best[j]:
+            cost = best[i] + call_cost + nodes * distinct[j - 1][0] * terms
+            if cost < best[j]:
                 best[j], cut[j] = cost, i
     groups, j = [], len(distinct)
     while j:
-        groups.append((ends[j - 1], distinct[j - 1]))
+        groups.append(ends[j - 1])
         j = cut[j]
     return groups[::-1]
 
 
-def layerize(circuit: Circuit, call_cost: int = DEFAULT_CALL_COST) -> LayerPlan:
-    """Merge the circuit's structure and lay it out in layers of blocks (see the module doc)."""
+def _block_rows(node_terms: list[list[tuple[int, ...]]], terms: int, factors: int,
+                row: list[int]) -> list[int]:
+    """The padded factor rows of a block, ``[factors, terms, n]`` flattened."""
+    flat = []
+    for f in range(factors):
+        for k in range(terms):
+            for node in node_terms:
+                if k >= len(node):
+                    flat.append(FALSE_ROW if f == 0 else TRUE_ROW)
+                elif f >= len(node[k]):
+                    flat.append(TRUE_ROW)
+                else:
+                    flat.append(row[node[k][f]])
+    return flat
+
+
+def layerize(circuit: Circuit, call_cost: int = DEFAULT_CALL_COST,
+             max_inlined_factors: int = 4) -> LayerPlan:
+    """Merge the circuit's structure and lay it out in layers of blocks (see the module doc).
+
+    A node's layer is its height over the rows it reads. ``call_cost`` (in padded rows) trades
+    padding against the number of blocks; ``max_inlined_factors = 0`` keeps every product as
+    its own row (plain sum and product layers)."""
     layout = WeightLayout.from_circuit(circuit)
     kinds, children, ids = _merge(circuit, layout)
     num_leaves = FIRST_WEIGHT_ROW + layout.size
     roots = [ids[r] for r in circuit.roots]
-    keep = _reachable(children, roots, num_leaves)
+    parents = _parents(kinds, children, roots, num_leaves)
+    inline = _inlined(kinds, children, parents, max_inlined_factors)
+    terms: dict[int, list[tuple[int, ...]]] = {}
     height = [0] * len(kinds)
     by_layer: dict[int, list[int]] = {}
     for node in range(num_leaves, len(kinds)):
-        if keep[node]:
-            height[node] = 1 + max(height[c] for c in children[node])
-            by_layer.setdefault(height[node], []).append(node)
+        if parents[node] is None or inline[node]:
+            continue
+        terms[node] = _terms(node, kinds, children, inline)
+        height[node] = 1 + max(height[r] for term in terms[node] for r in term)
+        by_layer.setdefault(height[node], []).append(node)
 
     row = list(range(num_leaves)) + [-1] * (len(kinds) - num_leaves)
     layers, child_rows, next_row = [], [], num_leaves
     for h in sorted(by_layer):
-        blocks = []
-        for kind in (SUM, PRODUCT):
-            nodes = sorted((n for n in by_layer[h] if kinds[n] == kind),
-                           key=lambda n: len(children[n]))
-            if not nodes:
-                continue
-            pad = FALSE_ROW if kind == SUM else TRUE_ROW
-            begin = 0
-            for end, fan_in in _split_fan_ins([len(children[n]) for n in nodes], call_cost):
-                blocks.append(Block(kind, next_row, next_row + end - begin, fan_in,
-                                    len(child_rows)))
-                group = nodes[begin:end]
-                for k in range(fan_in):  # slot-major: slot k of every node, then slot k + 1
-                    child_rows += [row[children[n][k]] if k < len(children[n]) else pad
-                                   for n in group]
-                for n in group:
-                    row[n] = next_row
-                    next_row += 1
-                begin = end
+        def shape(n):
+            return max(map(len, terms[n])), len(terms[n])
+
+        nodes = sorted(by_layer[h], key=shape)
+        blocks, begin = [], 0
+        for end in _split_shapes([shape(n) for n in nodes], call_cost):
+            group = nodes[begin:end]
+            factors = max(shape(n)[0] for n in group)
+            width = max(shape(n)[1] for n in group)
+            blocks.append(Block(next_row, next_row + len(group), width, factors,
+                                len(child_rows)))
+            child_rows += _block_rows([terms[n] for n in group], width, factors, row)
+            for n in group:
+                row[n] = next_row
+                next_row += 1
+            begin = end
         layers.append(blocks)
     return LayerPlan(layout, next_row, layers, child_rows, [row[r] for r in roots],
                      [row[i] for i in ids])
 
 
+# ---- evaluation ------------------------------------------------------------------------------
+
+class MPEResult(NamedTuple):
+    """The most probable world consistent with each root.
+
+    ``value: [B, R]``: its log-probability (``-inf`` where the root is impossible);
+    ``assignment: LongTensor[B, R, num_variables]``: the value of every variable in it
+    (``-1`` for every variable where the root is impossible).
+    """
+
+    value: Tensor
+    assignment: Tensor
+
+
+def _storage_use_count(tensor: Tensor) -> int | None:
+    try:
+        return torch._C._storage_Use_Count(tensor.untyped_storage()._cdata)
+    except (AttributeError, RuntimeError):  # private API: without it, no reuse
+        return None
+
+
+class _Workspace:
+    """Reuses the ``[num_rows, B]`` buffers across calls on CPU.
+
+    A buffer of many megabytes comes straight from ``mmap`` and first touching its pages costs
+    more than the whole layer loop (measured 45 ms of page faults for 80 MB, against 4 ms for
+    a memset). A buffer is handed out again only when nothing else refers to its storage: not
+    a saved autograd graph (until its backward has run), not a view a caller kept. On other
+    devices the caching allocator already does this, and every call allocates.
+    """
+
+    def __init__(self):
+        self._buffers: dict[tuple, tuple[Tensor, int]] = {}
+
+    def take(self, name: str, shape: tuple[int, ...], like: Tensor,
+             dtype: torch.dtype | None = None) -> Tensor:
+        dtype = dtype or like.dtype
+        if like.device.type != "cpu":
+            return torch.empty(shape, dtype=dtype, device=like.device)
+        key = (name, shape, dtype)
+        held = self._buffers.get(key)
+        if held is not None and _storage_use_count(held[0]) == held[1]:
+            return held[0]
+        buffer = torch.empty(shape, dtype=dtype)
+        count = _storage_use_count(buffer)
+        if count is not None:
+            self._buffers = {k: v for k, v in self._buffers.items() if k[0] != name}
+            self._buffers[key] = (buffer, count)
+        return buffer
+
+    def clear(self) -> None:
+        self._buffers.clear()
+
+
+class TensorCircuit(nn.Module):
+    """A compiled circuit as index tensors, evaluated in a semiring on a batch of weights.
+
+    >>> import torch, problogic as pl
+    >>> from problogic.circuit.layers import TensorCircuit, circuit_weights
+    >>> _, circuit = pl.Program.from_string("0.6::a. 0.3::b. q :- a. q :- b. query(q).").compile()
+    >>> tc = TensorCircuit(circuit)
+    >>> tc(circuit_weights(circuit, semiring="log"), semiring="log").exp()   # [B=1, R=2]
+    tensor([[1.0000, 0.7200]], dtype=torch.float64)
+
+    ``compile=True`` wraps the layer loops in :func:`torch.compile`; if compiling fails the
+    eager loop is used, with a warning. COMPILE_NOTE
+    """
+
+    def __init__(self, circuit: Circuit, *, compile: bool = False,
+                 call_cost: int = DEFAULT_CALL_COST):
+        super().__init__()
+        plan = layerize(circuit, call_cost)
+        self.layout = plan.layout
+        self.num_rows = plan.num_rows
+        self.layers = plan.layers
+        self.num_roots = len(plan.root_rows)
+        self._workspace = _Workspace()
+        self.register_buffer("child_rows", torch.tensor(plan.child_rows, dtype=torch.long),
+                             persistent=False)
+        self.register_buffer("root_rows", torch.tensor(plan.root_rows, dtype=torch.long),
+                             persistent=False)
+        # For decoding an MPE: the variable and value of each weight column.
+        columns = [(v, k) for v, a in enumerate(self.layout.arities) for k in range(a)]
+        self.register_buffer("column_variable", torch.tensor([v for v, _ in columns],
+                                                             dtype=torch.long), persistent=False)
+        self.register_buffer("column_value", torch.tensor([k for _, k in columns],
+                                                          dtype=torch.long), persistent=False)
+        self._forward_layers = _forward_layers
+        self._backward_layers = _backward_layers
+        if compile:
+            self._compile()
+
+    # -- sizes --
+    @property
+    def num_layers(self) -> int:
+        return len(self.layers)
+
+    @property
+    def num_blocks(self) -> int:
+        return sum(len(blocks) for blocks in self.layers)
+
+    @property
+    def num_variables(self) -> int:
+        return self.layout.num_variables
+
+    @property
+    def weight_size(self) -> int:
+        return self.layout.size
+
+    @property
+    def num_edges(self) -> int:
+        return self.child_rows.numel()
+
+    def extra_repr(self) -> str:
+        return (f"rows={self.num_rows}, layers={self.num_layers}, blocks={self.num_blocks}, "
+                f"edges={self.num_edges}, variables={self.num_variables}, "
+                f"roots={self.num_roots}")
+
+    def clear_workspace(self) -> None:
+        """Free the reusable ``[num_rows, B]`` buffers (see :class:`_Workspace`)."""
+        self._workspace.clear()
+
+    # -- torch.compile --
+    def _compile(self) -> None:
+        try:
+            self._forward_layers = torch.compile(_forward_layers, dynamic=False)
+            self._backward_layers = torch.compile(_backward_layers, dynamic=False)
+        except Exception as error:  # torch.compile unavailable on this platform
+            self._eager(error)
+
+    def _eager(self, error: Exception) -> None:
+        warnings.warn(f"torch.compile failed ({type(error).__name__}: {error}); using the "
+                      "eager layer loop", RuntimeWarning, stacklevel=4)
+        self._forward_layers = _forward_layers
+        self._backward_layers = _backward_layers
+
+    def _run(self, loop: str, *args) -> None:
+        """Run the (possibly compiled) forward or backward loop, falling back to eager."""
+        function = getattr(self, loop)
+        try:
+            function(*args)
+        except Exception as error:
+            if function in (_forward_layers, _backward_layers):
+                raise
+            self._eager(error)
+            getattr(self, loop)(*args)
+
+    # -- evaluation --
+    def _check(self, weights: Tensor) -> None:
+        if weights.dim() != 2 or weights.shape[1] != self.weight_size:
+            raise ValueError(f"weights must be [batch, {self.weight_size}], got "
+                             f"{list(weights.shape)}")
+        if not weights.is_floating_point():
+            raise TypeError(f"weights must be floating point, got {weights.dtype}")
+
+    def _values(self, weights: Tensor, semiring: Semiring, fresh: bool = False) -> Tensor:
+        """Every row's value, ``[num_rows, B]``."""
+        batch = weights.shape[0]
+        if fresh:
+            values = weights.new_empty(self.num_rows, batch)
+        else:
+            values = self._workspace.take("values", (self.num_rows, batch), weights)
+        values[FALSE_ROW].fill_(semiring.zero)
+        values[TRUE_ROW].fill_(semiring.one)
+        values[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + self.weight_size].copy_(weights.detach().T)
+        self._run("_forward_layers", values, self.layers, self.child_rows, semiring)
+        return values
+
+    def forward(self, weights: Tensor, semiring: Semiring | str = "log") -> Tensor:
+        """``weights: [B, V]`` in the semiring's domain (log-probabilities for ``"log"`` and
+        ``"max"``) to the value of every root, ``[B, R]``, differentiable in ``weights``."""
+        self._check(weights)
+        return _EvaluateCircuit.apply(weights, self, get_semiring(semiring))
+
+    def values(self, weights: Tensor, semiring: Semiring | str = "log") -> Tensor:
+        """Every row's value, ``[num_rows, B]`` (no gradient); rows as in the module doc."""
+        self._check(weights)
+        with torch.no_grad():
+            return self._values(weights, get_semiring(semiring), fresh=True)
+
+    @torch.no_grad()
+    def mpe(self, log_weights: Tensor) -> MPEResult:
+        """The most probable world consistent with each root, for each batch element.
+
+        ``log_weights: [B, V]`` log-probabilities. The value is the max-product value of the
+        root; the assignment is decoded by following the maximising child of every SUM node
+        (the first on ties) from the root down through every child of the PRODUCT nodes. In a
+        smooth, decomposable circuit whose roots mention every variable (what the compiler
+        builds) this reaches exactly one indicator of each variable; a variable the root does
+        not mention would stay ``-1``.
+        """
+        self._check(log_weights)
+        values = self._values(log_weights, MAX_PRODUCT)
+        root_values = values.index_select(0, self.root_rows).T  # [B, R]
+        assignment = self._decode(values)  # [num_variables, R * B]
+        batch = values.shape[1]
+        assignment = assignment.view(-1, self.num_roots, batch).permute(2, 1, 0)
+        impossible = (root_values == float("-inf")).unsqueeze(-1)
+        return MPEResult(root_values.contiguous(),
+                         assignment.masked_fill(impossible, -1).contiguous())
+
+    def _decode(self, values: Tensor) -> Tensor:
+        """Backtrack from the roots: ``active[row, r * B + b]`` counts the chosen parents of a
+        row. Returns the value of every variable, ``LongTensor[num_variables, R * B]``."""
+        batch, roots = values.shape[1], self.num_roots
+        active = self._workspace.take("active", (self.num_rows, roots * batch), values,
+                                      dtype=torch.int32)
+        active.zero_()
+        root_columns = torch.arange(roots * batch, device=values.device).view(roots, batch)
+        active[self.root_rows.unsqueeze(1).expand(roots, batch), root_columns] = 1
+        for blocks in reversed(self.layers):
+            for block in blocks:
+                _decode_block(block, values, active, self.child_rows, roots)
+        return self._assignment(active[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + self.weight_size])
+
+    def _assignment(self, chosen: Tensor) -> Tensor:
+        """``chosen: [V, R * B]`` (counts of the chosen indicators) to the value of each
+        variable, ``[num_variables, R * B]``; -1 where none is chosen."""
+        picked = chosen > 0
+        value = torch.where(picked, self.column_value.unsqueeze(1), -1)
+        variable = self.column_variable.unsqueeze(1).expand_as(value)
+        assignment = torch.full((self.num_variables, chosen.shape[1]), -1, dtype=torch.long,
+                                device=chosen.device)
+        assignment.scatter_reduce_(0, variable, value, reduce="amax")
+        per_variable = torch.zeros_like(assignment).scatter_add_(0, variable, picked.long())
+        if bool((per_variable > 1).any()):
+            raise RuntimeError("MPE decoding chose two values of one variable: the circuit is "
+                               "not decomposable")
+        return assignment
+
+
+def _gather(values: Tensor, child_rows: Tensor, block: Block) -> tuple[Tensor, Tensor]:
+    """The block's factor rows and their values, ``[F, K * n, B]``."""
+    kids = child_rows[block.edge_start:block.edge_stop]
+    x = values.index_select(0, kids).view(block.factors, block.terms * block.size, -1)
+    return kids, x
+
+
+def _terms_of(x: Tensor, block: Block, semiring: Semiring) -> Tensor:
+    """``x: [F, K * n, B]`` to the value of every term, ``[K, n, B]`` (x left intact)."""
+    if block.factors == 1:
+        return x.view(block.terms, block.size, -1)
+    terms = x.new_empty(x.shape[1:])
+    semiring.multiply(x, terms)
+    return terms.view(block.terms, block.size, -1)
+
+
+def _evaluate_block(values: Tensor, child_rows: Tensor, block: Block,
+                    semiring: Semiring) -> None:
+    _, x = _gather(values, child_rows, block)
+    out = values[block.start:block.stop]
+    if block.terms == 1:
+        semiring.multiply(x, out)
+    else:
+        semiring.add(_terms_of(x, block, semiring), out)
+
+
+def _forward_layers(values: Tensor, layers: list[list[Block]], child_rows: Tensor,
+                    semiring: Semiring) -> None:
+    """Fill the internal rows of ``values: [num_rows, B]`` (leaf rows already set), layer by
+    layer; each block writes its result straight into its slice of rows."""
+    for blocks in layers:
+        for block in blocks:
+            _evaluate_block(values, child_rows, block, semiring)
+
+
+def _block_vjp(values: Tensor, grads: Tensor, child_rows: Tensor, block: Block,
+               semiring: Semiring) -> None:
+    """Scatter the vector-Jacobian product of one block into its factors' gradient rows."""
+    kids, x = _gather(values, child_rows, block)
+    y, grad_y = values[block.start:block.stop], grads[block.start:block.stop]
+    if block.terms == 1:
+        grad_x = semiring.multiply_vjp(x, y, grad_y)
+    elif block.factors == 1:
+        grad_x = semiring.add_vjp(x.view(block.terms, block.size, -1), y, grad_y)
+    else:
+        terms = _terms_of(x, block, semiring)
+        grad_terms = semiring.add_vjp(terms.clone(), y, grad_y)  # add_vjp may overwrite
+        grad_x = semiring.multiply_vjp(x, terms.view(x.shape[1:]),
+                                       grad_terms.reshape(x.shape[1:]))
+    grads.index_add_(0, kids, grad_x.reshape(kids.shape[0], -1))
+
+
+def _backward_layers(values: Tensor, grads: Tensor, layers: list[list[Block]],
+                     child_rows: Tensor, semiring: Semiring) -> None:
+    """Accumulate into ``grads: [num_rows, B]`` (the roots' rows already seeded) the gradient
+    of every row: the layers in reverse, each block scattering its vector-Jacobian product to
+    its factors. A block's rows are complete when it is reached: their parents are higher."""
+    for blocks in reversed(layers):
+        for block in blocks:
+            _block_vjp(values, grads, child_rows, block, semiring)
+
+
+def _decode_block(block: Block, values: Tensor, active: Tensor, child_rows: Tensor,
+                  roots: int) -> None:
+    """Pass the activity of a block's rows (``[n, R * B]``) on to the factors of their chosen
+    term (of their only term, for products)."""
+    parents = active[block.start:block.stop]
+    n, terms = block.size, block.terms
+    if terms == 1:
+        kids = child_rows[block.edge_start:block.edge_stop]
+        active.index_add_(0, kids, parents.repeat(block.factors, 1))
+        return
+    kids, x = _gather(values, child_rows, block)
+    choice = first_argmax(_terms_of(x, block, MAX_PRODUCT))  # [n, B], the same for every root
+    node = torch.arange(n, device=kids.device).unsqueeze(1)
+    first = choice * n + node  # [n, B] index of the chosen term's first factor
+    factor = torch.arange(block.factors, device=kids.device).view(-1, 1, 1) * (terms * n)
+    chosen = kids[first.unsqueeze(0) + factor]  # [F, n, B] rows
+    chosen = chosen.unsqueeze(2).expand(-1, -1, roots, -1).reshape(block.factors * n, -1)
+    active.scatter_add_(0, chosen, parents.repeat(block.factors, 1))
+
+
+class _EvaluateCircuit(torch.autograd.Function):
+    """weights ``[B, V]`` -> root values ``[B, R]``, with the hand-written backward pass."""
+
+    @staticmethod
+    def forward(ctx, weights: Tensor, module: TensorCircuit, semiring: Semiring) -> Tensor:
+        values = module._values(weights, semiring)
+        if ctx.needs_input_grad[0]:
+            ctx.save_for_backward(values)
+            ctx.module, ctx.semiring = module, semiring
+        return values.index_select(0, module.root_rows).T.contiguous()
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad_output: Tensor):
+        (values,) = ctx.saved_tensors
+        module = ctx.module
+        grads = module._workspace.take("grads", tuple(values.shape), values)
+        grads.zero_()
+        grads.index_add_(0, module.root_rows, grad_output.T.to(grads.dtype))
+        module._run("_backward_layers", values, grads, module.layers, module.child_rows,
+                    ctx.semiring)
+        leaves = grads[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + module.weight_size]
+        return leaves.T.contiguous(), None, None  # a copy: the workspace keeps grads

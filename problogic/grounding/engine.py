@@ -360,13 +360,14 @@ class Grounder:
 
 
 def ground_program(program: Program, limits: Limits | None = None,
-                   deadline: Deadline | None = None) -> GroundProgram:
-    """Ground ``program`` for its queries and evidence."""
+                   deadline: Deadline | None = None,
+                   goals: list[Term] | None = None) -> GroundProgram:
+    """Ground ``program`` for its queries (or for ``goals`` instead) and its evidence."""
     from .queries import collect_queries_and_evidence
 
     grounder = Grounder(program, limits, deadline)
     grounder.run_directives()
-    collect_queries_and_evidence(grounder)
+    collect_queries_and_evidence(grounder, goals)
     return grounder.ground_program
 
 

@@ -72,7 +72,10 @@ class ChoiceFactory:
                     subst.unify(output, value)
                     heads.append(subst.resolve(rename(head, mapping)))
                     subst.undo(mark)
-                arity = len(values)
+                # A last "none" value takes what a network's row leaves below 1, so that the
+                # negation of one output value stays exact.
+                heads.append(None)
+                arity = len(heads)
             variable = self.grounder.ground_program.add_variable(ChoiceVariable(
                 [1.0 / arity] * arity, heads, [call] * arity, location, name.functor,
                 NeuralCall(name.functor, tuple(items), tuple(values))))

@@ -43,11 +43,16 @@ def _ground_atom(g, atom, location):
     return [(answer, program.disjunction(lits)) for answer, lits in grouped.items()]
 
 
-def collect_queries_and_evidence(g) -> None:
+def collect_queries_and_evidence(g, goals: list[Term] | None = None) -> None:
+    """Ground the program's queries (or ``goals`` instead) and its evidence."""
     program = g.ground_program
     seen: set[Term] = set()
-    for declaration in _declared(g, Term("query", (Var("Q"),))):
-        for answer, lit in _ground_atom(g, declaration.args[0], declaration.location):
+    if goals is None:
+        targets = [(d.args[0], d.location) for d in _declared(g, Term("query", (Var("Q"),)))]
+    else:
+        targets = [(goal, getattr(goal, "location", None)) for goal in goals]
+    for atom, location in targets:
+        for answer, lit in _ground_atom(g, atom, location):
             if answer not in seen:
                 seen.add(answer)
                 program.queries.append((answer, lit))

@@ -1,0 +1,91 @@
+"""Binding a query's variables to batches: ``model.query("add(X, Y, Z)", X=a, Y=b, Z=s)``.
+
+Each binding holds one value per batch element along dimension 0:
+
+* a tensor whose elements are themselves tensors (``images[b]`` has dimensions) binds the
+  variable to the placeholder term ``tensor(X)``; the network inputs are looked up at
+  evaluation time, so every element shares one ground structure;
+* a tensor of scalars, or a list of numbers, strings or terms, binds the variable to that
+  value, which becomes part of the element's ground structure (``add(tensor(X), tensor(Y), 7)``).
+
+Elements with the same resulting query form one *shape*: it is grounded and compiled once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+from ..language.parser import parse_term
+from ..language.terms import String, Term, TermLike, Var, variables
+from ..grounding.unify import Substitution
+
+
+def placeholder(name: str) -> Term:
+    """The term standing for the network input bound to variable ``name``."""
+    return Term("tensor", (Term(name),))
+
+
+@dataclass
+class BoundQuery:
+    """A query bound to a batch: the elements grouped by ground query (shape), and the input
+    tensors behind each placeholder, batch first."""
+
+    batch_size: int
+    shapes: dict[Term, list[int]] = field(default_factory=dict)
+    inputs: dict[str, torch.Tensor] = field(default_factory=dict)
+
+
+def _as_term(value, name: str) -> TermLike:
+    if isinstance(value, torch.Tensor):
+        value = value.item()
+    if isinstance(value, bool):
+        return Term("true" if value else "false")
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        return parse_term(value) if value and not value[0].isupper() else String(value)
+    if isinstance(value, (Term, String)):
+        return value
+    raise TypeError(f"binding {name}: cannot use {type(value).__name__} {value!r} as a term")
+
+
+def bind_query(query: str | Term, bindings: dict) -> BoundQuery:
+    term = parse_term(query) if isinstance(query, str) else query
+    if not isinstance(term, Term):
+        raise ValueError(f"query {query!r} is not an atom")
+    names = {v.name: v for v in variables(term)}
+    unknown = sorted(set(bindings) - set(names))
+    if unknown:
+        raise ValueError(f"bindings {unknown} name no variable of the query {query!r}")
+    sizes = {name: len(value) for name, value in bindings.items()}
+    if len(set(sizes.values())) > 1:
+        raise ValueError(f"bindings disagree on the batch size: {sizes}")
+    batch = next(iter(sizes.values())) if sizes else 1
+    if batch == 0:
+        raise ValueError("empty batch")
+    bound = BoundQuery(batch)
+    per_element: dict[str, list[TermLike]] = {}
+    for name, value in bindings.items():
+        if isinstance(value, torch.Tensor) and value.dim() > 1:
+            if not torch.is_floating_point(value) and value.dtype not in (torch.uint8,):
+                value = value.float()
+            bound.inputs[name] = value
+            per_element[name] = [placeholder(name)] * batch
+        elif isinstance(value, (list, tuple)) and value and isinstance(value[0], torch.Tensor) \
+                and value[0].dim() > 0:
+            bound.inputs[name] = torch.stack(list(value))
+            per_element[name] = [placeholder(name)] * batch
+        else:
+            per_element[name] = [_as_term(v, name) for v in value]
+    subst = Substitution()
+    for b in range(batch):
+        mark = subst.mark()
+        for name, values in per_element.items():
+            subst.bind(names[name], values[b])
+        ground = subst.resolve(term)
+        subst.undo(mark)
+        bound.shapes.setdefault(ground, []).append(b)
+    return bound
+

@@ -1,0 +1,125 @@
+"""``problogic.Model``: a ProbLog/DeepProbLog program with neural predicates, as a torch module.
+
+>>> import torch, problogic as pl
+>>> class Coin(torch.nn.Module):
+...     def forward(self, x):            # x: [N, 1] -> [N, 2] probabilities of heads, tails
+...         return torch.cat([x, 1 - x], dim=1)
+>>> model = pl.Model('''
+... nn(coin, [X], S, [heads, tails]) :: side(X, S).
+... both(X, Y) :- side(X, heads), side(Y, heads).
+... ''', networks={"coin": Coin()})
+>>> model.query("both(X, Y)", X=torch.tensor([[0.5], [0.9]]), Y=torch.tensor([[0.5], [1.0]]))
+tensor([0.2500, 0.9000])
+
+A query is grounded and compiled once per *shape* (the query with its tensor arguments replaced
+by placeholders, see :mod:`.bindings`), then evaluated for all batch elements of that shape by
+the layerized circuit in log space. Each network is called once per ``query`` call on all the
+inputs it needs, stacked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor, nn
+
+from ..circuit.circuit import Circuit
+from ..circuit.layers import TensorCircuit
+from ..deepstack import call_with_deep_stack
+from ..errors import ProgramError
+from ..language.parser import parse_program
+from ..language.terms import Term
+from ..limits import Limits
+from ..pipeline import Stages
+from .bindings import bind_query
+from .weights import NetworkCalls, variable_log_weights
+
+
+@dataclass
+class CompiledShape:
+    """One ground query: its circuit (roots: evidence, query) and the layerized module."""
+
+    query: Term
+    circuit: Circuit
+    module: TensorCircuit
+
+
+class Model(nn.Module):
+    """A program whose neural predicates ``nn(Name, Inputs, Output, Domain) :: head`` are
+    computed by ``networks[Name]``; differentiable with respect to the networks' parameters.
+
+    ``networks`` map names to modules taking the stacked inputs (``[N, ...]``, one tensor per
+    input of the predicate) and returning probabilities ``[N, K]`` (rows summing to at most
+    1; any remainder is the probability that the predicate holds for no value).
+    """
+
+    def __init__(self, source: str, networks: dict[str, nn.Module] | None = None, *,
+                 limits: Limits | None = None, file: str | None = None):
+        super().__init__()
+        self.program = call_with_deep_stack(parse_program, source, file)
+        self.networks = nn.ModuleDict(networks or {})
+        self.limits = limits or Limits()
+        self._shapes: dict[Term, CompiledShape] = {}
+
+    # -- compilation ------------------------------------------------------------------------
+
+    def compiled(self, query: Term) -> CompiledShape:
+        """The compiled form of one ground query (cached)."""
+        shape = self._shapes.get(query)
+        if shape is None:
+            shape = call_with_deep_stack(self._compile, query)
+            self._shapes[query] = shape
+        return shape
+
+    def _compile(self, query: Term) -> CompiledShape:
+        stages = Stages(self.limits)
+        formula = stages.formula(stages.ground(self.program, goals=[query]))
+        if len(formula.queries) != 1:
+            raise ProgramError(f"query {query!r} is not ground after binding its variables")
+        circuit = stages.compile(formula)
+        for variable in circuit.variables:
+            if variable.neural is not None and variable.neural.network not in self.networks:
+                raise ProgramError(f"unknown network {variable.neural.network!r} (known: "
+                                   f"{', '.join(sorted(self.networks)) or 'none'})",
+                                   variable.location)
+        module = TensorCircuit(circuit)
+        device = next((p.device for p in self.parameters()), None)
+        if device is not None:
+            module = module.to(device)
+        return CompiledShape(query, circuit, module)
+
+    @property
+    def num_compiled(self) -> int:
+        return len(self._shapes)
+
+    # -- evaluation ---------------------------------------------------------------------------
+
+    def query(self, query: str | Term, *, log: bool = False, **bindings) -> Tensor:
+        """P(query | evidence) per batch element (``log=True``: its logarithm), ``Tensor[B]``.
+
+        Each keyword binds a variable of ``query`` to one value per batch element (see
+        :mod:`problogic.neural.bindings`).
+        """
+        bound = bind_query(query, bindings)
+        shapes = [(self.compiled(q), indices) for q, indices in bound.shapes.items()]
+        calls = NetworkCalls(self.networks, bound)
+        for shape, indices in shapes:
+            calls.request(shape.circuit, indices)
+        calls.run()
+        dtype = calls.dtype or torch.get_default_dtype()
+        device = calls.device or next((b.device for b in self.buffers()), torch.device("cpu"))
+        result = torch.empty(bound.batch_size, dtype=dtype, device=device)
+        for shape, indices in shapes:
+            weights = variable_log_weights(shape.circuit, calls, indices, dtype, device)
+            roots = shape.module(weights, "log")  # [B_shape, 2]: evidence, query & evidence
+            index = torch.as_tensor(indices, device=device)
+            result = result.index_copy(0, index, roots[:, 1] - roots[:, 0])
+        return result if log else result.exp()
+
+    def forward(self, query: str | Term, **bindings) -> Tensor:
+        return self.query(query, **bindings)
+
+    def extra_repr(self) -> str:
+        return f"clauses={len(self.program.clauses)}, compiled_shapes={len(self._shapes)}"
+
