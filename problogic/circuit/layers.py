@@ -322,10 +322,13 @@ class MPEResult(NamedTuple):
     assignment: Tensor
 
 
-def _storage_use_count(tensor: Tensor) -> int | None:
+def _references(tensor: Tensor) -> tuple[int, int] | None:
+    """How many holders a tensor has: of the tensor itself (an autograd graph that saved it)
+    and of its storage (views). ``None`` where torch does not say (private API): no reuse."""
     try:
-        return torch._C._storage_Use_Count(tensor.untyped_storage()._cdata)
-    except (AttributeError, RuntimeError):  # private API: without it, no reuse
+        return (tensor._use_count(),
+                torch._C._storage_Use_Count(tensor.untyped_storage()._cdata))
+    except (AttributeError, RuntimeError):
         return None
 
 
@@ -334,28 +337,28 @@ class _Workspace:
 
     A buffer of many megabytes comes straight from ``mmap`` and first touching its pages costs
     more than the whole layer loop (measured 45 ms of page faults for 80 MB, against 4 ms for
-    a memset). A buffer is handed out again only when nothing else refers to its storage: not
-    a saved autograd graph (until its backward has run), not a view a caller kept. On other
-    devices the caching allocator already does this, and every call allocates.
+    a memset). A buffer is handed out again only when nothing else refers to it: not a saved
+    autograd graph (until its backward has run), not a view a caller kept. On other devices
+    the caching allocator already does this, and every call allocates.
     """
 
     def __init__(self):
-        self._buffers: dict[tuple, tuple[Tensor, int]] = {}
+        self._buffers: dict[str, tuple[Tensor, tuple[int, int]]] = {}
 
     def take(self, name: str, shape: tuple[int, ...], like: Tensor,
              dtype: torch.dtype | None = None) -> Tensor:
         dtype = dtype or like.dtype
         if like.device.type != "cpu":
             return torch.empty(shape, dtype=dtype, device=like.device)
-        key = (name, shape, dtype)
-        held = self._buffers.get(key)
-        if held is not None and _storage_use_count(held[0]) == held[1]:
-            return held[0]
+        held = self._buffers.get(name)
+        if held is not None:
+            buffer, alone = held
+            if buffer.shape == shape and buffer.dtype == dtype and _references(buffer) == alone:
+                return buffer
         buffer = torch.empty(shape, dtype=dtype)
-        count = _storage_use_count(buffer)
-        if count is not None:
-            self._buffers = {k: v for k, v in self._buffers.items() if k[0] != name}
-            self._buffers[key] = (buffer, count)
+        alone = _references(buffer)
+        if alone is not None:
+            self._buffers[name] = (buffer, alone)
         return buffer
 
     def clear(self) -> None:
