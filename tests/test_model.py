@@ -1,0 +1,156 @@
+"""problogic.Model: neural predicates batched, cached per shape, exact and differentiable."""
+
+import pytest
+import torch
+
+import problogic as pl
+
+ADDITION = """
+nn(digit, [X], Y, [0, 1, 2]) :: digit(X, Y).
+add(X, Y, Z) :- digit(X, A), digit(Y, B), Z is A + B.
+"""
+
+
+class Softmax(torch.nn.Module):
+    """A 'network' whose input already holds the logits: easy to reason about exactly."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+
+    def forward(self, x):
+        self.calls += 1
+        return torch.softmax(x, dim=1)
+
+
+def reference(p, q, z):
+    """P(A + B = z) for independent categorical A ~ p, B ~ q."""
+    return sum(p[a] * q[b] for a in range(len(p)) for b in range(len(q)) if a + b == z)
+
+
+def test_query_equals_exact_inference_and_equals_program_with_facts():
+    torch.manual_seed(0)
+    x, y = torch.randn(5, 3, dtype=torch.float64), torch.randn(5, 3, dtype=torch.float64)
+    z = torch.tensor([0, 1, 2, 3, 4])
+    model = pl.Model(ADDITION, networks={"digit": Softmax()})
+    result = model.query("add(X, Y, Z)", X=x, Y=y, Z=z)
+    assert result.shape == (5,) and result.dtype == torch.float64
+    p, q = torch.softmax(x, 1), torch.softmax(y, 1)
+    for b in range(5):
+        assert result[b].item() == pytest.approx(reference(p[b], q[b], b).item(), abs=1e-12)
+    # the same number from plain ProbLog with the probabilities written as facts
+    b = 3
+    facts = "".join(f"{float(p[b, k])}::d(x, {k}); " for k in range(2)) + \
+        f"{float(p[b, 2])}::d(x, 2).\n" + \
+        "".join(f"{float(q[b, k])}::d(y, {k}); " for k in range(2)) + f"{float(q[b, 2])}::d(y, 2).\n"
+    text = facts + "add :- d(x, A), d(y, B), 3 is A + B.\nquery(add)."
+    assert result[b].item() == pytest.approx(pl.evaluate(text)["add"], abs=1e-9)
+
+
+def test_one_network_call_per_query_and_one_compilation_per_shape():
+    net = Softmax()
+    model = pl.Model(ADDITION, networks={"digit": net})
+    x = torch.randn(8, 3)
+    model.query("add(X, Y, Z)", X=x, Y=x.flip(0), Z=torch.tensor([1, 2, 1, 2, 1, 2, 1, 2]))
+    assert net.calls == 1 and model.num_compiled == 2
+    model.query("add(X, Y, Z)", X=x, Y=x, Z=torch.full((8,), 2))
+    assert net.calls == 2 and model.num_compiled == 2
+
+
+def test_batched_equals_one_by_one_and_log_query():
+    torch.manual_seed(1)
+    model = pl.Model(ADDITION, networks={"digit": Softmax()})
+    x, y, z = torch.randn(6, 3), torch.randn(6, 3), torch.tensor([0, 1, 2, 3, 4, 2])
+    batched = model.query("add(X, Y, Z)", X=x, Y=y, Z=z)
+    single = torch.cat([model.query("add(X, Y, Z)", X=x[i:i + 1], Y=y[i:i + 1], Z=z[i:i + 1])
+                        for i in range(6)])
+    assert torch.allclose(batched, single, atol=1e-6)
+    assert torch.allclose(model.query("add(X, Y, Z)", X=x, Y=y, Z=z, log=True),
+                          batched.log(), atol=1e-5)
+
+
+def test_gradients_match_finite_differences():
+    torch.manual_seed(2)
+    model = pl.Model(ADDITION, networks={"digit": Softmax()})
+    x = torch.randn(3, 3, dtype=torch.float64, requires_grad=True)
+    y = torch.randn(3, 3, dtype=torch.float64)
+    z = torch.tensor([1, 2, 3])
+    assert torch.autograd.gradcheck(
+        lambda a: model.query("add(X, Y, Z)", X=a, Y=y, Z=z, log=True), (x,))
+
+
+def test_training_a_network_through_the_logic():
+    torch.manual_seed(3)
+    logits = torch.nn.Parameter(torch.zeros(1, 3))
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.logits = logits
+
+        def forward(self, x):
+            return torch.softmax(self.logits.expand(len(x), 3), dim=1)
+
+    model = pl.Model(ADDITION, networks={"digit": Net()})
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
+    x = torch.zeros(4, 1)
+    for _ in range(200):
+        loss = -model.query("add(X, Y, 4)", X=x, Y=x, log=True).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    assert torch.softmax(logits, 1)[0, 2] > 0.95  # only 2 + 2 = 4
+
+
+def test_negation_of_a_neural_fact_is_exact_when_rows_sum_below_one():
+    program = """
+        nn(net, [X], Y, [a, b]) :: f(X, Y).
+        none(X) :- \\+ f(X, a), \\+ f(X, b).
+    """
+
+    class Fixed(torch.nn.Module):
+        def forward(self, x):
+            return x  # rows [0.5, 0.3]: 0.2 left for "no value"
+
+    model = pl.Model(program, networks={"net": Fixed()})
+    result = model.query("none(X)", X=torch.tensor([[0.5, 0.3]]))
+    assert result.item() == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("output, message", [
+    (torch.tensor([[float("nan"), 1.0, 0.0]]), "non-finite"),
+    (torch.tensor([[1.5, -0.5, 0.0]]), r"outside \[0, 1\]"),
+    (torch.tensor([[0.7, 0.7, 0.0]]), "summing to 1.4"),
+])
+def test_bad_network_outputs_are_rejected_naming_the_network(output, message):
+    class Bad(torch.nn.Module):
+        def forward(self, x):
+            return output.expand(len(x), 3)
+
+    model = pl.Model(ADDITION, networks={"digit": Bad()})
+    with pytest.raises(pl.ProgramError, match=message) as info:
+        model.query("add(X, Y, 1)", X=torch.zeros(1, 1), Y=torch.zeros(1, 1))
+    assert "'digit'" in str(info.value)
+
+
+def test_unknown_network_and_bad_bindings():
+    model = pl.Model(ADDITION, networks={})
+    with pytest.raises(pl.ProgramError, match="unknown network 'digit'"):
+        model.query("add(X, Y, 1)", X=torch.zeros(1, 1), Y=torch.zeros(1, 1))
+    model = pl.Model(ADDITION, networks={"digit": Softmax()})
+    with pytest.raises(ValueError, match="batch size"):
+        model.query("add(X, Y, 1)", X=torch.zeros(2, 3), Y=torch.zeros(3, 3))
+    with pytest.raises(ValueError, match="no variable"):
+        model.query("add(X, Y, 1)", X=torch.zeros(2, 3), W=torch.zeros(2, 3))
+
+
+def test_state_dict_round_trip_with_weights_only(tmp_path):
+    net = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Softmax(dim=1))
+    model = pl.Model(ADDITION, networks={"digit": net})
+    path = tmp_path / "model.pt"
+    torch.save(model.state_dict(), path)
+    other = pl.Model(ADDITION, networks={"digit": torch.nn.Sequential(
+        torch.nn.Linear(3, 3), torch.nn.Softmax(dim=1))})
+    other.load_state_dict(torch.load(path, weights_only=True))
+    x = torch.randn(4, 3)
+    assert torch.allclose(model.query("add(X, X, 2)", X=x), other.query("add(X, X, 2)", X=x))
