@@ -64,11 +64,9 @@ def run_problogic(source: str) -> Measurement:
 
 def _import_problog():
     try:
-        import problog  # noqa: F401
+        import problog
     except ImportError as exc:
         raise SystemUnavailable(f"problog is not installed ({exc})") from exc
-    import problog
-
     return problog
 
 

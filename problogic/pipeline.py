@@ -18,6 +18,7 @@ from .deepstack import call_with_deep_stack
 from .errors import InconsistentEvidenceError, LimitExceededError, ProgramError
 from .grounding.engine import ground_program
 from .grounding.ground_program import GroundProgram
+from .grounding.probabilistic import has_free_tunable
 from .language.parser import parse_program
 from .language.printing import format_term
 from .language.program import Program as ParsedProgram
@@ -101,6 +102,10 @@ def marginals(formula: Formula, circuit: Circuit) -> dict[str, float]:
     if neural:
         raise ProgramError(f"the program uses neural predicates ({', '.join(neural)}): "
                            "evaluate it with problogic.Model and its networks")
+    free = [v for v in circuit.variables if v.tunable is not None and has_free_tunable(v)]
+    if free:
+        raise ProgramError("t(_) has no value for inference: give an initial value such as "
+                           "t(0.5), or learn it with problogic.Model", free[0].location)
     values = evaluate_probability(circuit)
     evidence = values[0]
     if formula.evidence and evidence <= 0.0:

@@ -154,3 +154,33 @@ def test_state_dict_round_trip_with_weights_only(tmp_path):
     other.load_state_dict(torch.load(path, weights_only=True))
     x = torch.randn(4, 3)
     assert torch.allclose(model.query("add(X, X, 2)", X=x), other.query("add(X, X, 2)", X=x))
+
+
+def test_tunable_probabilities_are_learned():
+    program = """
+        t(_)::coin(C).
+        nn(net, [X], Y, [a, b]) :: obs(X, Y).
+        seen(X, C) :- coin(C), obs(X, a).
+    """
+
+    class Fixed(torch.nn.Module):
+        def forward(self, x):
+            return torch.cat([x, 1 - x], dim=1)
+
+    model = pl.Model(program, networks={"net": Fixed()})
+    assert len(model.tunables) == 1
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
+    x = torch.ones(16, 1)
+    # the label "seen" holds with frequency 0.8: the coin's probability must go to 0.8
+    labels = torch.tensor([1.0] * 13 + [0.0] * 3)
+    for _ in range(400):
+        p = model.query("seen(X, c1)", X=x)
+        loss = torch.nn.functional.binary_cross_entropy(p, labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    (probabilities,) = model.tunable_probabilities().values()
+    assert probabilities[0] == pytest.approx(13 / 16, abs=0.02)
+    with pytest.raises(pl.ProgramError, match="t\\(_\\) has no value"):
+        pl.evaluate(program.replace("nn(net, [X], Y, [a, b]) :: obs(X, Y).", "obs(x, a).")
+                    + "query(seen(x, c1)).")

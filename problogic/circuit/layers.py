@@ -5,11 +5,16 @@ Layout of the node values: one tensor ``values: [N, B]``, node-major (each node'
 contiguous, so a gather copies whole rows). Rows ``0`` and ``1`` hold the constants FALSE and
 TRUE, rows ``2 .. 2 + V`` the leaf weights (the indicator of value ``k`` of variable ``v`` is row
 ``2 + offset[v] + k``), then the internal nodes, layer after layer. A node's layer is its height
-(leaves 0), so a layer reads only rows of lower layers, already computed. Inside a layer the
-nodes are grouped in *blocks* of one kind (SUM or PRODUCT) and one padded fan-in ``K``: a block
-is ``child_rows: LongTensor[n * K]`` and an output slice ``[start, stop)``; evaluating it is one
-``index_select`` (``[n, K, B]``) and one reduction over ``K`` written straight into its slice.
-Padding points at the FALSE row for sums and the TRUE row for products.
+over the rows it reads (leaves 0), so a layer reads only rows of lower layers, already computed.
+
+Inside a layer the nodes are grouped in *blocks* (:class:`Block`) of one padded shape: ``n``
+nodes, each a sum of ``K`` terms, each term a product of ``F`` rows. A SUM node is a block with
+``F = 1``, a PRODUCT node one with ``K = 1``; a SUM whose children are small products with no
+other use (a decision ``sum_k [v == k] * child_k``, the compiler's staple) reads their factors
+directly, so those products get no row: half the rows, layers and gathers on compiled circuits.
+Evaluating a block is one ``index_select`` of its factor rows (``[F, K * n, B]``), a product over
+``F`` and a sum over ``K`` written straight into its slice of rows. Padding is the TRUE row for
+a missing factor and FALSE for a missing term, the semiring's one and zero.
 
 Weights (the input) are ``Tensor[B, V]`` in the semiring's domain, column ``offset[v] + k`` for
 ``[v == k]`` (:class:`WeightLayout`; :func:`stack_weights` builds it from per-variable tensors,
@@ -23,8 +28,8 @@ in-place slice writes would copy the whole buffer at every layer; a chain of per
 would need pass-through nodes for edges that skip layers. First-order only (``gradcheck``
 passes; there is no double backward).
 
-Before layerizing, structure is merged: nodes with the same kind and the same sorted children
-become one, one-child sums and products become their child, FALSE is dropped from sums and
+Before layerizing, structure is merged (hash-consing): nodes with the same kind and the same
+sorted children become one, one-child sums and products become their child, FALSE is dropped from sums and
 TRUE from products, a product with a FALSE factor is FALSE, and nodes no root reaches are
 dropped. All of these hold in every semiring.
 """
@@ -188,15 +193,20 @@ def _merge_internal(kind, kids, kinds, children, table) -> int:
     return node
 
 
-def _parents(kinds, children, roots, num_leaves) -> list[list[int]]:
-    """The parents of every node that some root reaches (a root counts itself as a parent)."""
+def _parents(kinds, children, roots, num_leaves) -> list[list[int] | None]:
+    """The parents of every node that some root reaches (a root counts itself as a parent);
+    ``None`` for the nodes no root reaches."""
     parents: list[list[int] | None] = [None] * len(kinds)
     for r in roots:
-        parents[r] = [r] if parents[r] is None else parents[r] + [r]
+        parents[r] = []
+    for r in roots:
+        parents[r].append(r)
     for node in range(len(kinds) - 1, num_leaves - 1, -1):
         if parents[node] is not None:
             for c in children[node]:
-                parents[c] = [node] if parents[c] is None else parents[c] + [node]
+                if parents[c] is None:
+                    parents[c] = []
+                parents[c].append(node)
     return parents
 
 
@@ -583,14 +593,12 @@ def _block_vjp(values: Tensor, grads: Tensor, child_rows: Tensor, block: Block,
     kids, x = _gather(values, child_rows, block)
     y, grad_y = values[block.start:block.stop], grads[block.start:block.stop]
     if block.terms == 1:
-        grad_x = semiring.multiply_vjp(x, y, grad_y)
+        grad_x = semiring.multiply_vjp(x, grad_y)
     elif block.factors == 1:
         grad_x = semiring.add_vjp(x.view(block.terms, block.size, -1), y, grad_y)
     else:
-        terms = _terms_of(x, block, semiring)
-        grad_terms = semiring.add_vjp(terms.clone(), y, grad_y)  # add_vjp may overwrite
-        grad_x = semiring.multiply_vjp(x, terms.view(x.shape[1:]),
-                                       grad_terms.reshape(x.shape[1:]))
+        grad_terms = semiring.add_vjp(_terms_of(x, block, semiring), y, grad_y)
+        grad_x = semiring.multiply_vjp(x, grad_terms.reshape(x.shape[1:]))
     grads.index_add_(0, kids, grad_x.reshape(kids.shape[0], -1))
 
 

@@ -32,8 +32,11 @@ from torch import Tensor
 # reduce(x: [K, n, B], out: [n, B]) writes the reduction of dimension 0 into out. x is a fresh
 # gather owned by the caller: a reduction may overwrite it.
 Reduce = Callable[[Tensor, Tensor], None]
-# vjp(x: [K, n, B], y: [n, B], grad_y: [n, B]) -> grad_x: [K, n, B]
-VJP = Callable[[Tensor, Tensor, Tensor], Tensor]
+# add_vjp(x: [K, n, B], y: [n, B], grad_y: [n, B]) -> grad_x: [K, n, B]; may overwrite x.
+AddVJP = Callable[[Tensor, Tensor, Tensor], Tensor]
+# multiply_vjp(x: [F, n, B], grad_y: [n, B]) -> grad_x: [F, n, B], from the factors alone (no
+# division by the product, which a zero factor would break); must not overwrite x.
+MultiplyVJP = Callable[[Tensor, Tensor], Tensor]
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,9 @@ class Semiring:
     zero: float  # additive identity: the FALSE leaf and the padding of sums
     one: float  # multiplicative identity: the TRUE leaf and the padding of products
     add: Reduce
-    add_vjp: VJP
+    add_vjp: AddVJP
     multiply: Reduce
-    multiply_vjp: VJP
+    multiply_vjp: MultiplyVJP
     encode: Callable[[Tensor], Tensor]  # probabilities -> the semiring's domain
     decode: Callable[[Tensor], Tensor]  # the semiring's domain -> probabilities
 
@@ -64,9 +67,13 @@ def _sum(x: Tensor, out: Tensor) -> None:
         torch.sum(x, dim=0, out=out)
 
 
-def _broadcast(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
+def _broadcast(x: Tensor, grad_y: Tensor) -> Tensor:
     """d(sum_k x_k)/dx_k = 1: the parent's gradient for every child."""
     return grad_y.unsqueeze(0).expand_as(x)
+
+
+def _sum_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
+    return _broadcast(x, grad_y)
 
 
 # ---- probability space -----------------------------------------------------------------------
@@ -78,11 +85,14 @@ def _prod(x: Tensor, out: Tensor) -> None:
         torch.prod(x, dim=0, out=out)
 
 
-def _prod_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
+def _prod_vjp(x: Tensor, grad_y: Tensor) -> Tensor:
     """d(prod_k x_k)/dx_j = prod_{k != j} x_k, by exclusive prefix and suffix products, so that
     a zero factor gives the right derivative (y / x_j would be 0/0)."""
     if x.shape[0] == 2:
-        return x.flip(0).mul_(grad_y)
+        grad_x = torch.empty_like(x)
+        torch.mul(x[1], grad_y, out=grad_x[0])
+        torch.mul(x[0], grad_y, out=grad_x[1])
+        return grad_x
     ones = torch.ones_like(x[:1])
     before = torch.cat([ones, x[:-1].cumprod(0)])
     after = torch.cat([x[1:].flip(0).cumprod(0).flip(0), ones])
@@ -148,7 +158,7 @@ def _log(p: Tensor) -> Tensor:
 
 PROBABILITY = Semiring(
     name="probability", zero=0.0, one=1.0,
-    add=_sum, add_vjp=_broadcast, multiply=_prod, multiply_vjp=_prod_vjp,
+    add=_sum, add_vjp=_sum_vjp, multiply=_prod, multiply_vjp=_prod_vjp,
     encode=lambda p: p, decode=lambda v: v,
 )
 LOG_PROBABILITY = Semiring(

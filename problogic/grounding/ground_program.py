@@ -55,6 +55,7 @@ class ChoiceVariable:
     location: SourceLocation | None = None
     label: str = ""
     neural: NeuralCall | None = None  # probabilities come from a network at evaluation
+    tunable: int | None = None  # index of the t(...) clause whose parameters it shares
 
     @property
     def arity(self) -> int:

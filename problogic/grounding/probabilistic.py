@@ -127,27 +127,52 @@ class ChoiceFactory:
     def _new_variable(self, prepared: "PreparedClause", mapping: dict) -> int | None:
         subst = self.grounder.subst
         clause = prepared.clause
-        probabilities, annotations, heads = [], [], []
-        for annotation, head in clause.heads:
-            annotation = subst.resolve(_rename_with(annotation, mapping))
-            probabilities.append(probability_value(annotation, clause.location))
-            annotations.append(annotation)
-            heads.append(subst.resolve(_rename_with(head, mapping)))
-        total = sum(probabilities)
-        if total > 1.0 + 1e-6:  # slack for probabilities written with few decimals
-            raise ProgramError(
-                f"probabilities of an annotated disjunction sum to {total:g} > 1",
-                clause.location)
-        if len(heads) == 1 and probabilities[0] >= 1.0 and not _is_tunable(annotations[0]):
-            return None
-        rest = 1.0 - total
-        if rest > TOLERANCE or len(heads) == 1:
-            probabilities.append(max(rest, 0.0))
+        annotations = [subst.resolve(_rename_with(a, mapping)) for a, _ in clause.heads]
+        heads = [subst.resolve(_rename_with(h, mapping)) for _, h in clause.heads]
+        tunable = any(_is_tunable(a) for a in annotations)
+        if tunable:
+            probabilities = tunable_initial(annotations, clause.location)
+        else:
+            probabilities = [probability_value(a, clause.location) for a in annotations]
+            total = sum(probabilities)
+            if total > 1.0 + 1e-6:  # slack for probabilities written with few decimals
+                raise ProgramError(
+                    f"probabilities of an annotated disjunction sum to {total:g} > 1",
+                    clause.location)
+            if len(heads) == 1 and probabilities[0] >= 1.0:
+                return None
+            rest = 1.0 - total
+            if rest > TOLERANCE or len(heads) == 1:
+                probabilities.append(max(rest, 0.0))
+        if len(probabilities) > len(heads):
             annotations.append(None)
             heads.append(None)
         label = heads[0].functor if isinstance(heads[0], Term) else ""
-        return self.grounder.ground_program.add_variable(
-            ChoiceVariable(probabilities, heads, annotations, clause.location, label))
+        return self.grounder.ground_program.add_variable(ChoiceVariable(
+            probabilities, heads, annotations, clause.location, label,
+            tunable=prepared.index if tunable else None))
+
+
+def tunable_initial(annotations, location) -> list[float]:
+    """Initial probabilities of a clause with ``t(...)`` annotations: ``t(p)`` is ``p``,
+    ``t(_)`` is 1/(heads + 1); a last value "none" (or "false") takes the rest, so every ground
+    instance of the clause has the same values as its learnable parameter vector."""
+    uniform = 1.0 / (len(annotations) + 1)
+    values = []
+    for annotation in annotations:
+        inner = annotation.args[0] if _is_tunable(annotation) else annotation
+        values.append(uniform if isinstance(inner, Var) else
+                      probability_value(inner, location))
+    rest = 1.0 - sum(values)
+    if rest < -1e-6:
+        raise ProgramError(f"initial probabilities sum to {sum(values):g} > 1", location)
+    return values + [max(rest, 0.0)]
+
+
+def has_free_tunable(variable: ChoiceVariable) -> bool:
+    """Whether some ``t(_)`` of the variable has no initial value (inference needs one)."""
+    return any(isinstance(a, Term) and _is_tunable(a) and isinstance(a.args[0], Var)
+               for a in variable.annotations)
 
 
 def _rename_with(term: TermLike, mapping: dict) -> TermLike:

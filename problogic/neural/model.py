@@ -29,6 +29,8 @@ from ..circuit.layers import TensorCircuit
 from ..deepstack import call_with_deep_stack
 from ..errors import ProgramError
 from ..language.parser import parse_program
+from ..grounding.probabilistic import tunable_initial
+from ..language.program import ProbabilisticClause
 from ..language.terms import Term
 from ..limits import Limits
 from ..pipeline import Stages
@@ -45,9 +47,25 @@ class CompiledShape:
     module: TensorCircuit
 
 
+def tunable_parameters(program) -> nn.ParameterDict:
+    """One logit vector per clause with ``t(...)`` annotations (its heads, then "none"),
+    shared by all of the clause's ground instances; initialised from ``t(p)`` values."""
+    parameters = nn.ParameterDict()
+    for index, clause in enumerate(program.clauses):
+        if isinstance(clause, ProbabilisticClause) and any(
+                isinstance(a, Term) and a.functor == "t" and a.arity == 1
+                for a, _ in clause.heads):
+            initial = tunable_initial([a for a, _ in clause.heads], clause.location)
+            logits = torch.log(torch.tensor(initial, dtype=torch.get_default_dtype())
+                               .clamp_min(1e-6))
+            parameters[f"clause_{index}"] = nn.Parameter(logits)
+    return parameters
+
+
 class Model(nn.Module):
     """A program whose neural predicates ``nn(Name, Inputs, Output, Domain) :: head`` are
-    computed by ``networks[Name]``; differentiable with respect to the networks' parameters.
+    computed by ``networks[Name]``; differentiable with respect to the networks' parameters
+    and to the probabilities of ``t(...)`` clauses (``model.tunables``, softmax logits).
 
     ``networks`` map names to modules taking the stacked inputs (``[N, ...]``, one tensor per
     input of the predicate) and returning probabilities ``[N, K]`` (rows summing to at most
@@ -60,6 +78,7 @@ class Model(nn.Module):
         self.program = call_with_deep_stack(parse_program, source, file)
         self.networks = nn.ModuleDict(networks or {})
         self.limits = limits or Limits()
+        self.tunables = tunable_parameters(self.program)
         self._shapes: dict[Term, CompiledShape] = {}
 
     # -- compilation ------------------------------------------------------------------------
@@ -111,7 +130,8 @@ class Model(nn.Module):
         device = calls.device or next((b.device for b in self.buffers()), torch.device("cpu"))
         result = torch.empty(bound.batch_size, dtype=dtype, device=device)
         for shape, indices in shapes:
-            weights = variable_log_weights(shape.circuit, calls, indices, dtype, device)
+            weights = variable_log_weights(shape.circuit, calls, indices, dtype, device,
+                                           self.tunables)
             roots = shape.module(weights, "log")  # [B_shape, 2]: evidence, query & evidence
             index = torch.as_tensor(indices, device=device)
             result = result.index_copy(0, index, roots[:, 1] - roots[:, 0])
@@ -119,6 +139,16 @@ class Model(nn.Module):
 
     def forward(self, query: str | Term, **bindings) -> Tensor:
         return self.query(query, **bindings)
+
+    def tunable_probabilities(self) -> dict[str, list[float]]:
+        """The current probabilities of every ``t(...)`` clause, keyed by clause."""
+        out = {}
+        for name, logits in self.tunables.items():
+            clause = self.program.clauses[int(name.split("_")[1])]
+            heads = ", ".join(str(h) for _, h in clause.heads)
+            out[f"{heads} (line {clause.location.line if clause.location else '?'})"] = \
+                torch.softmax(logits.detach(), 0).tolist()
+        return out
 
     def extra_repr(self) -> str:
         return f"clauses={len(self.program.clauses)}, compiled_shapes={len(self._shapes)}"

@@ -101,11 +101,15 @@ def safe_log(p: Tensor) -> Tensor:
 
 
 def variable_log_weights(circuit: Circuit, calls: NetworkCalls, indices: list[int],
-                         dtype: torch.dtype, device) -> Tensor:
+                         dtype: torch.dtype, device, tunables=None) -> Tensor:
     """``Tensor[len(indices), V]``: log weights of every value of every circuit variable."""
     batch = len(indices)
     columns = []
     for variable in circuit.variables:
+        if variable.tunable is not None and tunables is not None:
+            logits = tunables[f"clause_{variable.tunable}"].to(device=device, dtype=dtype)
+            columns.append(torch.log_softmax(logits, 0).expand(batch, -1))
+            continue
         if variable.neural is None:
             probs = torch.tensor(variable.probabilities, dtype=dtype, device=device)
             columns.append(safe_log(probs).expand(batch, -1))
