@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import platform
 import statistics
 import sys
@@ -191,6 +192,7 @@ def run_layers_benchmark(nodes_target: int = 100_000, batch: int = 128, repeats:
         "python": platform.python_version(),
         "machine": platform.processor() or platform.machine(),
         "default_threads": default_threads,
+        "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
     }
     try:
         for threads in thread_counts:

@@ -12,8 +12,8 @@ from functools import lru_cache
 from importlib import resources
 
 from .circuit.circuit import Circuit
-from .circuit.evaluate import evaluate_probability
-from .compile.compiler import compile_formula
+from .compile import mdd
+from .compile.compiler import CompiledRoots, circuit_from_roots, compile_roots
 from .deepstack import call_with_deep_stack
 from .errors import InconsistentEvidenceError, LimitExceededError, ProgramError
 from .grounding.engine import ground_program
@@ -89,24 +89,30 @@ class Stages:
     def formula(self, ground: GroundProgram) -> Formula:
         return self._timed("formula", build_formula, ground)
 
-    def compile(self, formula: Formula) -> Circuit:
-        return self._timed("compile", compile_formula, formula, self.limits, self.deadline)
+    def compile(self, formula: Formula) -> CompiledRoots:
+        return self._timed("compile", compile_roots, formula, self.limits, self.deadline)
 
-    def evaluate(self, formula: Formula, circuit: Circuit) -> dict[str, float]:
-        return self._timed("evaluate", marginals, formula, circuit)
+    def circuit(self, formula: Formula, roots: CompiledRoots) -> Circuit:
+        return self._timed("circuit", circuit_from_roots, formula, roots)
+
+    def evaluate(self, formula: Formula, roots: CompiledRoots) -> dict[str, float]:
+        return self._timed("evaluate", marginals, formula, roots)
 
 
-def marginals(formula: Formula, circuit: Circuit) -> dict[str, float]:
-    """P(query | evidence) for each query, from a circuit with roots [evidence, queries...]."""
-    neural = sorted({v.neural.network for v in circuit.variables if v.neural is not None})
+def marginals(formula: Formula, roots: CompiledRoots) -> dict[str, float]:
+    """P(query | evidence) for each query, computed on the compiled diagrams (each variable's
+    probabilities sum to 1, so this needs no smooth circuit)."""
+    variables = [formula.variables[v] for v in formula.variable_order]
+    neural = sorted({v.neural.network for v in variables if v.neural is not None})
     if neural:
         raise ProgramError(f"the program uses neural predicates ({', '.join(neural)}): "
                            "evaluate it with problogic.Model and its networks")
-    free = [v for v in circuit.variables if v.tunable is not None and has_free_tunable(v)]
+    free = [v for v in variables if v.tunable is not None and has_free_tunable(v)]
     if free:
         raise ProgramError("t(_) has no value for inference: give an initial value such as "
                            "t(0.5), or learn it with problogic.Model", free[0].location)
-    values = evaluate_probability(circuit)
+    values = mdd.probabilities(roots.manager, [roots.evidence] + roots.queries,
+                               [v.probabilities for v in variables])
     evidence = values[0]
     if formula.evidence and evidence <= 0.0:
         raise InconsistentEvidenceError("the evidence is inconsistent (it has probability 0)",
@@ -131,11 +137,11 @@ def run_program(program: ParsedProgram, limits: Limits | None = None,
     def body():
         ground = stages.ground(program)
         formula = stages.formula(ground)
-        circuit = stages.compile(formula)
-        probabilities = stages.evaluate(formula, circuit)
+        roots = stages.compile(formula)
+        probabilities = stages.evaluate(formula, roots)
         stats = {"ground_nodes": len(ground), "choice_variables": len(ground.variables),
-                 "formula_nodes": formula.size, "circuit_nodes": len(circuit),
-                 "circuit_edges": circuit.num_edges}
+                 "formula_nodes": formula.size,
+                 "diagram_nodes": mdd.size(roots.manager, [roots.evidence] + roots.queries)}
         return RunResult(probabilities, dict(stages.timings), stats)
 
     return call_with_deep_stack(body)

@@ -62,6 +62,6 @@ class Program:
 
         def body():
             formula = stages.formula(stages.ground(self.parsed))
-            return formula, stages.compile(formula)
+            return formula, stages.circuit(formula, stages.compile(formula))
 
         return call_with_deep_stack(body)

@@ -140,3 +140,17 @@ def test_negative_cycle_is_rejected():
     program.queries = [(Term("a"), a)]
     with pytest.raises(NegativeCycleError):
         build_formula(program)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(ground_programs())
+def test_diagram_evaluation_equals_circuit_evaluation(case):
+    from problogic.compile import mdd
+    from problogic.compile.compiler import circuit_from_roots, compile_roots
+
+    formula = build_formula(build(*case))
+    roots = compile_roots(formula)
+    order = [formula.variables[v].probabilities for v in formula.variable_order]
+    direct = mdd.probabilities(roots.manager, [roots.evidence] + roots.queries, order)
+    through_circuit = evaluate_probability(circuit_from_roots(formula, roots))
+    assert direct == pytest.approx(through_circuit, abs=1e-12)

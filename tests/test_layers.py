@@ -28,7 +28,7 @@ from problogic.grounding.ground_program import ChoiceVariable
 from randomprograms import random_programs
 
 MAX_WORLDS = 1024
-layer_settings = settings(max_examples=40, deadline=None, derandomize=True,
+layer_settings = settings(max_examples=60, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow,
                                                  HealthCheck.data_too_large])
 
@@ -129,10 +129,13 @@ def test_semirings_match_brute_force(source):
 
 
 @layer_settings
-@given(small_circuits())
-def test_batched_equals_one_by_one(source):
+@given(small_circuits(), st.sampled_from([0, 4]))
+def test_batched_equals_one_by_one(source, max_inlined_factors):
     circuit = compile_or_reject(source)
-    tc = TensorCircuit(circuit)
+    tc = TensorCircuit(circuit, max_inlined_factors=max_inlined_factors)
+    plain = evaluate_probability(circuit, split_row(circuit, random_weights(circuit, 4, 1)[2]))
+    assert tc(random_weights(circuit, 4, 1), "probability")[2].tolist() == pytest.approx(
+        plain, abs=1e-12)
     weights = random_weights(circuit, batch=4, seed=1)
     for semiring in ("probability", "log", "max"):
         encoded = get_semiring(semiring).encode(weights)

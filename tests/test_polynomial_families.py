@@ -52,7 +52,7 @@ def test_counts_exact_and_polynomial(n):
     result = pl.run(source)
     assert result.probabilities["label"] == pytest.approx(counts_reference(source), rel=1e-9)
     # O(n^3) for three classes: the reachable count vectors per position.
-    assert result.stats["circuit_nodes"] <= 2 * (n + 1) ** 3
+    assert result.stats["diagram_nodes"] <= 2 * (n + 1) ** 3
 
 
 @pytest.mark.parametrize("n", [1, 4, 15])
@@ -62,4 +62,4 @@ def test_digit_sums_exact_and_polynomial(n):
     result = pl.run(source)
     (value,) = result.probabilities.values()
     assert value == pytest.approx(sums_reference(source, total), rel=1e-9)
-    assert result.stats["circuit_nodes"] <= 30 * (9 * n + 1) * n
+    assert result.stats["diagram_nodes"] <= 30 * (9 * n + 1) * n

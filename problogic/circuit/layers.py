@@ -29,9 +29,9 @@ would need pass-through nodes for edges that skip layers. First-order only (``gr
 passes; there is no double backward).
 
 Before layerizing, structure is merged (hash-consing): nodes with the same kind and the same
-sorted children become one, one-child sums and products become their child, FALSE is dropped from sums and
-TRUE from products, a product with a FALSE factor is FALSE, and nodes no root reaches are
-dropped. All of these hold in every semiring.
+sorted children become one, one-child sums and products become their child, FALSE is dropped
+from sums and TRUE from products, a product with a FALSE factor is FALSE, and nodes no root
+reaches are dropped. All of these hold in every semiring.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def stack_weights(per_variable: Sequence[Tensor]) -> Tensor:
 def circuit_weights(circuit: Circuit, batch_size: int = 1, *,
                     semiring: Semiring | str = PROBABILITY, dtype: torch.dtype = torch.float64,
                     device: torch.device | str | None = None) -> Tensor:
-    """The circuit's own probabilities, encoded for ``semiring``, as ``weights: [batch_size, V]``."""
+    """The circuit's own probabilities, encoded for ``semiring``: ``weights: [batch_size, V]``."""
     flat = [p for v in circuit.variables for p in v.probabilities]
     row = torch.tensor(flat, dtype=dtype, device=device).reshape(1, len(flat))
     return get_semiring(semiring).encode(row).expand(batch_size, -1).clone()
@@ -374,6 +374,9 @@ class _Workspace:
     def clear(self) -> None:
         self._buffers.clear()
 
+    def __getstate__(self) -> dict:  # pickling a module does not save scratch memory
+        return {"_buffers": {}}
+
 
 class TensorCircuit(nn.Module):
     """A compiled circuit as index tensors, evaluated in a semiring on a batch of weights.
@@ -385,14 +388,21 @@ class TensorCircuit(nn.Module):
     >>> tc(circuit_weights(circuit, semiring="log"), semiring="log").exp()   # [B=1, R=2]
     tensor([[1.0000, 0.7200]], dtype=torch.float64)
 
-    ``compile=True`` wraps the layer loops in :func:`torch.compile`; if compiling fails the
-    eager loop is used, with a warning. COMPILE_NOTE
+    ``call_cost`` and ``max_inlined_factors`` tune the layout (see :func:`layerize`).
+    ``compile=True`` wraps the forward and backward layer loops in :func:`torch.compile` (one
+    graph per semiring, dtype and batch size; if compiling fails, the eager loop is used, with a
+    warning). On CPU it does not pay, so it is off by default. Measured on 2 cores, float32,
+    batch 128: on a 114-row circuit (9 layers) it halves the forward time (0.21 to 0.10 ms,
+    Python overhead), on a 3k-row one (39 layers) the forward is slower (1.2 to 4.5 ms in
+    probability space, 3.0 to 3.6 ms in log space) and every new graph takes 15-30 s to compile;
+    the eager blocks are memory-bound gathers and reductions already. Worth trying on GPUs, where
+    it fuses the small per-block kernels.
     """
 
     def __init__(self, circuit: Circuit, *, compile: bool = False,
-                 call_cost: int = DEFAULT_CALL_COST):
+                 call_cost: int = DEFAULT_CALL_COST, max_inlined_factors: int = 4):
         super().__init__()
-        plan = layerize(circuit, call_cost)
+        plan = layerize(circuit, call_cost, max_inlined_factors)
         self.layout = plan.layout
         self.num_rows = plan.num_rows
         self.layers = plan.layers
@@ -457,8 +467,9 @@ class TensorCircuit(nn.Module):
         self._forward_layers = _forward_layers
         self._backward_layers = _backward_layers
 
-    def _run(self, loop: str, *args) -> None:
-        """Run the (possibly compiled) forward or backward loop, falling back to eager."""
+    def _run(self, loop: str, *args, before_retry=None) -> None:
+        """Run the (possibly compiled) forward or backward loop, falling back to eager;
+        ``before_retry`` restores what a failed compiled run may have written."""
         function = getattr(self, loop)
         try:
             function(*args)
@@ -466,6 +477,8 @@ class TensorCircuit(nn.Module):
             if function in (_forward_layers, _backward_layers):
                 raise
             self._eager(error)
+            if before_retry is not None:
+                before_retry()
             getattr(self, loop)(*args)
 
     # -- evaluation --
@@ -649,9 +662,14 @@ class _EvaluateCircuit(torch.autograd.Function):
         (values,) = ctx.saved_tensors
         module = ctx.module
         grads = module._workspace.take("grads", tuple(values.shape), values)
-        grads.zero_()
-        grads.index_add_(0, module.root_rows, grad_output.T.to(grads.dtype))
+
+        def seed():
+            grads.zero_()
+            grads.index_add_(0, module.root_rows, grad_output.T.to(grads.dtype))
+
+        seed()
         module._run("_backward_layers", values, grads, module.layers, module.child_rows,
-                    ctx.semiring)
+                    ctx.semiring, before_retry=seed)
         leaves = grads[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + module.weight_size]
-        return leaves.T.contiguous(), None, None  # a copy: the workspace keeps grads
+        # a copy (never a view, even for B = 1): the workspace keeps grads for the next call
+        return leaves.T.clone(memory_format=torch.contiguous_format), None, None

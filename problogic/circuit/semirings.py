@@ -1,12 +1,14 @@
 """Semirings for the layerized circuit, as operations on padded blocks of children.
 
-A layer of the :class:`~problogic.circuit.layers.TensorCircuit` gathers the values of the
-children of ``n`` nodes of equal fan-in ``K`` into ``x: Tensor[K, n, B]`` (child slot first,
-batch last, so every slice ``x[k]`` is a contiguous ``[n, B]``) and reduces dimension 0 to
-``Tensor[n, B]``: with :attr:`Semiring.add` for SUM nodes and :attr:`Semiring.multiply` for
-PRODUCT nodes. Nodes with fewer children are padded with the semiring's zero (sums) or one
-(products). The backward pass is written by hand (one pass over the layers in reverse, see
-:mod:`.layers`), so each semiring also gives the vector-Jacobian products of its two reductions.
+A block of the :class:`~problogic.circuit.layers.TensorCircuit` is ``n`` nodes, each a sum of
+``K`` terms, each a product of ``F`` rows. It gathers the factor values into
+``x: Tensor[F, K * n, B]`` (slot first, batch last, so every slice ``x[f]`` is a contiguous
+block of rows), reduces dimension 0 with :attr:`Semiring.multiply` to the terms
+``[K, n, B]`` and those again over dimension 0 with :attr:`Semiring.add` to ``[n, B]``. A SUM
+node is a block with ``F = 1``, a PRODUCT node one with ``K = 1``. Nodes with fewer terms or
+factors are padded with the semiring's zero or one. The backward pass is written by hand (one
+pass over the layers in reverse, see :mod:`.layers`), so each semiring also gives the
+vector-Jacobian products of its two reductions.
 
 Three semirings:
 
@@ -41,7 +43,8 @@ MultiplyVJP = Callable[[Tensor, Tensor], Tensor]
 
 @dataclass(frozen=True)
 class Semiring:
-    """A commutative semiring acting on blocks ``x: Tensor[K, n, B]`` reduced over ``K``."""
+    """A commutative semiring as two reductions over dimension 0 of ``[K, n, B]`` tensors (sum
+    over terms, product over factors), their vector-Jacobian products, and the constants."""
 
     name: str
     zero: float  # additive identity: the FALSE leaf and the padding of sums
@@ -73,6 +76,7 @@ def _broadcast(x: Tensor, grad_y: Tensor) -> Tensor:
 
 
 def _sum_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
+    """d(sum_k x_k)/dx_k = 1 (the add of probability space)."""
     return _broadcast(x, grad_y)
 
 

@@ -62,10 +62,14 @@ def compile_roots(formula: Formula, limits: Limits | None = None,
     return CompiledRoots(manager, evidence, queries)
 
 
-def compile_formula(formula: Formula, limits: Limits | None = None,
-                    deadline: Deadline | None = None):
-    """Compile the formula; the circuit's roots are [evidence, query_1 & evidence, ...]."""
-    roots = compile_roots(formula, limits, deadline)
+def circuit_from_roots(formula: Formula, roots: CompiledRoots):
+    """The smooth circuit of compiled roots: [evidence, query_1 & evidence, ...]."""
     variables = [formula.variables[v] for v in formula.variable_order]
     return circuit_from_mdd(roots.manager, [roots.evidence] + roots.queries, variables,
                             formula.variable_order)
+
+
+def compile_formula(formula: Formula, limits: Limits | None = None,
+                    deadline: Deadline | None = None):
+    """Compile the formula; the circuit's roots are [evidence, query_1 & evidence, ...]."""
+    return circuit_from_roots(formula, compile_roots(formula, limits, deadline))

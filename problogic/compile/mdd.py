@@ -38,19 +38,20 @@ class MDDManager:
 
     def node(self, level: int, kids: tuple[int, ...]) -> int:
         first = kids[0]
-        if all(k == first for k in kids):
+        if kids.count(first) == len(kids):
             return first
         key = (level, kids)
         found = self._unique.get(key)
         if found is not None:
             return found
-        if len(self.kids) >= self.max_nodes:
+        node = len(self.kids)
+        if node >= self.max_nodes:
             raise LimitExceededError(
                 f"decision diagram exceeds {self.max_nodes} nodes (raise --max-ground-size)")
-        self.deadline.check("compilation")
+        if not node & 1023:
+            self.deadline.check("compilation")
         self.level.append(level)
         self.kids.append(kids)
-        node = len(self.kids) - 1
         self._unique[key] = node
         return node
 
@@ -100,12 +101,16 @@ class MDDManager:
     def _apply(self, op, a: int, b: int) -> int:
         la, lb = self.level[a], self.level[b]
         if la == lb:
-            kids = tuple(map(op, self.kids[a], self.kids[b]))
+            ka, kb = self.kids[a], self.kids[b]
+            if len(ka) == 2:  # most variables are boolean: skip the generic zip
+                kids = (op(ka[0], kb[0]), op(ka[1], kb[1]))
+            else:
+                kids = tuple(map(op, ka, kb))
         elif la < lb:
-            kids = tuple(op(k, b) for k in self.kids[a])
+            kids = tuple([op(k, b) for k in self.kids[a]])
         else:
             la = lb
-            kids = tuple(op(a, k) for k in self.kids[b])
+            kids = tuple([op(a, k) for k in self.kids[b]])
         return self.node(la, kids)
 
     def conjoin_all(self, nodes) -> int:
@@ -123,3 +128,40 @@ class MDDManager:
             if result == TRUE:
                 break
         return result
+
+
+def probabilities(manager: MDDManager, roots: list[int],
+                  weights: list[list[float]]) -> list[float]:
+    """The weighted model count of each root: ``weights[level][k]`` is the probability of
+    value ``k`` of the variable at ``level``. Levels a path skips sum out to 1 (each
+    variable's weights sum to 1), so no smoothing is needed in this semiring."""
+    value = {FALSE: 0.0, TRUE: 1.0}
+    level, kids = manager.level, manager.kids
+    for root in roots:
+        stack = [root]
+        while stack:
+            node = stack[-1]
+            if node in value:
+                stack.pop()
+                continue
+            pending = [k for k in kids[node] if k not in value]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            w = weights[level[node]]
+            value[node] = sum(w[k] * value[kid] for k, kid in enumerate(kids[node]))
+    return [value[r] for r in roots]
+
+
+def size(manager: MDDManager, roots: list[int]) -> int:
+    """Decision nodes reachable from the roots."""
+    seen: set[int] = set()
+    stack = [r for r in roots if r > TRUE]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.extend(k for k in manager.kids[node] if k > TRUE and k not in seen)
+    return len(seen)

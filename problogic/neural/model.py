@@ -96,7 +96,7 @@ class Model(nn.Module):
         formula = stages.formula(stages.ground(self.program, goals=[query]))
         if len(formula.queries) != 1:
             raise ProgramError(f"query {query!r} is not ground after binding its variables")
-        circuit = stages.compile(formula)
+        circuit = stages.circuit(formula, stages.compile(formula))
         for variable in circuit.variables:
             if variable.neural is not None and variable.neural.network not in self.networks:
                 raise ProgramError(f"unknown network {variable.neural.network!r} (known: "

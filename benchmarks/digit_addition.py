@@ -1,0 +1,791 @@
+"""Digit addition: problogic.Model against DeepProbLog's ExactEngine, in one run.
+
+    python -m benchmarks.digit_addition                 # default: under ~10 minutes on 2 cores
+    python -m benchmarks.digit_addition --quick         # a smoke run (about 2 minutes)
+    python -m benchmarks.digit_addition --full          # DeepProbLog longer (N = 2 epoch part,
+                                                        #   N = 3 grounding up to 300 s)
+    python -m benchmarks.digit_addition --cases ours:1:accumulator,deepproblog:1:accumulator
+
+Both systems get the same data (scikit-learn's 8x8 digits, split and paired by seed), the same
+network (``examples/digit_addition.py``'s DigitNet, initialised from the same seed), the same
+program text (DeepProbLog's accumulator program), batch size 2, Adam (lr 1e-3), the same
+batches in the same order, and one torch thread. Each case runs in its own process (fresh
+memory, killed at its time limit; the updates done before a kill are kept, as reported).
+
+What a case measures:
+
+* ``cold`` updates: the first pass over the training batches, grounding and compiling each
+  new query shape (DeepProbLog caches one circuit per shape as well, ``cache=True``);
+* ``warm`` updates: the same batches again, every shape cached;
+* the epoch time (measured where the case runs a whole epoch, else *extrapolated* as
+  shapes x compile time + updates x warm update time, and labelled so);
+* memory: resident set size during training, and per cached circuit;
+* test: sum accuracy with DeepProbLog's decision rule (the most probable sum), and the time
+  per test example. problogic's Model takes ground queries only, so for N <= 2 it scores
+  every candidate sum through the circuits (that is the timed "test per example"); beyond,
+  the most probable sum is computed exactly by convolution of the network's digit
+  distributions, and the circuits' probabilities are checked against that convolution.
+
+The carry program (digit by digit, one circuit per N) runs on problogic alone, up to N = 15.
+Results: ``digit_addition.json`` (everything) and ``digit_addition.md`` (the summary) in
+``--out``. :func:`run` returns the same dictionary for the benchmark harness.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "digit_addition.py"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One process: a system on an N-digit problem with a program and its budget."""
+
+    system: str                      # "ours" or "deepproblog"
+    digits: int
+    program: str = "accumulator"     # "accumulator" or "carry" (ours only)
+    max_updates: int | None = None   # None: the whole epoch
+    warm_updates: int = 50           # replayed batches, every shape cached
+    train_budget_s: float | None = None  # stop the cold pass after this long (then warm)
+    test_examples: int | None = None     # None: the whole test set
+    test_budget_s: float = 60.0
+    model_scored_test: int = 200     # ours, N <= 2: test examples scored through the Model
+    timeout_s: float = 300.0         # the process is killed after this long
+
+    @property
+    def name(self) -> str:
+        return f"{self.system}:{self.digits}:{self.program}"
+
+
+@dataclass(frozen=True)
+class Config:
+    train_size: int = 3000
+    test_size: int = 1000
+    batch_size: int = 2
+    lr: float = 1e-3
+    seed: int = 0
+    cases: tuple[Case, ...] = field(default_factory=tuple)
+
+
+def default_cases(profile: str = "default") -> tuple[Case, ...]:
+    """The cases of a profile: ``quick`` (smoke), ``default`` (< ~10 min), ``full``."""
+    quick, full = profile == "quick", profile == "full"
+    epoch = 300 if quick else None  # updates per case that runs "the epoch"
+    return (
+        Case("ours", 1, max_updates=epoch),
+        Case("deepproblog", 1, max_updates=epoch, test_budget_s=20 if quick else 45,
+             timeout_s=600 if full else 400),
+        Case("ours", 2, max_updates=epoch),
+        Case("deepproblog", 2, max_updates=5 if quick else (200 if full else 30),
+             warm_updates=5 if quick else 20, test_examples=2, test_budget_s=30,
+             timeout_s=900 if full else 150),
+        Case("ours", 3, train_budget_s=15 if quick else (300 if full else 45), warm_updates=20,
+             model_scored_test=1, timeout_s=600 if full else 300),
+        Case("deepproblog", 3, max_updates=1, warm_updates=0, test_examples=0,
+             timeout_s=300 if full else (20 if quick else 60)),
+        Case("ours", 4, max_updates=1, warm_updates=0, test_examples=0, model_scored_test=0,
+             timeout_s=300 if full else (15 if quick else 30)),
+        Case("ours", 3, "carry", max_updates=epoch),
+        Case("ours", 4, "carry", max_updates=epoch),
+        Case("ours", 15, "carry", max_updates=epoch),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Shared by both workers
+
+
+def _example_module():
+    """examples/digit_addition.py (the programs, the network, the evaluation)."""
+    spec = importlib.util.spec_from_file_location("_digit_addition_example", EXAMPLE)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def rss_mb() -> float:
+    """Current resident set size of this process, MB."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _setup(config: Config, case: Case):
+    import torch
+
+    torch.set_num_threads(1)
+    from problogic.neural.data import addition_dataset, load_digits
+
+    train_digits, test_digits = load_digits(seed=config.seed)
+    train = addition_dataset(train_digits, config.train_size, case.digits, seed=config.seed)
+    test = addition_dataset(test_digits, config.test_size, case.digits, seed=config.seed + 1)
+    example = _example_module()
+    torch.manual_seed(config.seed)
+    net = example.DigitNet()
+    batches = list(train.batches(config.batch_size))
+    return example, net, train, test, batches
+
+
+class _Reporter:
+    """Prints the result so far as one JSON line (``PARTIAL {...}``), at most every few
+    seconds, so that a case killed at its limit still reports what it measured."""
+
+    def __init__(self, result: dict, every_s: float = 2.0):
+        self.result, self.every_s, self.last = result, every_s, 0.0
+
+    def __call__(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if force or now - self.last >= self.every_s:
+            self.last = now
+            print("PARTIAL " + json.dumps(self.result), flush=True)
+
+
+def _summarise_updates(times: list[float]) -> dict:
+    if not times:
+        return {"count": 0}
+    ordered = sorted(times)
+    return {"count": len(times), "total_s": sum(times), "mean_ms": 1e3 * sum(times) / len(times),
+            "median_ms": 1e3 * ordered[len(ordered) // 2]}
+
+
+# --------------------------------------------------------------------------------------------
+# Our side
+
+
+def run_ours(config: Config, case: Case) -> dict:
+    import torch
+
+    from problogic.neural.bindings import bind_query
+
+    example, net, train, test, batches = _setup(config, case)
+    model = example.make_model(case.program, net)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    query = example.addition_query(case.program, case.digits)
+    result: dict = {"case": asdict(case), "rss_mb": {"start": rss_mb()},
+                    "load_average_start": os.getloadavg()[0],
+                    "epoch_shapes": (len(set(train.sums.tolist()))
+                                     if case.program == "accumulator" else 1)}
+    report = _Reporter(result)
+
+    def update(batch) -> tuple[float, float, int]:
+        """One update; returns (seconds, of which compiling, new shapes)."""
+        start = time.perf_counter()
+        bindings = example.query_bindings(case.program, batch)
+        before = model.num_compiled
+        compile_start = time.perf_counter()
+        for shape in bind_query(query, bindings).shapes:
+            model.compiled(shape)  # compiles a new shape, else a dictionary lookup
+        compile_s = time.perf_counter() - compile_start
+        optimizer.zero_grad(set_to_none=True)
+        loss = -model.query(query, log=True, **bindings).mean()
+        loss.backward()
+        optimizer.step()
+        return time.perf_counter() - start, compile_s, model.num_compiled - before
+
+    # cold pass
+    todo = batches if case.max_updates is None else batches[:case.max_updates]
+    cold, compile_times, rss_trace = [], [], []
+    started = time.perf_counter()
+    result["cold"] = {}
+    for i, batch in enumerate(todo):
+        seconds, compile_s, new = update(batch)
+        cold.append(seconds - compile_s)
+        if new:
+            compile_times.append(compile_s)
+        if (i + 1) % max(1, len(todo) // 10) == 0 or i + 1 == len(todo):
+            rss_trace.append({"updates": i + 1, "examples": (i + 1) * config.batch_size,
+                              "shapes": model.num_compiled, "rss_mb": rss_mb()})
+        result["cold"] = {"updates": len(cold), "wall_s": time.perf_counter() - started,
+                          "update_without_compile": _summarise_updates(cold),
+                          "shapes": model.num_compiled, "compile_total_s": sum(compile_times),
+                          "compile_per_shape_s": (sum(compile_times) / len(compile_times)
+                                                  if compile_times else 0.0),
+                          "rss_trace": rss_trace}
+        report()
+        if case.train_budget_s is not None and time.perf_counter() - started > case.train_budget_s:
+            break
+    result["rss_mb"]["after_cold"] = rss_mb()
+    result["epoch_complete"] = len(cold) == len(batches)
+
+    # warm pass: the same batches again, every shape cached
+    warm = [update(batch)[0] for batch in todo[:min(case.warm_updates, len(cold))]]
+    result["warm"] = _summarise_updates(warm)
+    result["circuits"] = _circuit_sizes(model)
+    report(force=True)
+
+    # test
+    if case.test_examples != 0:
+        result["test"] = _test_ours(example, model, net, test, case, query)
+    result["rss_mb"]["end"] = rss_mb()
+    result["load_average_end"] = os.getloadavg()[0]
+    return result
+
+
+def _circuit_sizes(model) -> dict:
+    """Sizes of the compiled shapes: circuit nodes and edges, bytes of the layer tensors."""
+    shapes = list(model._shapes.values())  # the Model exposes num_compiled only
+    if not shapes:
+        return {"shapes": 0}
+    nodes = [len(s.circuit.kinds) for s in shapes]
+    edges = [s.circuit.num_edges for s in shapes]
+    tensor_bytes = [sum(b.numel() * b.element_size() for b in s.module.buffers())
+                    for s in shapes]
+    return {"shapes": len(shapes), "max_nodes": max(nodes), "max_edges": max(edges),
+            "mean_tensor_kb": sum(tensor_bytes) / len(shapes) / 1024}
+
+
+def _test_ours(example, model, net, test, case: Case, query: str) -> dict:
+    import torch
+
+    from problogic.neural.data import AdditionBatch, sum_distribution
+
+    data = test if case.test_examples is None else test[torch.arange(case.test_examples)]
+    out: dict = {"examples": len(data)}
+    net.eval()
+    start = time.perf_counter()
+    with torch.no_grad():
+        metrics = example.evaluate(net, data)
+        hits = example.predict(net, data)["sums"] == data.sums
+    out.update(metrics)
+    out["hits"] = "".join("1" if h else "0" for h in hits.tolist())
+    out["sum_rule"] = "most probable sum" if case.digits <= 4 else "sum of the digits read"
+    out["network_eval_per_example_ms"] = 1e3 * (time.perf_counter() - start) / len(data)
+
+    # the circuits' exact probabilities against the convolution, on a few examples
+    k = min(case.model_scored_test, len(data))
+    if k and case.digits <= 4:
+        few = data[torch.arange(k)]
+        with torch.no_grad():
+            pred = example.predict(net, few)
+            reference = sum_distribution(pred["a_probs"].double(), pred["b_probs"].double())
+            start = time.perf_counter()
+            logp = example.log_likelihood(model, case.program, few).double()
+            out["model_loglik_per_example_ms"] = 1e3 * (time.perf_counter() - start) / k
+        exact = reference[torch.arange(k), few.sums].log()
+        out["model_vs_convolution_max_abs_diff"] = (logp - exact).abs().max().item()
+        out["model_loglik_examples"] = k
+    # DeepProbLog's decision rule through the Model: score every candidate sum (N <= 2)
+    if k and case.program == "accumulator" and case.digits <= 2:
+        candidates = 2 * 10 ** case.digits - 1
+        few = data[torch.arange(k)]
+        rows = torch.arange(k).repeat_interleave(candidates)
+        sums = torch.arange(candidates).repeat(k)
+        expanded = AdditionBatch(few.a[rows], few.b[rows], few.a_digits[rows],
+                                 few.b_digits[rows], sums)
+        start = time.perf_counter()
+        with torch.no_grad():
+            scores = example.log_likelihood(model, case.program, expanded).view(k, candidates)
+        seconds = time.perf_counter() - start
+        predicted = scores.argmax(1)
+        out["model_scored"] = {
+            "examples": k, "candidates": candidates,
+            "per_example_ms": 1e3 * seconds / k,
+            "sum_accuracy": (predicted == few.sums).float().mean().item(),
+            "agrees_with_convolution": (predicted == reference.argmax(1)).float().mean().item(),
+        }
+    net.train()
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# DeepProbLog's side (our glue around its public API)
+
+
+def run_deepproblog(config: Config, case: Case) -> dict:
+    import torch
+
+    try:
+        from deepproblog.dataset import Dataset
+        from deepproblog.engines import ExactEngine
+        from deepproblog.model import Model
+        from deepproblog.network import Network
+        from deepproblog.query import Query
+        from deepproblog.train import TrainObject
+        from deepproblog.utils.stop_condition import StopCondition
+        from problog.logic import Constant, Term, list2term
+    except ImportError as exc:
+        return {"case": asdict(case), "status": "unavailable", "reason": str(exc)}
+
+    example, net, train, test, batches = _setup(config, case)
+    result: dict = {"case": asdict(case), "rss_mb": {"start": rss_mb()},
+                    "load_average_start": os.getloadavg()[0],
+                    "epoch_shapes": len(set(train.sums.tolist()))}
+    report = _Reporter(result)
+
+    class Slots:
+        """A tensor source: ``tensor(NAME(I, J))`` is image J of example I (the first N
+        images write the first number, most significant digit first)."""
+
+        def __init__(self, data):
+            self.images = torch.cat([data.a, data.b], dim=1)  # [M, 2N, 1, 8, 8]
+
+        def __getitem__(self, args):
+            return self.images[int(args[0]), int(args[1])]
+
+    class AdditionQueries(Dataset):
+        """As DeepProbLog's MNIST addition: placeholders p0_j, p1_j in the query and their
+        tensors in the substitution, so that circuits are cached per sum."""
+
+        def __init__(self, data, source: str):
+            self.sums, self.source, self.n = data.sums.tolist(), source, data.digits
+
+        def __len__(self):
+            return len(self.sums)
+
+        def to_query(self, i: int) -> Query:
+            names = [[Term(f"p{k}_{j}") for j in range(self.n)] for k in range(2)]
+            substitution = {names[k][j]: Term("tensor", Term(self.source, Constant(i),
+                                                             Constant(k * self.n + j)))
+                            for k in range(2) for j in range(self.n)}
+            return Query(Term("addition", list2term(names[0]), list2term(names[1]),
+                              Constant(self.sums[i])), substitution)
+
+    network = Network(net, "mnist_net", batching=True)
+    network.optimizer = torch.optim.Adam(net.parameters(), lr=config.lr)
+    model = Model(example.ACCUMULATOR, [network], load=False)
+    model.set_engine(ExactEngine(model), cache=True)
+    model.add_tensor_source("train", Slots(train))
+    model.add_tensor_source("test", Slots(test))
+    queries = AdditionQueries(train, "train")
+    all_queries = [queries.to_query(i) for i in range(len(queries))]
+    batch_queries = [all_queries[i:i + config.batch_size]
+                     for i in range(0, len(all_queries), config.batch_size)]
+    todo = batch_queries if case.max_updates is None else batch_queries[:case.max_updates]
+
+    class Stop(StopCondition):
+        def __init__(self, updates: int):
+            self.updates = updates
+
+        def is_stop(self, train_object) -> bool:
+            return train_object.i > self.updates or train_object.epoch >= 1
+
+    def cache_size() -> int:
+        return len(model.solver.cache.cache_dict)
+
+    def train_pass(batch_list, label: str) -> None:
+        """DeepProbLog's own training loop (TrainObject) over ``batch_list``; a hook after
+        every update records its time, the number of cached circuits and the memory."""
+        times, trace = [], []
+        last = [time.perf_counter()]
+        started = last[0]
+
+        def hook(train_object):
+            now = time.perf_counter()
+            times.append(now - last[0])
+            last[0] = now
+            count = len(times)
+            if count % max(1, len(batch_list) // 10) == 0 or count == len(batch_list):
+                trace.append({"updates": count, "examples": count * config.batch_size,
+                              "cached_circuits": cache_size(), "rss_mb": rss_mb()})
+            result[label] = {"updates": count, "wall_s": now - started,
+                             **_summarise_updates(times),
+                             "cached_circuits": cache_size(), "rss_trace": trace}
+            report(force=label == "cold" and count <= 3)
+
+        loader = _ListLoader(batch_list)
+        trainer = TrainObject(model)
+        trainer.hooks.append((1, hook))
+        trainer.train(loader, Stop(len(batch_list)), verbose=0, log_iter=10 ** 9)
+
+    result["cold"] = {"updates": 0}
+    train_pass(todo, "cold")
+    result["rss_mb"]["after_cold"] = rss_mb()
+    result["epoch_complete"] = result["cold"]["updates"] == len(batch_queries)
+    if case.warm_updates:
+        train_pass(todo[:case.warm_updates], "warm")
+    report(force=True)
+
+    if case.test_examples != 0:
+        test_queries = AdditionQueries(test, "test")
+        limit = len(test_queries) if case.test_examples is None else case.test_examples
+        model.eval()
+        hits, times = [], []
+        started = time.perf_counter()
+        for i in range(limit):
+            start = time.perf_counter()
+            truth = test_queries.to_query(i)
+            answer = model.solve([truth.variable_output()])[0]
+            hit = False
+            if answer.result:
+                best = max(answer.result, key=lambda term: float(answer.result[term]))
+                hit = int(best.args[-1]) == int(truth.query.args[-1])
+            hits.append("1" if hit else "0")
+            times.append(time.perf_counter() - start)
+            result["test"] = {"examples": len(times),
+                              "sum_accuracy": hits.count("1") / len(times),
+                              "hits": "".join(hits),
+                              "sum_rule": "most probable sum",
+                              "first_example_s": times[0],
+                              "per_example_ms": 1e3 * sum(times) / len(times),
+                              "later_per_example_ms": (1e3 * sum(times[1:]) / (len(times) - 1)
+                                                       if len(times) > 1 else None)}
+            report()
+            if time.perf_counter() - started > case.test_budget_s:
+                break
+        model.train()
+    result["rss_mb"]["end"] = rss_mb()
+    result["load_average_end"] = os.getloadavg()[0]
+    return result
+
+
+class _ListLoader:
+    """The batches of a list, once (what TrainObject needs of a DataLoader)."""
+
+    def __init__(self, batches):
+        self.batches = batches
+
+    def __iter__(self):
+        return iter(self.batches)
+
+    def __len__(self):
+        return len(self.batches)
+
+
+# --------------------------------------------------------------------------------------------
+# The run: one subprocess per case
+
+
+def _run_case(config: Config, case: Case) -> dict:
+    """Runs ``case`` in a worker process with one thread, killed at ``case.timeout_s``."""
+    payload = json.dumps({"config": {k: v for k, v in asdict(config).items() if k != "cases"},
+                          "case": asdict(case)})
+    env = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONUNBUFFERED="1")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "benchmarks.digit_addition", "--worker",
+                                payload], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=case.timeout_s)
+        status = "ok" if process.returncode == 0 else "error"
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        status = "timeout"
+    wall = time.perf_counter() - start
+    final, partial = None, None
+    for line in stdout.splitlines():
+        if line.startswith("RESULT "):
+            final = json.loads(line[7:])
+        elif line.startswith("PARTIAL "):
+            partial = json.loads(line[8:])
+    result = final or partial or {"case": asdict(case)}
+    if final and final.get("status") == "unavailable":
+        status = "unavailable"
+    result["status"] = status
+    result["process_wall_s"] = wall
+    if status == "error":
+        result["reason"] = stderr.strip().splitlines()[-1] if stderr.strip() else \
+            f"exit status {process.returncode}"
+        result["stderr_tail"] = stderr[-2000:]
+    if status == "timeout":
+        result["reason"] = f"killed at the {case.timeout_s:g} s limit"
+    return result
+
+
+def _worker(payload: str) -> int:
+    data = json.loads(payload)
+    config = Config(**data["config"])
+    case = Case(**data["case"])
+    runner = run_ours if case.system == "ours" else run_deepproblog
+    result = runner(config, case)
+    print("RESULT " + json.dumps(result), flush=True)
+    return 0
+
+
+def run(config: Config | None = None, *, progress: bool = True) -> dict:
+    """Runs every case of ``config`` (default: the default profile) and returns
+    ``{"config", "machine", "cases": [...], "summary": {...}}``."""
+    config = config or Config(cases=default_cases())
+    cases = []
+    for case in config.cases:
+        if progress:
+            print(f"[digit_addition] {case.name} (limit {case.timeout_s:g} s) ...",
+                  file=sys.stderr, flush=True)
+        result = _run_case(config, case)
+        if progress:
+            print(f"[digit_addition]   {result['status']} in {result['process_wall_s']:.1f} s",
+                  file=sys.stderr, flush=True)
+        cases.append(result)
+    try:
+        from .machine import machine_info, summary as machine_summary
+        machine = machine_summary(machine_info())
+    except Exception as exc:  # noqa: BLE001 - the machine record is a nicety
+        machine = {"error": str(exc)}
+    results = {"config": {k: v for k, v in asdict(config).items() if k != "cases"},
+               "machine": machine, "cases": cases}
+    results["summary"] = summarise(results)
+    return results
+
+
+# --------------------------------------------------------------------------------------------
+# Summary: ratios from the same run
+
+
+def _find(results: dict, system: str, digits: int, program: str = "accumulator"):
+    for case in results["cases"]:
+        c = case.get("case", {})
+        if (c.get("system"), c.get("digits"), c.get("program")) == (system, digits, program):
+            return case
+    return None
+
+
+def _get(d, *keys):
+    for k in keys:
+        if not isinstance(d, dict) or k not in d or d[k] is None:
+            return None
+        d = d[k]
+    return d
+
+
+def _epoch_estimate(case: dict, batches: int) -> tuple[float | None, bool]:
+    """(seconds for one epoch, extrapolated?). Measured when the case ran the whole epoch;
+    otherwise extrapolated from its own measurements: (shapes the epoch needs) x (cold cost
+    per new shape, the cold pass less its updates at the warm cost) + updates x warm cost."""
+    cold = case.get("cold") or {}
+    if case.get("epoch_complete"):
+        return cold.get("wall_s"), False
+    done = cold.get("updates") or 0
+    warm_ms = _get(case, "warm", "mean_ms")
+    shapes = cold.get("shapes", cold.get("cached_circuits"))
+    if not done or warm_ms is None or not shapes:
+        return None, True
+    per_shape = max(0.0, cold["wall_s"] - done * warm_ms / 1e3) / shapes
+    return case.get("epoch_shapes", shapes) * per_shape + batches * warm_ms / 1e3, True
+
+
+def summarise(results: dict) -> dict:
+    config = results["config"]
+    batches = math.ceil(config["train_size"] / config["batch_size"])
+    rows = {}
+    for n in (1, 2, 3, 4):
+        ours, dpl = _find(results, "ours", n), _find(results, "deepproblog", n)
+        row: dict = {}
+        for label, case in (("ours", ours), ("deepproblog", dpl)):
+            if case is None:
+                continue
+            epoch, extrapolated = _epoch_estimate(case, batches)
+            cold = case.get("cold") or {}
+            cold_per_update = (1e3 * cold["wall_s"] / cold["updates"]
+                               if cold.get("updates") else None)
+            trace = cold.get("rss_trace") or []
+            row[label] = {
+                "status": case.get("status"),
+                "epoch_s": epoch, "epoch_extrapolated": extrapolated,
+                "cold_update_ms": cold_per_update,
+                "warm_update_ms": _get(case, "warm", "mean_ms"),
+                "updates_measured": cold.get("updates", 0),
+                "test_sum_accuracy": _get(case, "test", "sum_accuracy"),
+                "test_examples": _get(case, "test", "examples"),
+                "test_per_example_ms": (_get(case, "test", "model_scored", "per_example_ms")
+                                        if label == "ours" else
+                                        _get(case, "test", "per_example_ms")),
+                "rss_start_mb": _get(case, "rss_mb", "start"),
+                "rss_trace": [(t["examples"], round(t["rss_mb"], 1)) for t in trace],
+                "cached": trace[-1].get("shapes", trace[-1].get("cached_circuits"))
+                if trace else None,
+                "process_wall_s": case.get("process_wall_s"),
+                "reason": case.get("reason"),
+            }
+            if label == "ours":
+                row[label]["compile_per_shape_s"] = cold.get("compile_per_shape_s")
+            row[label]["epoch_shapes"] = case.get("epoch_shapes")
+            if label == "deepproblog" and len(trace) >= 1 and cold.get("updates"):
+                first = case["rss_mb"]["start"]
+                per = (trace[-1]["rss_mb"] - first) / max(1, trace[-1]["cached_circuits"])
+                row[label]["rss_per_cached_circuit_mb"] = per
+                row[label]["epoch_rss_growth_mb_extrapolated"] = per * case["epoch_shapes"]
+        if "ours" in row and "deepproblog" in row:
+            o, d = row["ours"], row["deepproblog"]
+            ratios = {}
+            for key in ("epoch_s", "cold_update_ms", "warm_update_ms", "test_per_example_ms"):
+                if o.get(key) and d.get(key):
+                    ratios[key] = d[key] / o[key]
+            o_hits = _get(ours, "test", "hits")
+            d_hits = _get(dpl, "test", "hits")
+            if o_hits and d_hits:  # on the same test examples (DeepProbLog's may be fewer)
+                k = min(len(o_hits), len(d_hits))
+                o["test_sum_accuracy_same_examples"] = o_hits[:k].count("1") / k
+                d["test_sum_accuracy_same_examples"] = d_hits[:k].count("1") / k
+                ratios["accuracy_points"] = 100 * (o_hits[:k].count("1") -
+                                                   d_hits[:k].count("1")) / k
+                ratios["accuracy_examples"] = k
+            if d["status"] == "timeout" and not d.get("updates_measured"):
+                ratios["first_update_lower_bound"] = (
+                    d["process_wall_s"] / (o["cold_update_ms"] / 1e3)
+                    if o.get("cold_update_ms") else None)
+            row["ratios"] = ratios
+        rows[n] = row
+    carry = {}
+    for n in sorted({c["case"]["digits"] for c in results["cases"]
+                     if c.get("case", {}).get("program") == "carry"}):
+        case = _find(results, "ours", n, "carry")
+        epoch, extrapolated = _epoch_estimate(case, batches)
+        carry[n] = {"status": case.get("status"), "epoch_s": epoch,
+                    "epoch_extrapolated": extrapolated,
+                    "warm_update_ms": _get(case, "warm", "mean_ms"),
+                    "compile_s": _get(case, "cold", "compile_total_s"),
+                    "circuit_nodes": _get(case, "circuits", "max_nodes"),
+                    "circuit_edges": _get(case, "circuits", "max_edges"),
+                    "test": case.get("test")}
+    return {"accumulator": rows, "carry": carry}
+
+
+def _fmt(value, spec: str = ".3g", suffix: str = "") -> str:
+    if value is None:
+        return "-"
+    return f"{value:{spec}}{suffix}"
+
+
+def markdown(results: dict) -> str:
+    s = results["summary"]
+    c = results["config"]
+    machine = results.get("machine", {})
+    lines = [
+        "# Digit addition: problogic.Model vs DeepProbLog (ExactEngine)", "",
+        f"scikit-learn 8x8 digits, {c['train_size']} training / {c['test_size']} test "
+        f"examples, batch {c['batch_size']}, Adam lr {c['lr']}, one torch thread, seed "
+        f"{c['seed']}; machine: {machine.get('cpu', '?')} ({machine.get('cores', '?')} "
+        "cores). Ratios are DeepProbLog / problogic, measured in this run. 'x' marks a "
+        "number extrapolated from the updates measured (cold cost per update x updates "
+        "per epoch), not measured.", "",
+        "## DeepProbLog's accumulator program", "",
+        "| N | system | status | epoch (s) | cold update (ms) | warm update (ms) | "
+        "test sum acc. | test / example (ms) | circuits cached | RSS start -> end (MB) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for n, row in s["accumulator"].items():
+        for label in ("ours", "deepproblog"):
+            r = row.get(label)
+            if not r:
+                continue
+            name = "problogic" if label == "ours" else "DeepProbLog"
+            epoch = _fmt(r["epoch_s"], ".1f") + (" x" if r["epoch_extrapolated"] and
+                                                  r["epoch_s"] else "")
+            acc = (_fmt(100 * r["test_sum_accuracy"], ".1f", "%") +
+                   f" (n={r['test_examples']})") if r["test_sum_accuracy"] is not None else "-"
+            trace = r["rss_trace"]
+            rss = f"{_fmt(r['rss_start_mb'], '.0f')} -> {trace[-1][1]:.0f}" if trace else "-"
+            status = r["status"] + (f" ({r['updates_measured']} updates)"
+                                    if r["updates_measured"] else "")
+            lines.append(f"| {n} | {name} | {status} | {epoch} | "
+                         f"{_fmt(r['cold_update_ms'], '.1f')} | "
+                         f"{_fmt(r['warm_update_ms'], '.1f')} | {acc} | "
+                         f"{_fmt(r['test_per_example_ms'], '.1f')} | "
+                         f"{_fmt(r['cached'], 'd')} | {rss} |")
+    lines += ["", "Ratios (DeepProbLog / problogic, same run):", ""]
+    for n, row in s["accumulator"].items():
+        ratios = row.get("ratios")
+        if not ratios:
+            continue
+        parts = []
+        names = {"epoch_s": "epoch time", "cold_update_ms": "cold update",
+                 "warm_update_ms": "warm update", "test_per_example_ms": "test per example"}
+        for key, name in names.items():
+            if key in ratios:
+                extra = " (extrapolated)" if key == "epoch_s" and (
+                    row["ours"]["epoch_extrapolated"] or row["deepproblog"]["epoch_extrapolated"]) \
+                    else ""
+                parts.append(f"{name} {ratios[key]:.1f}x{extra}")
+        if "accuracy_points" in ratios:
+            parts.append(f"test sum accuracy problogic - DeepProbLog "
+                         f"{ratios['accuracy_points']:+.1f} points on the same "
+                         f"{ratios['accuracy_examples']} examples ("
+                         f"{100 * row['ours']['test_sum_accuracy_same_examples']:.1f}% vs "
+                         f"{100 * row['deepproblog']['test_sum_accuracy_same_examples']:.1f}%)")
+        if ratios.get("first_update_lower_bound"):
+            parts.append(f"first update > {ratios['first_update_lower_bound']:.1f}x "
+                         "(DeepProbLog did not finish it)")
+        lines.append(f"- N={n}: " + ", ".join(parts))
+    for n, row in s["accumulator"].items():
+        d = row.get("deepproblog")
+        if d and d.get("rss_per_cached_circuit_mb") is not None:
+            lines.append(f"- N={n}: DeepProbLog memory per cached circuit "
+                         f"{d['rss_per_cached_circuit_mb']:.1f} MB (RSS growth / circuits); "
+                         f"for the {d['epoch_shapes']} circuits of an epoch "
+                         f"{d['epoch_rss_growth_mb_extrapolated'] / 1024:.1f} GB (extrapolated)")
+        o = row.get("ours")
+        if o and o.get("compile_per_shape_s") is not None:
+            lines.append(f"- N={n}: problogic ground+compile per shape "
+                         f"{o['compile_per_shape_s']:.3f} s; RSS by examples seen "
+                         f"{o['rss_trace']}")
+    lines += ["", "## Carry program (problogic only; one circuit per N)", "",
+              "| N | status | epoch (s) | warm update (ms) | compile (s) | circuit nodes / edges"
+              " | test sum acc. | sum digits acc. | single digit acc. |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for n, r in s["carry"].items():
+        t = r.get("test") or {}
+        epoch = _fmt(r["epoch_s"], ".1f") + (" x" if r["epoch_extrapolated"] and
+                                              r["epoch_s"] else "")
+        lines.append(f"| {n} | {r['status']} | {epoch} | {_fmt(r['warm_update_ms'], '.1f')} | "
+                     f"{_fmt(r['compile_s'], '.2f')} | {_fmt(r['circuit_nodes'], 'd')} / "
+                     f"{_fmt(r['circuit_edges'], 'd')} | "
+                     f"{_fmt(100 * t['sum_accuracy'] if 'sum_accuracy' in t else None, '.1f', '%')}"
+                     f" ({t.get('sum_rule', '-')}) | "
+                     f"{_fmt(100 * t['result_digit_accuracy'] if t else None, '.1f', '%')} | "
+                     f"{_fmt(100 * t['digit_accuracy'] if t else None, '.1f', '%')} |")
+    notes = []
+    for case in results["cases"]:
+        if case.get("status") not in ("ok",):
+            notes.append(f"- {case.get('case', {}).get('system')} N="
+                         f"{case.get('case', {}).get('digits')} "
+                         f"{case.get('case', {}).get('program')}: {case.get('status')}: "
+                         f"{case.get('reason', '')}")
+    if notes:
+        lines += ["", "## Cases that did not complete", ""] + notes
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.digit_addition",
+                                     description=__doc__.split("\n\n")[0])
+    profile = parser.add_mutually_exclusive_group()
+    profile.add_argument("--quick", action="store_true", help="smoke run (~2 minutes)")
+    profile.add_argument("--full", action="store_true", help="longer DeepProbLog cases")
+    parser.add_argument("--cases", help="comma-separated SYSTEM:N:PROGRAM of the profile to run "
+                        "(e.g. ours:15:carry)")
+    parser.add_argument("--train-size", type=int, default=3000)
+    parser.add_argument("--test-size", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results"),
+                        help="folder for digit_addition.json and digit_addition.md")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return _worker(args.worker)
+    cases = default_cases("quick" if args.quick else "full" if args.full else "default")
+    if args.cases:
+        wanted = [w.strip() for w in args.cases.split(",") if w.strip()]
+        chosen = []
+        for w in wanted:
+            parts = w.split(":")
+            system, n = parts[0], int(parts[1])
+            program = parts[2] if len(parts) > 2 else "accumulator"
+            match = [c for c in cases if (c.system, c.digits, c.program) == (system, n, program)]
+            chosen.extend(match or [Case(system, n, program)])
+        cases = tuple(chosen)
+    config = Config(train_size=args.train_size, test_size=args.test_size, seed=args.seed,
+                    cases=tuple(cases))
+    results = run(config)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "digit_addition.json").write_text(json.dumps(results, indent=1) + "\n")
+    (out / "digit_addition.md").write_text(markdown(results))
+    print(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
