@@ -184,3 +184,14 @@ def test_tunable_probabilities_are_learned():
     with pytest.raises(pl.ProgramError, match="t\\(_\\) has no value"):
         pl.evaluate(program.replace("nn(net, [X], Y, [a, b]) :: obs(X, Y).", "obs(x, a).")
                     + "query(seen(x, c1)).")
+
+
+def test_mpe_is_the_most_probable_consistent_world():
+    model = pl.Model(ADDITION, networks={"digit": Softmax()})
+    x = torch.log(torch.tensor([[0.1, 0.6, 0.3], [0.7, 0.2, 0.1]]))
+    y = torch.log(torch.tensor([[0.5, 0.4, 0.1], [0.1, 0.1, 0.8]]))
+    value, worlds = model.mpe("add(X, Y, 2)", X=x, Y=y)
+    # element 0: (1,1) 0.24 beats (2,0) 0.15 and (0,2) 0.01; element 1: (0,2) 0.56
+    assert value.tolist() == pytest.approx([0.24, 0.56])
+    assert worlds == [["digit(tensor('X'),1)", "digit(tensor('Y'),1)"],
+                      ["digit(tensor('X'),0)", "digit(tensor('Y'),2)"]]

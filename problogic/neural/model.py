@@ -45,6 +45,7 @@ class CompiledShape:
     query: Term
     circuit: Circuit
     module: TensorCircuit
+    indices: list[int] | None = None  # batch elements of the current call
 
 
 def tunable_parameters(program) -> nn.ParameterDict:
@@ -120,6 +121,34 @@ class Model(nn.Module):
         Each keyword binds a variable of ``query`` to one value per batch element (see
         :mod:`problogic.neural.bindings`).
         """
+        def log_conditional(shape, weights):
+            roots = shape.module(weights, "log")  # [B_shape, 2]: evidence, query & evidence
+            return roots[:, 1] - roots[:, 0]
+
+        result = self._per_shape(query, bindings, log_conditional)
+        return result if log else result.exp()
+
+    def mpe(self, query: str | Term, **bindings) -> tuple[Tensor, list[list[str]]]:
+        """The most probable world in which the query (and the evidence) holds, per batch
+        element: its probability ``Tensor[B]`` and the atoms chosen true in it (one per
+        neural call and annotated disjunction, the true probabilistic facts)."""
+        decoded: dict[int, list[str]] = {}
+
+        def best(shape, weights):
+            result = shape.module.mpe(weights)
+            for row, element in enumerate(shape.indices):
+                chosen = result.assignment[row, 1].tolist()
+                decoded[element] = [str(v.heads[k]) for v, k in zip(shape.circuit.variables,
+                                                                     chosen)
+                                    if k >= 0 and v.heads[k] is not None]
+            return result.value[:, 1]
+
+        values = self._per_shape(query, bindings, best)
+        return values.exp(), [decoded[b] for b in range(len(values))]
+
+    def _per_shape(self, query, bindings, evaluate) -> Tensor:
+        """``evaluate(shape, log_weights)`` for the elements of each shape, assembled into one
+        ``Tensor[B]`` in batch order."""
         bound = bind_query(query, bindings)
         shapes = [(self.compiled(q), indices) for q, indices in bound.shapes.items()]
         calls = NetworkCalls(self.networks, bound)
@@ -132,10 +161,10 @@ class Model(nn.Module):
         for shape, indices in shapes:
             weights = variable_log_weights(shape.circuit, calls, indices, dtype, device,
                                            self.tunables)
-            roots = shape.module(weights, "log")  # [B_shape, 2]: evidence, query & evidence
+            shape.indices = indices
             index = torch.as_tensor(indices, device=device)
-            result = result.index_copy(0, index, roots[:, 1] - roots[:, 0])
-        return result if log else result.exp()
+            result = result.index_copy(0, index, evaluate(shape, weights))
+        return result
 
     def forward(self, query: str | Term, **bindings) -> Tensor:
         return self.query(query, **bindings)
