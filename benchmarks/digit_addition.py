@@ -5,6 +5,7 @@
     python -m benchmarks.digit_addition --full          # DeepProbLog longer (N = 2 epoch part,
                                                         #   N = 3 grounding up to 300 s)
     python -m benchmarks.digit_addition --cases ours:1:accumulator,deepproblog:1:accumulator
+    python -m benchmarks.digit_addition --report-only   # the summary again, from the JSON
 
 Both systems get the same data (scikit-learn's 8x8 digits, split and paired by seed), the same
 network (``examples/digit_addition.py``'s DigitNet, initialised from the same seed), the same
@@ -167,8 +168,6 @@ def _summarise_updates(times: list[float]) -> dict:
 def run_ours(config: Config, case: Case) -> dict:
     import torch
 
-    from problogic.neural.bindings import bind_query
-
     example, net, train, test, batches = _setup(config, case)
     model = example.make_model(case.program, net)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
@@ -179,29 +178,40 @@ def run_ours(config: Config, case: Case) -> dict:
                                      if case.program == "accumulator" else 1)}
     report = _Reporter(result)
 
-    def update(batch) -> tuple[float, float, int]:
-        """One update; returns (seconds, of which compiling, new shapes)."""
+    compiling = [0.0]  # seconds spent in Model.compiled during the current update
+    compiled = model.compiled
+
+    def timed_compiled(shape):  # instrumentation only: times the Model's own compile calls
         start = time.perf_counter()
-        bindings = example.query_bindings(case.program, batch)
+        try:
+            return compiled(shape)
+        finally:
+            compiling[0] += time.perf_counter() - start
+
+    model.compiled = timed_compiled
+
+    def update(batch) -> tuple[float, float, int]:
+        """One update; returns (seconds, of which grounding and compiling, new shapes)."""
+        start = time.perf_counter()
+        compiling[0] = 0.0
         before = model.num_compiled
-        compile_start = time.perf_counter()
-        for shape in bind_query(query, bindings).shapes:
-            model.compiled(shape)  # compiles a new shape, else a dictionary lookup
-        compile_s = time.perf_counter() - compile_start
         optimizer.zero_grad(set_to_none=True)
-        loss = -model.query(query, log=True, **bindings).mean()
+        loss = -model.query(query, log=True,
+                            **example.query_bindings(case.program, batch)).mean()
         loss.backward()
         optimizer.step()
-        return time.perf_counter() - start, compile_s, model.num_compiled - before
+        new = model.num_compiled - before
+        return time.perf_counter() - start, compiling[0] if new else 0.0, new
 
     # cold pass
     todo = batches if case.max_updates is None else batches[:case.max_updates]
-    cold, compile_times, rss_trace = [], [], []
+    cold, compile_times, rss_trace, with_compile = [], [], [], []
     started = time.perf_counter()
     result["cold"] = {}
     for i, batch in enumerate(todo):
         seconds, compile_s, new = update(batch)
         cold.append(seconds - compile_s)
+        with_compile.append(round(seconds * 1e3, 3))
         if new:
             compile_times.append(compile_s)
         if (i + 1) % max(1, len(todo) // 10) == 0 or i + 1 == len(todo):
@@ -212,9 +222,12 @@ def run_ours(config: Config, case: Case) -> dict:
                           "shapes": model.num_compiled, "compile_total_s": sum(compile_times),
                           "compile_per_shape_s": (sum(compile_times) / len(compile_times)
                                                   if compile_times else 0.0),
-                          "rss_trace": rss_trace}
+                          "rss_trace": rss_trace, "update_ms": with_compile}
         report()
         if case.train_budget_s is not None and time.perf_counter() - started > case.train_budget_s:
+            if not rss_trace or rss_trace[-1]["updates"] != i + 1:
+                rss_trace.append({"updates": i + 1, "examples": (i + 1) * config.batch_size,
+                                  "shapes": model.num_compiled, "rss_mb": rss_mb()})
             break
     result["rss_mb"]["after_cold"] = rss_mb()
     result["epoch_complete"] = len(cold) == len(batches)
@@ -391,6 +404,7 @@ def run_deepproblog(config: Config, case: Case) -> dict:
                               "cached_circuits": cache_size(), "rss_mb": rss_mb()})
             result[label] = {"updates": count, "wall_s": now - started,
                              **_summarise_updates(times),
+                             "update_ms": [round(t * 1e3, 3) for t in times],
                              "cached_circuits": cache_size(), "rss_trace": trace}
             report(force=label == "cold" and count <= 3)
 
@@ -474,6 +488,10 @@ def _run_case(config: Config, case: Case) -> dict:
         os.killpg(process.pid, signal.SIGKILL)
         stdout, stderr = process.communicate()
         status = "timeout"
+    except BaseException:  # interrupted: take the worker down with us
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
     wall = time.perf_counter() - start
     final, partial = None, None
     for line in stdout.splitlines():
@@ -578,13 +596,11 @@ def summarise(results: dict) -> dict:
                 continue
             epoch, extrapolated = _epoch_estimate(case, batches)
             cold = case.get("cold") or {}
-            cold_per_update = (1e3 * cold["wall_s"] / cold["updates"]
-                               if cold.get("updates") else None)
             trace = cold.get("rss_trace") or []
             row[label] = {
                 "status": case.get("status"),
                 "epoch_s": epoch, "epoch_extrapolated": extrapolated,
-                "cold_update_ms": cold_per_update,
+                "epoch_update_ms": 1e3 * epoch / batches if epoch else None,
                 "warm_update_ms": _get(case, "warm", "mean_ms"),
                 "updates_measured": cold.get("updates", 0),
                 "test_sum_accuracy": _get(case, "test", "sum_accuracy"),
@@ -598,6 +614,8 @@ def summarise(results: dict) -> dict:
                 if trace else None,
                 "process_wall_s": case.get("process_wall_s"),
                 "reason": case.get("reason"),
+                "update_ms": cold.get("update_ms") or [],
+                "epoch_complete": bool(case.get("epoch_complete")),
             }
             if label == "ours":
                 row[label]["compile_per_shape_s"] = cold.get("compile_per_shape_s")
@@ -610,22 +628,28 @@ def summarise(results: dict) -> dict:
         if "ours" in row and "deepproblog" in row:
             o, d = row["ours"], row["deepproblog"]
             ratios = {}
-            for key in ("epoch_s", "cold_update_ms", "warm_update_ms", "test_per_example_ms"):
+            for key in ("epoch_s", "warm_update_ms", "test_per_example_ms"):
                 if o.get(key) and d.get(key):
                     ratios[key] = d[key] / o[key]
+            k = min(len(o["update_ms"]), len(d["update_ms"]))
+            if k:  # the same first k updates (the same batches) on both sides
+                o["first_updates_ms"] = sum(o["update_ms"][:k]) / k
+                d["first_updates_ms"] = sum(d["update_ms"][:k]) / k
+                ratios["first_updates_ms"] = d["first_updates_ms"] / o["first_updates_ms"]
+                ratios["first_updates"] = k
             o_hits = _get(ours, "test", "hits")
             d_hits = _get(dpl, "test", "hits")
-            if o_hits and d_hits:  # on the same test examples (DeepProbLog's may be fewer)
+            if o_hits and d_hits and o["epoch_complete"] and d["epoch_complete"]:
+                # the same training, on the same test examples (DeepProbLog's may be fewer)
                 k = min(len(o_hits), len(d_hits))
                 o["test_sum_accuracy_same_examples"] = o_hits[:k].count("1") / k
                 d["test_sum_accuracy_same_examples"] = d_hits[:k].count("1") / k
                 ratios["accuracy_points"] = 100 * (o_hits[:k].count("1") -
                                                    d_hits[:k].count("1")) / k
                 ratios["accuracy_examples"] = k
-            if d["status"] == "timeout" and not d.get("updates_measured"):
-                ratios["first_update_lower_bound"] = (
-                    d["process_wall_s"] / (o["cold_update_ms"] / 1e3)
-                    if o.get("cold_update_ms") else None)
+            if d["status"] == "timeout" and not d.get("updates_measured") and o["update_ms"]:
+                ratios["first_update_lower_bound"] = d["process_wall_s"] / (
+                    o["update_ms"][0] / 1e3)
             row["ratios"] = ratios
         rows[n] = row
     carry = {}
@@ -649,6 +673,11 @@ def _fmt(value, spec: str = ".3g", suffix: str = "") -> str:
     return f"{value:{spec}}{suffix}"
 
 
+def _load_range(results: dict) -> str:
+    loads = [c["load_average_start"] for c in results["cases"] if c.get("load_average_start")]
+    return f"{min(loads):.1f} to {max(loads):.1f}" if loads else "unknown"
+
+
 def markdown(results: dict) -> str:
     s = results["summary"]
     c = results["config"]
@@ -658,13 +687,18 @@ def markdown(results: dict) -> str:
         f"scikit-learn 8x8 digits, {c['train_size']} training / {c['test_size']} test "
         f"examples, batch {c['batch_size']}, Adam lr {c['lr']}, one torch thread, seed "
         f"{c['seed']}; machine: {machine.get('cpu', '?')} ({machine.get('cores', '?')} "
-        "cores). Ratios are DeepProbLog / problogic, measured in this run. 'x' marks a "
-        "number extrapolated from the updates measured (cold cost per update x updates "
-        "per epoch), not measured.", "",
+        "cores, load average at the start of the cases "
+        f"{_load_range(results)}). Ratios are DeepProbLog / problogic, measured in this run. "
+        "'x' marks an epoch time extrapolated from the case's own measurements (circuits "
+        "the epoch needs x cost per new circuit + updates x warm update), not measured.", "",
         "## DeepProbLog's accumulator program", "",
-        "| N | system | status | epoch (s) | cold update (ms) | warm update (ms) | "
-        "test sum acc. | test / example (ms) | circuits cached | RSS start -> end (MB) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "Updates: 'epoch mean' is the epoch time over its updates (compilation included); "
+        "'first k' the mean of the first k updates, the same batches on both sides; 'warm' "
+        "the same batches again with every circuit cached.", "",
+        "| N | system | status | epoch (s) | epoch mean / update (ms) | first k updates (ms) "
+        "| warm update (ms) | test sum acc. | test / example (ms) | circuits cached | "
+        "RSS start -> end (MB) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for n, row in s["accumulator"].items():
         for label in ("ours", "deepproblog"):
@@ -680,8 +714,10 @@ def markdown(results: dict) -> str:
             rss = f"{_fmt(r['rss_start_mb'], '.0f')} -> {trace[-1][1]:.0f}" if trace else "-"
             status = r["status"] + (f" ({r['updates_measured']} updates)"
                                     if r["updates_measured"] else "")
+            first = (f"{r['first_updates_ms']:.1f} (k={row['ratios']['first_updates']})"
+                     if r.get("first_updates_ms") else "-")
             lines.append(f"| {n} | {name} | {status} | {epoch} | "
-                         f"{_fmt(r['cold_update_ms'], '.1f')} | "
+                         f"{_fmt(r['epoch_update_ms'], '.1f')} | {first} | "
                          f"{_fmt(r['warm_update_ms'], '.1f')} | {acc} | "
                          f"{_fmt(r['test_per_example_ms'], '.1f')} | "
                          f"{_fmt(r['cached'], 'd')} | {rss} |")
@@ -691,7 +727,7 @@ def markdown(results: dict) -> str:
         if not ratios:
             continue
         parts = []
-        names = {"epoch_s": "epoch time", "cold_update_ms": "cold update",
+        names = {"epoch_s": "epoch time", "first_updates_ms": "first updates",
                  "warm_update_ms": "warm update", "test_per_example_ms": "test per example"}
         for key, name in names.items():
             if key in ratios:
@@ -699,6 +735,9 @@ def markdown(results: dict) -> str:
                     row["ours"]["epoch_extrapolated"] or row["deepproblog"]["epoch_extrapolated"]) \
                     else ""
                 parts.append(f"{name} {ratios[key]:.1f}x{extra}")
+        if "accuracy_points" not in ratios and row["ours"].get("test_sum_accuracy") is not None:
+            parts.append("test accuracy not compared (DeepProbLog did not train the whole "
+                         "epoch)")
         if "accuracy_points" in ratios:
             parts.append(f"test sum accuracy problogic - DeepProbLog "
                          f"{ratios['accuracy_points']:+.1f} points on the same "
@@ -761,10 +800,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results"),
                         help="folder for digit_addition.json and digit_addition.md")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite digit_addition.md from digit_addition.json in --out")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         return _worker(args.worker)
+    out = Path(args.out)
+    if args.report_only:
+        results = json.loads((out / "digit_addition.json").read_text())
+        results["summary"] = summarise(results)
+        (out / "digit_addition.md").write_text(markdown(results))
+        print(markdown(results))
+        return 0
     cases = default_cases("quick" if args.quick else "full" if args.full else "default")
     if args.cases:
         wanted = [w.strip() for w in args.cases.split(",") if w.strip()]
@@ -779,7 +827,6 @@ def main(argv: list[str] | None = None) -> int:
     config = Config(train_size=args.train_size, test_size=args.test_size, seed=args.seed,
                     cases=tuple(cases))
     results = run(config)
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "digit_addition.json").write_text(json.dumps(results, indent=1) + "\n")
     (out / "digit_addition.md").write_text(markdown(results))

@@ -3,7 +3,9 @@
 * ``problogic FILE`` prints ``atom:<TAB>probability`` per query, sorted as ProbLog sorts them;
 * ``problogic --format json FILE`` prints one JSON object;
 * ``problogic ground FILE`` prints the ground program relevant to the queries and evidence;
-* ``problogic compile --dot FILE`` prints the compiled circuit as Graphviz.
+* ``problogic compile --dot FILE`` prints the compiled circuit as Graphviz;
+* ``problogic mpe FILE`` prints the most probable explanation of the evidence, as
+  ``problog mpe`` does: one ``atom`` or ``\\+atom`` per line, then ``% Probability: p``.
 
 Errors go to stderr as ``FILE:LINE:COL: error: message`` with exit status 1 (2 for usage
 errors); a Python traceback is shown only with ``--debug``.
@@ -19,7 +21,7 @@ import traceback
 from .errors import ProblogicError
 from .limits import Limits
 
-SUBCOMMANDS = ("ground", "compile")
+SUBCOMMANDS = ("ground", "compile", "mpe")
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -39,6 +41,10 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     if command == "ground":
         parser = argparse.ArgumentParser(prog="problogic ground",
                                          description="Print the relevant ground program.")
+    elif command == "mpe":
+        parser = argparse.ArgumentParser(
+            prog="problogic mpe",
+            description="Print the most probable world consistent with the evidence.")
     elif command == "compile":
         parser = argparse.ArgumentParser(prog="problogic compile",
                                          description="Compile a program to a circuit.")
@@ -111,6 +117,15 @@ def _dispatch(command, args, source: str, name: str, limits: Limits) -> int:
 
         formula, circuit = program.compile(limits)
         print(circuit_to_dot(circuit, formula))
+        return 0
+    if command == "mpe":
+        from .tasks import most_probable_explanation
+
+        formula, circuit = program.compile(limits)
+        explanation = most_probable_explanation(formula, circuit)
+        for literal in explanation.literals:
+            print(literal)
+        print(f"% Probability: {format_probability(explanation.probability)}")
         return 0
     probabilities = program.evaluate(limits)
     ordered = sorted(probabilities.items())

@@ -56,6 +56,7 @@ class ChoiceVariable:
     label: str = ""
     neural: NeuralCall | None = None  # probabilities come from a network at evaluation
     tunable: int | None = None  # index of the t(...) clause whose parameters it shares
+    is_fact: bool = False  # a probabilistic fact or annotated disjunction without a body
 
     @property
     def arity(self) -> int:

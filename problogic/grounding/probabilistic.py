@@ -150,7 +150,7 @@ class ChoiceFactory:
         label = heads[0].functor if isinstance(heads[0], Term) else ""
         return self.grounder.ground_program.add_variable(ChoiceVariable(
             probabilities, heads, annotations, clause.location, label,
-            tunable=prepared.index if tunable else None))
+            tunable=prepared.index if tunable else None, is_fact=not prepared.body))
 
 
 def tunable_initial(annotations, location) -> list[float]:
