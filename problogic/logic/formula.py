@@ -1,7 +1,7 @@
 """From the ground program to a propositional formula over choice variables.
 
 The formula keeps the ground program's nodes that the queries and evidence reach, with constants
-propagated, in dependency order (strongly connected components from networkx). A component of
+propagated, in dependency order (strongly connected components). A component of
 several nodes, or one that refers to itself, is a positive cycle: its meaning is the least
 fixpoint (an atom is true only if it has a well-founded proof). Cycles are broken by copying
 their nodes per context of ancestors (see :class:`_Builder`), so the formula handed to the
@@ -18,8 +18,6 @@ Literals use the ground program's encoding: ``+n``/``-n`` for node ``n`` or its 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import networkx as nx
 
 from ..errors import NegativeCycleError
 from ..grounding.ground_program import (AND, CHOICE, CONST, FALSE, OR, TRUE, ChoiceVariable,
@@ -65,22 +63,64 @@ def _reachable(program: GroundProgram, roots: list[int]) -> list[int]:
 
 
 def _components(program: GroundProgram, nodes: list[int]) -> tuple[list, list[bool]]:
-    """Strongly connected components, dependencies first, and whether each is a cycle."""
-    graph = nx.DiGraph()
-    graph.add_nodes_from(nodes)
-    for node in nodes:
-        if program.kinds[node] in (AND, OR):
-            graph.add_edges_from((node, abs(c)) for c in program.payload[node] if abs(c) != TRUE)
-    condensed = nx.condensation(graph)
-    members = condensed.graph["mapping"]
-    groups: dict[int, list[int]] = {}
-    for node, component in members.items():
-        groups.setdefault(component, []).append(node)
+    """Strongly connected components of the ground program, dependencies first."""
+    kinds, payload = program.kinds, program.payload
+
+    def successors(node: int) -> list[int]:
+        if kinds[node] in (AND, OR):
+            return [abs(c) for c in payload[node] if abs(c) != TRUE]
+        return []
+
+    return strongly_connected(nodes, successors)
+
+
+def strongly_connected(nodes, successors) -> tuple[list[tuple[int, ...]], list[bool]]:
+    """Strongly connected components, each emitted after every component it reaches
+    (dependencies first), and whether each is a cycle. Tarjan's algorithm, iterative.
+    (networkx's condensation did the same at several times the cost.)"""
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
     components, cyclic = [], []
-    for component in reversed(list(nx.topological_sort(condensed))):
-        group = tuple(sorted(groups[component]))
-        components.append(group)
-        cyclic.append(len(group) > 1 or graph.has_edge(group[0], group[0]))
+    for start in nodes:
+        if start in index:
+            continue
+        work = [(start, iter(successors(start)))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(successors(child))))
+                    advanced = True
+                    break
+                if child in on_stack and index[child] < low[node]:
+                    low[node] = index[child]
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                if low[node] < low[parent]:
+                    low[parent] = low[node]
+            if low[node] == index[node]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                group.sort()
+                components.append(tuple(group))
+                cyclic.append(len(group) > 1 or node in successors(node))
     return components, cyclic
 
 
@@ -154,18 +194,30 @@ class _Builder:
                 else:
                     children.append(self.literal(child))
             self.cyclic[node] = (program.kinds[node], tuple(children))
+        self._reachable_atoms(live)
+
+    def _reachable_atoms(self, live: set[int]) -> None:
+        """``reach[node]``: the cycle atoms (OR nodes) a node can reach again. Only atoms go
+        into contexts: every cycle passes through one, and leaving the AND nodes out lets more
+        copies be shared. Computed per strongly connected part of the simplified cycle."""
+
+        def successors(node: int) -> list[int]:
+            return [abs(c) for c in self.cyclic[node][1] if abs(c) in live]
+
+        parts, looping = strongly_connected(sorted(live), successors)
+        part_of = {node: i for i, part in enumerate(parts) for node in part}
+        reach: list[frozenset[int]] = []
+        for i, part in enumerate(parts):  # dependencies first
+            atoms = {n for n in part if self.cyclic[n][0] == OR} if looping[i] else set()
+            for node in part:
+                for child in successors(node):
+                    j = part_of[child]
+                    if j != i:
+                        atoms |= reach[j]
+                        atoms.update(n for n in parts[j] if self.cyclic[n][0] == OR)
+            reach.append(frozenset(atoms))
         for node in live:
-            seen: set[int] = set()
-            stack = [node]
-            while stack:
-                for child in self.cyclic[stack.pop()][1]:
-                    child = abs(child)
-                    if child in live and child not in seen:
-                        seen.add(child)
-                        stack.append(child)
-            # Only atoms (OR nodes) go into contexts: every cycle passes through one, and
-            # leaving the AND nodes out lets more copies be shared.
-            self.reach[node] = frozenset(n for n in seen if self.cyclic[n][0] == OR)
+            self.reach[node] = reach[part_of[node]]
 
     def unfold(self, node: int, context: frozenset) -> int:
         if node in context:
