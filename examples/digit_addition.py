@@ -32,7 +32,7 @@ if __package__ in (None, ""):  # run as a script from a checkout: make problogic
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import problogic as pl  # noqa: E402
-from problogic.neural.data import (AdditionBatch, AdditionDataset, addition_dataset,  # noqa: E402
+from problogic.neural.data import (AdditionBatch, addition_dataset,  # noqa: E402
                                    digits_to_number, load_digits, number_to_digits,
                                    sum_distribution)
 from problogic.neural.training import train  # noqa: E402

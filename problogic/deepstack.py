@@ -2,44 +2,63 @@
 
 Grounding, diagram operations and term traversal recurse as deep as the program's terms and
 recursion are; a worker thread with a big stack and a high recursion limit lets them go deep
-without overflowing the interpreter. Exceptions propagate to the caller unchanged.
+without overflowing the interpreter. The worker is started once and reused (starting a thread
+with a 512 MB stack costs milliseconds, which small programs would notice). Exceptions
+propagate to the caller unchanged; calls from several threads are serialized.
 """
 
 from __future__ import annotations
 
+import queue
 import sys
 import threading
 
 STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 200_000
 
+_local = threading.local()
+_lock = threading.Lock()
+_requests: queue.Queue = queue.Queue()
+_worker: threading.Thread | None = None
+
+
+def _serve() -> None:
+    _local.inside = True
+    while True:
+        fn, args, kwargs, reply = _requests.get()
+        try:
+            reply.put((True, fn(*args, **kwargs)))
+        except BaseException as exc:  # re-raised in the caller's thread
+            reply.put((False, exc))
+
+
+def _start_worker() -> None:
+    global _worker
+    old_size = threading.stack_size()
+    threading.stack_size(STACK_BYTES)
+    try:
+        _worker = threading.Thread(target=_serve, name="problogic-deep-stack", daemon=True)
+        _worker.start()
+    finally:
+        threading.stack_size(old_size)
+
 
 def call_with_deep_stack(fn, *args, **kwargs):
     if getattr(_local, "inside", False):
         return fn(*args, **kwargs)
-    result: dict = {}
-
-    def target():
-        _local.inside = True
+    with _lock:
+        if _worker is None or not _worker.is_alive():
+            _start_worker()
+        # The limit is interpreter-wide: raised only while the worker runs (the caller is
+        # blocked meanwhile), so the caller's own 8 MB stack keeps its usual guard.
+        old_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old_limit, RECURSION_LIMIT))
         try:
-            result["value"] = fn(*args, **kwargs)
-        except BaseException as exc:  # re-raised in the caller's thread
-            result["error"] = exc
-
-    old_size = threading.stack_size()
-    old_limit = sys.getrecursionlimit()
-    threading.stack_size(STACK_BYTES)
-    sys.setrecursionlimit(max(old_limit, RECURSION_LIMIT))
-    try:
-        thread = threading.Thread(target=target, name="problogic-deep-stack", daemon=True)
-        thread.start()
-    finally:
-        threading.stack_size(old_size)
-    thread.join()
-    sys.setrecursionlimit(old_limit)
-    if "error" in result:
-        raise result["error"]
-    return result["value"]
-
-
-_local = threading.local()
+            reply: queue.Queue = queue.Queue(maxsize=1)
+            _requests.put((fn, args, kwargs, reply))
+            ok, value = reply.get()
+        finally:
+            sys.setrecursionlimit(old_limit)
+    if ok:
+        return value
+    raise value

@@ -157,5 +157,5 @@ def run(source: str, *, file: str | None = None, limits: Limits | None = None,
         base = limits or Limits()
         limits = Limits(**{**base.__dict__, **limit_options})
     stages = Stages(limits)
-    program = call_with_deep_stack(stages.parse, source, file)
-    return run_program(program, limits, stages)
+    return call_with_deep_stack(
+        lambda: run_program(stages.parse(source, file), limits, stages))
