@@ -1,7 +1,7 @@
 """Digit addition: problogic.Model against DeepProbLog's ExactEngine, in one run.
 
     python -m benchmarks.digit_addition                 # default: under ~10 minutes on 2 cores
-    python -m benchmarks.digit_addition --quick         # a smoke run (about 2 minutes)
+    python -m benchmarks.digit_addition --quick         # a smoke run (about 3 minutes)
     python -m benchmarks.digit_addition --full          # DeepProbLog longer (N = 2 epoch part,
                                                         #   N = 3 grounding up to 300 s)
     python -m benchmarks.digit_addition --cases ours:1:accumulator,deepproblog:1:accumulator
@@ -791,7 +791,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.digit_addition",
                                      description=__doc__.split("\n\n")[0])
     profile = parser.add_mutually_exclusive_group()
-    profile.add_argument("--quick", action="store_true", help="smoke run (~2 minutes)")
+    profile.add_argument("--quick", action="store_true", help="smoke run (~3 minutes)")
     profile.add_argument("--full", action="store_true", help="longer DeepProbLog cases")
     parser.add_argument("--cases", help="comma-separated SYSTEM:N:PROGRAM of the profile to run "
                         "(e.g. ours:15:carry)")

@@ -14,6 +14,7 @@ Elements with the same resulting query form one *shape*: it is grounded and comp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import torch
 
@@ -51,8 +52,13 @@ def _as_term(value, name: str) -> TermLike:
     raise TypeError(f"binding {name}: cannot use {type(value).__name__} {value!r} as a term")
 
 
+@lru_cache(maxsize=1024)
+def _parse_query(text: str) -> TermLike:
+    return parse_term(text)
+
+
 def bind_query(query: str | Term, bindings: dict) -> BoundQuery:
-    term = parse_term(query) if isinstance(query, str) else query
+    term = _parse_query(query) if isinstance(query, str) else query
     if not isinstance(term, Term):
         raise ValueError(f"query {query!r} is not an atom")
     names = {v.name: v for v in variables(term)}

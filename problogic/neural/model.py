@@ -113,6 +113,11 @@ class Model(nn.Module):
     def num_compiled(self) -> int:
         return len(self._shapes)
 
+    @property
+    def compiled_shapes(self) -> dict[Term, CompiledShape]:
+        """Every ground query compiled so far, with its circuit and layerized module."""
+        return dict(self._shapes)
+
     # -- evaluation ---------------------------------------------------------------------------
 
     def query(self, query: str | Term, *, log: bool = False, **bindings) -> Tensor:
@@ -165,6 +170,13 @@ class Model(nn.Module):
             index = torch.as_tensor(indices, device=device)
             result = result.index_copy(0, index, evaluate(shape, weights))
         return result
+
+    def _apply(self, fn, *args, **kwargs):
+        # Cached circuits are not submodules (their keys are terms): move them with the model.
+        super()._apply(fn, *args, **kwargs)
+        for shape in self._shapes.values():
+            shape.module._apply(fn, *args, **kwargs)
+        return self
 
     def forward(self, query: str | Term, **bindings) -> Tensor:
         return self.query(query, **bindings)
