@@ -5,7 +5,6 @@ import time
 import pytest
 
 import problogic as pl
-from problogic.grounding.ground_program import CHOICE
 
 
 def ground(text, **limits):

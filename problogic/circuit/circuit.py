@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from ..grounding.ground_program import ChoiceVariable
 
 FALSE_LEAF, TRUE_LEAF, INDICATOR, SUM, PRODUCT = 0, 1, 2, 3, 4
-KIND_NAMES = {FALSE_LEAF: "false", TRUE_LEAF: "true", INDICATOR: "indicator", SUM: "sum",
-              PRODUCT: "product"}
 
 
 @dataclass

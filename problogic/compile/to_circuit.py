@@ -18,7 +18,6 @@ def circuit_from_mdd(manager: M.MDDManager, roots: list[int], variables,
     circuit = Circuit(variables=list(variables), source_variables=list(source_variables))
     false_leaf = circuit.add(FALSE_LEAF)
     true_leaf = circuit.add(TRUE_LEAF)
-    bottom = manager.terminal_level
     indicator: dict[tuple[int, int], int] = {}
     anything: dict[int, int] = {}
     gaps: dict[tuple[int, int], int] = {}

@@ -371,4 +371,4 @@ def ground_program(program: Program, limits: Limits | None = None,
     return grounder.ground_program
 
 
-__all__ = ["Grounder", "ground_program", "ProgramError"]
+__all__ = ["Grounder", "ground_program"]

@@ -24,7 +24,6 @@ TRUE = 1
 FALSE = -1
 
 CONST, CHOICE, AND, OR = 0, 1, 2, 3
-KIND_NAMES = {CONST: "true", CHOICE: "choice", AND: "and", OR: "or"}
 
 
 @dataclass(frozen=True)

@@ -151,10 +151,6 @@ def iter_list(term: TermLike) -> tuple[list, TermLike]:
     return items, term
 
 
-def is_list_cell(term: TermLike) -> bool:
-    return isinstance(term, Term) and term.functor == "." and len(term.args) == 2
-
-
 def is_number(term: TermLike) -> bool:
     return (isinstance(term, (int, float))) and not isinstance(term, bool)
 

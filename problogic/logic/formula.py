@@ -37,7 +37,6 @@ class Formula:
     queries: list[tuple[Term, int]]
     evidence: list[tuple[Term, int, bool]]
     variable_order: list[int] = field(default_factory=list)
-    names: dict[int, Term] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -261,8 +260,7 @@ def build_formula(program: GroundProgram) -> Formula:
     formula = Formula({n: k for n, k in builder.kinds.items() if n in live},
                       {n: p for n, p in builder.payload.items() if n in live},
                       program.variables, [n for n in builder.order if n in live],
-                      queries, evidence,
-                      names={n: t for n, t in program.names.items() if n in live})
+                      queries, evidence)
     formula.variable_order = _variable_order(formula)
     return formula
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 import torch
 
 from ..language.parser import parse_term
-from ..language.terms import String, Term, TermLike, Var, variables
+from ..language.terms import String, Term, TermLike, variables
 from ..grounding.unify import Substitution
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ...language.terms import Term, Var, iter_list, make_list
+from ...language.terms import Term, Var, make_list
 from ..arithmetic import evaluate, round_float
 from ..ground_program import FALSE, TRUE, GroundProgram
 from ..unify import rename
