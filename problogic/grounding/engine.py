@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..errors import (GroundingError, LimitExceededError, NegativeCycleError, ProgramError,
+from ..errors import (GroundingError, LimitExceededError, NegativeCycleError,
                       SourceLocation, UnknownPredicateError)
 from ..language.program import Clause, ProbabilisticClause, Program
 from ..language.terms import TRUE as TRUE_ATOM, Term, TermLike, Var, conjuncts, variables
