@@ -187,6 +187,12 @@ def grouped_per_world(g, found, goal, summarize):
     return [(key, program.disjunction(lits)) for key, lits in options.items()]
 
 
+def unify_groups(g, group, result, options):
+    """Like :func:`unify_each`, for options ((group, summary), literal)."""
+    pair = Term("-", (group, result))
+    yield from unify_each(g, pair, [(Term("-", key), lit) for key, lit in options])
+
+
 def _collect(g, goal, depth):
     """ProbLog's collect library: ``(Body => Group / Collector)`` calls
     ``collect_<name>(Body, Group, Args...)`` for ``Collector = <name>(Args...)``; without a
@@ -211,13 +217,7 @@ def collect_list(g, goal, depth):
     body, group, value, result = goal.args
     found = [(t.args, lits) for t, lits in solutions(g, Term("-", (group, value)), body, depth)]
     options = grouped_per_world(g, found, goal, lambda values: make_list(_distinct(values)))
-    for (grp, summary), lit in options:
-        if lit == -1:
-            continue
-        mark = g.subst.mark()
-        if g.subst.unify(group, grp) and g.subst.unify(result, summary):
-            yield () if lit == 1 else (lit,)
-        g.subst.undo(mark)
+    yield from unify_groups(g, group, result, options)
 
 
 AGGREGATES = {
@@ -254,13 +254,7 @@ def head_aggregate(g, goal, depth):
             return native(evaluated(values, g, goal))
         return _call_aggregate(g, function, values, goal, depth)
 
-    for (grp, summary), lit in grouped_per_world(g, items, goal, summarize):
-        if lit == -1:
-            continue
-        mark = g.subst.mark()
-        if g.subst.unify(group, grp) and g.subst.unify(result, summary):
-            yield () if lit == 1 else (lit,)
-        g.subst.undo(mark)
+    yield from unify_groups(g, group, result, grouped_per_world(g, items, goal, summarize))
 
 
 def _call_aggregate(g, function, values, goal, depth):
