@@ -84,14 +84,22 @@ def bind_query(query: str | Term, bindings: dict) -> BoundQuery:
             bound.inputs[name] = torch.stack(list(value))
             per_element[name] = [placeholder(name)] * batch
         else:
+            if isinstance(value, torch.Tensor):
+                value = value.tolist()  # one conversion, not one .item() per element
             per_element[name] = [_as_term(v, name) for v in value]
+    # Group the elements by their values first, then build each distinct query once.
+    order = list(per_element)
+    groups: dict[tuple, list[int]] = {}
+    for b, key in enumerate(zip(*(per_element[name] for name in order))):
+        groups.setdefault(key, []).append(b)
+    if not order:
+        groups[()] = list(range(batch))
     subst = Substitution()
-    for b in range(batch):
+    for key, elements in groups.items():
         mark = subst.mark()
-        for name, values in per_element.items():
-            subst.bind(names[name], values[b])
+        for name, value in zip(order, key):
+            subst.bind(names[name], value)
         ground = subst.resolve(term)
         subst.undo(mark)
-        bound.shapes.setdefault(ground, []).append(b)
+        bound.shapes.setdefault(ground, []).extend(elements)
     return bound
-
