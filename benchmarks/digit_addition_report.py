@@ -1,0 +1,242 @@
+"""The digit-addition benchmark's summary: ratios measured in one run, and its Markdown."""
+
+from __future__ import annotations
+
+import math
+
+
+def _find(results: dict, system: str, digits: int, program: str = "accumulator"):
+    for case in results["cases"]:
+        c = case.get("case", {})
+        if (c.get("system"), c.get("digits"), c.get("program")) == (system, digits, program):
+            return case
+    return None
+
+
+def _get(d, *keys):
+    for k in keys:
+        if not isinstance(d, dict) or k not in d or d[k] is None:
+            return None
+        d = d[k]
+    return d
+
+
+def _epoch_estimate(case: dict, batches: int) -> tuple[float | None, bool]:
+    """(seconds for one epoch, extrapolated?). Measured when the case ran the whole epoch;
+    otherwise extrapolated from its own measurements: (shapes the epoch needs) x (cold cost
+    per new shape, the cold pass less its updates at the warm cost) + updates x warm cost."""
+    cold = case.get("cold") or {}
+    if case.get("epoch_complete"):
+        return cold.get("wall_s"), False
+    done = cold.get("updates") or 0
+    warm_ms = _get(case, "warm", "mean_ms")
+    shapes = cold.get("shapes", cold.get("cached_circuits"))
+    if not done or warm_ms is None or not shapes:
+        return None, True
+    per_shape = max(0.0, cold["wall_s"] - done * warm_ms / 1e3) / shapes
+    return case.get("epoch_shapes", shapes) * per_shape + batches * warm_ms / 1e3, True
+
+
+def summarise(results: dict) -> dict:
+    config = results["config"]
+    batches = math.ceil(config["train_size"] / config["batch_size"])
+    rows = {}
+    for n in (1, 2, 3, 4):
+        ours, dpl = _find(results, "ours", n), _find(results, "deepproblog", n)
+        row: dict = {}
+        for label, case in (("ours", ours), ("deepproblog", dpl)):
+            if case is None:
+                continue
+            epoch, extrapolated = _epoch_estimate(case, batches)
+            cold = case.get("cold") or {}
+            trace = cold.get("rss_trace") or []
+            row[label] = {
+                "status": case.get("status"),
+                "epoch_s": epoch, "epoch_extrapolated": extrapolated,
+                "epoch_update_ms": 1e3 * epoch / batches if epoch else None,
+                "warm_update_ms": _get(case, "warm", "mean_ms"),
+                "updates_measured": cold.get("updates", 0),
+                "test_sum_accuracy": _get(case, "test", "sum_accuracy"),
+                "test_examples": _get(case, "test", "examples"),
+                "test_per_example_ms": (_get(case, "test", "model_scored", "per_example_ms")
+                                        if label == "ours" else
+                                        _get(case, "test", "per_example_ms")),
+                "rss_start_mb": _get(case, "rss_mb", "start"),
+                "rss_trace": [(t["examples"], round(t["rss_mb"], 1)) for t in trace],
+                "cached": trace[-1].get("shapes", trace[-1].get("cached_circuits"))
+                if trace else None,
+                "process_wall_s": case.get("process_wall_s"),
+                "reason": case.get("reason"),
+                "update_ms": cold.get("update_ms") or [],
+                "epoch_complete": bool(case.get("epoch_complete")),
+            }
+            if label == "ours":
+                row[label]["compile_per_shape_s"] = cold.get("compile_per_shape_s")
+            row[label]["epoch_shapes"] = case.get("epoch_shapes")
+            if label == "deepproblog" and len(trace) >= 1 and cold.get("updates"):
+                first = case["rss_mb"]["start"]
+                per = (trace[-1]["rss_mb"] - first) / max(1, trace[-1]["cached_circuits"])
+                row[label]["rss_per_cached_circuit_mb"] = per
+                row[label]["epoch_rss_growth_mb_extrapolated"] = per * case["epoch_shapes"]
+        if "ours" in row and "deepproblog" in row:
+            o, d = row["ours"], row["deepproblog"]
+            ratios = {}
+            for key in ("epoch_s", "warm_update_ms", "test_per_example_ms"):
+                if o.get(key) and d.get(key):
+                    ratios[key] = d[key] / o[key]
+            k = min(len(o["update_ms"]), len(d["update_ms"]))
+            if k:  # the same first k updates (the same batches) on both sides
+                o["first_updates_ms"] = sum(o["update_ms"][:k]) / k
+                d["first_updates_ms"] = sum(d["update_ms"][:k]) / k
+                ratios["first_updates_ms"] = d["first_updates_ms"] / o["first_updates_ms"]
+                ratios["first_updates"] = k
+            o_hits = _get(ours, "test", "hits")
+            d_hits = _get(dpl, "test", "hits")
+            if o_hits and d_hits and o["epoch_complete"] and d["epoch_complete"]:
+                # the same training, on the same test examples (DeepProbLog's may be fewer)
+                k = min(len(o_hits), len(d_hits))
+                o["test_sum_accuracy_same_examples"] = o_hits[:k].count("1") / k
+                d["test_sum_accuracy_same_examples"] = d_hits[:k].count("1") / k
+                ratios["accuracy_points"] = 100 * (o_hits[:k].count("1") -
+                                                   d_hits[:k].count("1")) / k
+                ratios["accuracy_examples"] = k
+            if d["status"] == "timeout" and not d.get("updates_measured") and o["update_ms"]:
+                ratios["first_update_lower_bound"] = d["process_wall_s"] / (
+                    o["update_ms"][0] / 1e3)
+            row["ratios"] = ratios
+        rows[n] = row
+    carry = {}
+    for n in sorted({c["case"]["digits"] for c in results["cases"]
+                     if c.get("case", {}).get("program") == "carry"}):
+        case = _find(results, "ours", n, "carry")
+        epoch, extrapolated = _epoch_estimate(case, batches)
+        carry[n] = {"status": case.get("status"), "epoch_s": epoch,
+                    "epoch_extrapolated": extrapolated,
+                    "warm_update_ms": _get(case, "warm", "mean_ms"),
+                    "compile_s": _get(case, "cold", "compile_total_s"),
+                    "circuit_nodes": _get(case, "circuits", "max_nodes"),
+                    "circuit_edges": _get(case, "circuits", "max_edges"),
+                    "test": case.get("test")}
+    return {"accumulator": rows, "carry": carry}
+
+
+def _fmt(value, spec: str = ".3g", suffix: str = "") -> str:
+    if value is None:
+        return "-"
+    return f"{value:{spec}}{suffix}"
+
+
+def _load_range(results: dict) -> str:
+    loads = [c["load_average_start"] for c in results["cases"] if c.get("load_average_start")]
+    return f"{min(loads):.1f} to {max(loads):.1f}" if loads else "unknown"
+
+
+def markdown(results: dict) -> str:
+    s = results["summary"]
+    c = results["config"]
+    machine = results.get("machine", {})
+    lines = [
+        "# Digit addition: problogic.Model vs DeepProbLog (ExactEngine)", "",
+        f"scikit-learn 8x8 digits, {c['train_size']} training / {c['test_size']} test "
+        f"examples, batch {c['batch_size']}, Adam lr {c['lr']}, one torch thread, seed "
+        f"{c['seed']}; machine: {machine.get('cpu', '?')} ({machine.get('cores', '?')} "
+        "cores, load average at the start of the cases "
+        f"{_load_range(results)}). Ratios are DeepProbLog / problogic, measured in this run. "
+        "'x' marks an epoch time extrapolated from the case's own measurements (circuits "
+        "the epoch needs x cost per new circuit + updates x warm update), not measured.", "",
+        "## DeepProbLog's accumulator program", "",
+        "Updates: 'epoch mean' is the epoch time over its updates (compilation included); "
+        "'first k' the mean of the first k updates, the same batches on both sides; 'warm' "
+        "the same batches again with every circuit cached.", "",
+        "| N | system | status | epoch (s) | epoch mean / update (ms) | first k updates (ms) "
+        "| warm update (ms) | test sum acc. | test / example (ms) | circuits cached | "
+        "RSS start -> end (MB) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for n, row in s["accumulator"].items():
+        for label in ("ours", "deepproblog"):
+            r = row.get(label)
+            if not r:
+                continue
+            name = "problogic" if label == "ours" else "DeepProbLog"
+            epoch = _fmt(r["epoch_s"], ".1f") + (" x" if r["epoch_extrapolated"] and
+                                                  r["epoch_s"] else "")
+            acc = (_fmt(100 * r["test_sum_accuracy"], ".1f", "%") +
+                   f" (n={r['test_examples']})") if r["test_sum_accuracy"] is not None else "-"
+            trace = r["rss_trace"]
+            rss = f"{_fmt(r['rss_start_mb'], '.0f')} -> {trace[-1][1]:.0f}" if trace else "-"
+            status = r["status"] + (f" ({r['updates_measured']} updates)"
+                                    if r["updates_measured"] else "")
+            first = (f"{r['first_updates_ms']:.1f} (k={row['ratios']['first_updates']})"
+                     if r.get("first_updates_ms") else "-")
+            lines.append(f"| {n} | {name} | {status} | {epoch} | "
+                         f"{_fmt(r['epoch_update_ms'], '.1f')} | {first} | "
+                         f"{_fmt(r['warm_update_ms'], '.1f')} | {acc} | "
+                         f"{_fmt(r['test_per_example_ms'], '.1f')} | "
+                         f"{_fmt(r['cached'], 'd')} | {rss} |")
+    lines += ["", "Ratios (DeepProbLog / problogic, same run):", ""]
+    for n, row in s["accumulator"].items():
+        ratios = row.get("ratios")
+        if not ratios:
+            continue
+        parts = []
+        names = {"epoch_s": "epoch time", "first_updates_ms": "first updates",
+                 "warm_update_ms": "warm update", "test_per_example_ms": "test per example"}
+        for key, name in names.items():
+            if key in ratios:
+                extra = " (extrapolated)" if key == "epoch_s" and (
+                    row["ours"]["epoch_extrapolated"] or row["deepproblog"]["epoch_extrapolated"]) \
+                    else ""
+                parts.append(f"{name} {ratios[key]:.1f}x{extra}")
+        if "accuracy_points" not in ratios and row["ours"].get("test_sum_accuracy") is not None:
+            parts.append("test accuracy not compared (DeepProbLog did not train the whole "
+                         "epoch)")
+        if "accuracy_points" in ratios:
+            parts.append(f"test sum accuracy problogic - DeepProbLog "
+                         f"{ratios['accuracy_points']:+.1f} points on the same "
+                         f"{ratios['accuracy_examples']} examples ("
+                         f"{100 * row['ours']['test_sum_accuracy_same_examples']:.1f}% vs "
+                         f"{100 * row['deepproblog']['test_sum_accuracy_same_examples']:.1f}%)")
+        if ratios.get("first_update_lower_bound"):
+            parts.append(f"first update > {ratios['first_update_lower_bound']:.1f}x "
+                         "(DeepProbLog did not finish it)")
+        lines.append(f"- N={n}: " + ", ".join(parts))
+    for n, row in s["accumulator"].items():
+        d = row.get("deepproblog")
+        if d and d.get("rss_per_cached_circuit_mb") is not None:
+            lines.append(f"- N={n}: DeepProbLog memory per cached circuit "
+                         f"{d['rss_per_cached_circuit_mb']:.1f} MB (RSS growth / circuits); "
+                         f"for the {d['epoch_shapes']} circuits of an epoch "
+                         f"{d['epoch_rss_growth_mb_extrapolated'] / 1024:.1f} GB (extrapolated)")
+        o = row.get("ours")
+        if o and o.get("compile_per_shape_s") is not None:
+            lines.append(f"- N={n}: problogic ground+compile per shape "
+                         f"{o['compile_per_shape_s']:.3f} s; RSS by examples seen "
+                         f"{o['rss_trace']}")
+    lines += ["", "## Carry program (problogic only; one circuit per N)", "",
+              "| N | status | epoch (s) | warm update (ms) | compile (s) | circuit nodes / edges"
+              " | test sum acc. | sum digits acc. | single digit acc. |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for n, r in s["carry"].items():
+        t = r.get("test") or {}
+        epoch = _fmt(r["epoch_s"], ".1f") + (" x" if r["epoch_extrapolated"] and
+                                              r["epoch_s"] else "")
+        lines.append(f"| {n} | {r['status']} | {epoch} | {_fmt(r['warm_update_ms'], '.1f')} | "
+                     f"{_fmt(r['compile_s'], '.2f')} | {_fmt(r['circuit_nodes'], 'd')} / "
+                     f"{_fmt(r['circuit_edges'], 'd')} | "
+                     f"{_fmt(100 * t['sum_accuracy'] if 'sum_accuracy' in t else None, '.1f', '%')}"
+                     f" ({t.get('sum_rule', '-')}) | "
+                     f"{_fmt(100 * t['result_digit_accuracy'] if t else None, '.1f', '%')} | "
+                     f"{_fmt(100 * t['digit_accuracy'] if t else None, '.1f', '%')} |")
+    notes = []
+    for case in results["cases"]:
+        if case.get("status") not in ("ok",):
+            notes.append(f"- {case.get('case', {}).get('system')} N="
+                         f"{case.get('case', {}).get('digits')} "
+                         f"{case.get('case', {}).get('program')}: {case.get('status')}: "
+                         f"{case.get('reason', '')}")
+    if notes:
+        lines += ["", "## Cases that did not complete", ""] + notes
+    return "\n".join(lines) + "\n"
+
+
