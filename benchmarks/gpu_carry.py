@@ -19,7 +19,6 @@ Designed to finish in well under 5 minutes on one GPU.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 import time
@@ -27,16 +26,7 @@ from pathlib import Path
 
 import torch
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "digit_addition.py"
-
-
-def _example():
-    spec = importlib.util.spec_from_file_location("_digit_addition_example", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from benchmarks.digit_addition import _example_module as _example
 
 
 def _batch(digits: int, size: int, seed: int):
