@@ -46,7 +46,8 @@ class Formula:
         return [lit for _, lit in self.queries] + [lit for _, lit, _ in self.evidence]
 
 
-def _reachable(program: GroundProgram, roots: list[int]) -> list[int]:
+def _reachable(kinds, payload, roots: list[int]) -> list[int]:
+    """The nodes the root literals reach (``kinds``/``payload`` indexed by node), each once."""
     seen: set[int] = set()
     order = []
     stack = [abs(r) for r in roots if abs(r) != TRUE]
@@ -56,8 +57,8 @@ def _reachable(program: GroundProgram, roots: list[int]) -> list[int]:
             continue
         seen.add(node)
         order.append(node)
-        if program.kinds[node] in (AND, OR):
-            stack.extend(abs(c) for c in program.payload[node] if abs(c) != TRUE)
+        if kinds[node] in (AND, OR):
+            stack.extend(abs(c) for c in payload[node] if abs(c) != TRUE)
     return order
 
 
@@ -240,7 +241,7 @@ class _Builder:
 def build_formula(program: GroundProgram) -> Formula:
     """Simplify the relevant part of ``program``, break its positive cycles and order it."""
     roots = [lit for _, lit in program.queries] + [lit for _, lit, _ in program.evidence]
-    components, cyclic = _components(program, _reachable(program, roots))
+    components, cyclic = _components(program, _reachable(program.kinds, program.payload, roots))
     builder = _Builder(program)
     for group, is_cyclic in zip(components, cyclic):
         if is_cyclic:
@@ -255,27 +256,14 @@ def build_formula(program: GroundProgram) -> Formula:
     evidence = [(term, root(lit), v) for term, lit, v in program.evidence]
     # Simplification can disconnect nodes (a cycle without support is false): keep only what
     # the simplified roots still reach.
-    live = _live_nodes(builder.kinds, builder.payload, [lit for _, lit in queries] +
-                       [lit for _, lit, _ in evidence])
+    live = set(_reachable(builder.kinds, builder.payload, [lit for _, lit in queries] +
+                          [lit for _, lit, _ in evidence]))
     formula = Formula({n: k for n, k in builder.kinds.items() if n in live},
                       {n: p for n, p in builder.payload.items() if n in live},
                       program.variables, [n for n in builder.order if n in live],
                       queries, evidence)
     formula.variable_order = _variable_order(formula)
     return formula
-
-
-def _live_nodes(kinds, payload, roots) -> set[int]:
-    live: set[int] = set()
-    stack = [abs(r) for r in roots if abs(r) != TRUE]
-    while stack:
-        node = stack.pop()
-        if node in live:
-            continue
-        live.add(node)
-        if kinds[node] != CHOICE:
-            stack.extend(abs(c) for c in payload[node] if abs(c) != TRUE)
-    return live
 
 
 def _simplify(kind: int, children: list[int]) -> int | tuple[int, ...]:
