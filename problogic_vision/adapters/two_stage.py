@@ -1,0 +1,65 @@
+"""Faster R-CNN with per-box class distributions, composed from torchvision's submodules."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import torch
+from torch import Tensor
+from torchvision.models.detection import FasterRCNN
+
+from .base import Detector, eval_mode, select_detections
+from .detections import Detections
+
+
+class FasterRCNNDetector(Detector):
+    """A ``torchvision`` ``FasterRCNN`` built with ``K + 1`` classes (label 0 = background).
+
+    Inference per proposal: softmax over the K + 1 classes; ``class_probs`` = the K object
+    columns, so P(no object) = P(background); the box is the regression of the most probable
+    object class; then class-agnostic NMS (``roi_heads.nms_thresh``). Features are the box
+    head's output (``Float[n, representation_size]``).
+    """
+
+    label_offset = 1
+
+    def __init__(self, model: FasterRCNN, num_classes: int, **options):
+        super().__init__(model, num_classes, **options)
+        predicted = model.roi_heads.box_predictor.cls_score.out_features
+        if predicted != num_classes + 1:
+            raise ValueError(f"the Faster R-CNN predicts {predicted} classes, expected "
+                             f"num_classes + 1 = {num_classes + 1} (background first)")
+
+    def _predict(self, images: list[Tensor], score_threshold: float,
+                 max_detections: int) -> list[Detections]:
+        model = self.model
+        roi_heads = model.roi_heads
+        original_sizes = [tuple(image.shape[-2:]) for image in images]
+        # eval-time resizing and proposals: no targets needed, same behaviour in train mode
+        with eval_mode(model.transform, model.rpn):
+            image_list, _ = model.transform(images)
+            features = model.backbone(image_list.tensors)
+            if isinstance(features, Tensor):
+                features = OrderedDict([("0", features)])
+            proposals, _ = model.rpn(image_list, features)
+        box_features = roi_heads.box_roi_pool(features, proposals, image_list.image_sizes)
+        box_features = roi_heads.box_head(box_features)
+        class_logits, box_regression = roi_heads.box_predictor(box_features)
+        probs = torch.softmax(class_logits, dim=-1)
+        decoded = roi_heads.box_coder.decode(box_regression.detach(), proposals)  # [P, K+1, 4]
+
+        counts = [len(p) for p in proposals]
+        selected = []
+        for probs_i, boxes_i, feats_i, size in zip(probs.split(counts), decoded.split(counts),
+                                                   box_features.split(counts),
+                                                   image_list.image_sizes):
+            object_probs = probs_i[:, 1:]
+            best = object_probs.detach().argmax(dim=1) + 1
+            boxes = boxes_i[torch.arange(len(best), device=best.device), best]
+            boxes, index = select_detections(
+                boxes, object_probs, size, score_threshold=score_threshold,
+                max_detections=max_detections, nms_threshold=roi_heads.nms_thresh)
+            selected.append((boxes, object_probs[index], feats_i[index]))
+        boxes = self._to_original_sizes([s[0] for s in selected], image_list.image_sizes,
+                                        original_sizes)
+        return [Detections.from_probs(b, p, f) for b, (_, p, f) in zip(boxes, selected)]
