@@ -3,7 +3,8 @@ light, noisy background. Classes "0".."9" with values 0..9, so each image also h
 
 Source splits use only ``source_classes`` (digits 0-6 by default), target splits all digits,
 and the out-of-distribution split has ``ood_extra`` more digits per image than the target.
-Train and test splits draw from disjoint sets of scikit-learn digit images.
+Train and test splits draw from disjoint sets of scikit-learn digit images; each labels line
+records the scikit-learn index of its digits (``sklearn_index``, one per box).
 """
 
 from __future__ import annotations
@@ -73,8 +74,8 @@ def build(seed: int, options: dict) -> Renderer:
         n = int(rng.integers(obj_lo, obj_hi + 1)) + extra
         pool = pools["train" if split.endswith("train") else "test"]
         digits = [int(d) for d in rng.choice(allowed, size=n)]
-        glyphs = [_glyph(images[rng.choice(pool[d])], int(rng.integers(digit_lo, digit_hi + 1)))
-                  for d in digits]
+        sources = [int(rng.choice(pool[d])) for d in digits]
+        glyphs = [_glyph(images[i], int(rng.integers(digit_lo, digit_hi + 1))) for i in sources]
         corners = place(rng, [(g.shape[1], g.shape[0]) for g in glyphs], size, size, max_overlap)
 
         background = rng.uniform(185, 245, size=3)
@@ -87,7 +88,7 @@ def build(seed: int, options: dict) -> Renderer:
             region = pixels[y:y + h, x:x + w]
             pixels[y:y + h, x:x + w] = region * (1 - alpha) + ink * alpha
             boxes.append([x, y, x + w, y + h])
-        return Scene(add_noise(rng, pixels, noise), boxes, digits)
+        return Scene(add_noise(rng, pixels, noise), boxes, digits, {"sklearn_index": sources})
 
     return Renderer([str(d) for d in range(10)], list(range(10)), render)
 
