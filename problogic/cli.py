@@ -2,6 +2,7 @@
 
 * ``problogic FILE`` prints ``atom:<TAB>probability`` per query, sorted as ProbLog sorts them;
 * ``problogic --format json FILE`` prints one JSON object;
+* ``problogic --k-best K FILE`` prints lower bounds from each query's K most probable proofs;
 * ``problogic ground FILE`` prints the ground program relevant to the queries and evidence;
 * ``problogic compile --dot FILE`` prints the compiled circuit as Graphviz;
 * ``problogic mpe FILE`` prints the most probable explanation of the evidence, as
@@ -37,6 +38,16 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
 def build_parser(command: str | None) -> argparse.ArgumentParser:
     if command == "ground":
         parser = argparse.ArgumentParser(prog="problogic ground",
@@ -56,6 +67,9 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
             description="Exact probabilistic inference for ProbLog programs. "
                         f"Subcommands: {', '.join(SUBCOMMANDS)} (see 'problogic CMD -h').")
         parser.add_argument("--format", choices=("text", "json"), default="text")
+        parser.add_argument("--k-best", type=_positive_int, default=None, metavar="K",
+                            help="approximate each query by its K most probable proofs: a "
+                                 "lower bound, exact once K reaches the number of proofs")
     _add_common(parser)
     return parser
 
@@ -127,7 +141,12 @@ def _dispatch(command, args, source: str, name: str, limits: Limits) -> int:
             print(literal)
         print(f"% Probability: {format_probability(explanation.probability)}")
         return 0
-    probabilities = program.evaluate(limits)
+    approximation = None
+    if args.k_best is not None:
+        from .logic.kbest import KBest
+
+        approximation = KBest(args.k_best)
+    probabilities = program.evaluate(limits, approximation=approximation)
     ordered = sorted(probabilities.items())
     if args.format == "json":
         print(json.dumps(dict(ordered)))

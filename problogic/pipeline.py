@@ -24,6 +24,7 @@ from .language.printing import format_term
 from .language.program import Program as ParsedProgram
 from .limits import Deadline, Limits
 from .logic.formula import Formula, build_formula
+from .logic.kbest import KBest, KBestFormula, kbest_formula
 
 
 @dataclass
@@ -98,10 +99,21 @@ class Stages:
     def evaluate(self, formula: Formula, roots: CompiledRoots) -> dict[str, float]:
         return self._timed("evaluate", marginals, formula, roots)
 
+    def approximate(self, formula: Formula, approximation: KBest) -> KBestFormula:
+        """The formula of the k best proofs of each query (see :mod:`.logic.kbest`)."""
+        if not isinstance(approximation, KBest):
+            raise TypeError(f"unknown approximation {approximation!r} (use problogic.KBest)")
+        _check_plain_probabilities(formula)
+        return self._timed("approximate", kbest_formula, formula, approximation.k,
+                           self.limits, self.deadline)
 
-def marginals(formula: Formula, roots: CompiledRoots) -> dict[str, float]:
-    """P(query | evidence) for each query, computed on the compiled diagrams (each variable's
-    probabilities sum to 1, so this needs no smooth circuit)."""
+    def evaluate_bounds(self, approximate: KBestFormula,
+                        roots: CompiledRoots) -> dict[str, float]:
+        return self._timed("evaluate", kbest_marginals, approximate, roots)
+
+
+def _check_plain_probabilities(formula: Formula) -> None:
+    """Plain inference needs a number for every variable: no networks, no free ``t(_)``."""
     variables = [formula.variables[v] for v in formula.variable_order]
     neural = sorted({v.neural.network for v in variables if v.neural is not None})
     if neural:
@@ -111,8 +123,20 @@ def marginals(formula: Formula, roots: CompiledRoots) -> dict[str, float]:
     if free:
         raise ProgramError("t(_) has no value for inference: give an initial value such as "
                            "t(0.5), or learn it with problogic.Model", free[0].location)
-    values = mdd.probabilities(roots.manager, [roots.evidence] + roots.queries,
-                               [v.probabilities for v in variables])
+
+
+def _root_probabilities(formula: Formula, roots: CompiledRoots) -> list[float]:
+    """Weighted model counts of [evidence, query_1 & evidence, ...]."""
+    _check_plain_probabilities(formula)
+    variables = [formula.variables[v] for v in formula.variable_order]
+    return mdd.probabilities(roots.manager, [roots.evidence] + roots.queries,
+                             [v.probabilities for v in variables])
+
+
+def marginals(formula: Formula, roots: CompiledRoots) -> dict[str, float]:
+    """P(query | evidence) for each query, computed on the compiled diagrams (each variable's
+    probabilities sum to 1, so this needs no smooth circuit)."""
+    values = _root_probabilities(formula, roots)
     evidence = values[0]
     if formula.evidence and evidence <= 0.0:
         raise InconsistentEvidenceError("the evidence is inconsistent (it has probability 0)",
@@ -123,6 +147,20 @@ def marginals(formula: Formula, roots: CompiledRoots) -> dict[str, float]:
     return out
 
 
+def kbest_marginals(approximate: KBestFormula, roots: CompiledRoots) -> dict[str, float]:
+    """Lower bounds of P(query | evidence) from the compiled k-best formula: the kept proofs'
+    probability of ``query & evidence``, divided, when there is evidence, by the upper bound
+    ``1 - L(not evidence)`` of P(evidence)."""
+    values = _root_probabilities(approximate.formula, roots)[1:]
+    if approximate.has_evidence:
+        *values, not_evidence = values
+        evidence_bound = 1.0 - not_evidence
+        if evidence_bound <= 0.0:
+            raise InconsistentEvidenceError("the evidence is inconsistent (it has probability 0)")
+        values = [min(1.0, value / evidence_bound) for value in values]
+    return {format_term(term): value for term, value in zip(approximate.queries, values)}
+
+
 def _evidence_location(formula: Formula):
     for term, _, _ in formula.evidence:
         if getattr(term, "location", None) is not None:
@@ -131,31 +169,42 @@ def _evidence_location(formula: Formula):
 
 
 def run_program(program: ParsedProgram, limits: Limits | None = None,
-                stages: Stages | None = None) -> RunResult:
+                stages: Stages | None = None, approximation: KBest | None = None) -> RunResult:
+    """Run the stages on a parsed program. ``approximation=KBest(k)`` compiles the k best
+    proofs of each query instead of the whole formula: lower bounds (see
+    :mod:`problogic.logic.kbest`); ``stats["complete"]`` is 1 when they are exact."""
     stages = stages or Stages(limits)
 
     def body():
         ground = stages.ground(program)
         formula = stages.formula(ground)
-        roots = stages.compile(formula)
-        probabilities = stages.evaluate(formula, roots)
         stats = {"ground_nodes": len(ground), "choice_variables": len(ground.variables),
-                 "formula_nodes": formula.size,
-                 "diagram_nodes": mdd.size(roots.manager, [roots.evidence] + roots.queries)}
+                 "formula_nodes": formula.size}
+        if approximation is None:
+            roots = stages.compile(formula)
+            probabilities = stages.evaluate(formula, roots)
+        else:
+            approximate = stages.approximate(formula, approximation)
+            roots = stages.compile(approximate.formula)
+            probabilities = stages.evaluate_bounds(approximate, roots)
+            stats["proofs"] = sum(len(s.proofs) for s in approximate.searches)
+            stats["complete"] = int(approximate.complete)
+        stats["diagram_nodes"] = mdd.size(roots.manager, [roots.evidence] + roots.queries)
         return RunResult(probabilities, dict(stages.timings), stats)
 
     return call_with_deep_stack(body)
 
 
 def run(source: str, *, file: str | None = None, limits: Limits | None = None,
-        **limit_options) -> RunResult:
+        approximation: KBest | None = None, **limit_options) -> RunResult:
     """Parse, ground, compile and evaluate ``source``; see :class:`RunResult`.
 
-    ``limit_options`` (``max_depth``, ``max_ground_size``, ``timeout``) override ``limits``.
+    ``limit_options`` (``max_depth``, ``max_ground_size``, ``timeout``) override ``limits``;
+    ``approximation=KBest(k)`` gives k-best lower bounds instead of exact marginals.
     """
     if limit_options:
         base = limits or Limits()
         limits = Limits(**{**base.__dict__, **limit_options})
     stages = Stages(limits)
     return call_with_deep_stack(
-        lambda: run_program(stages.parse(source, file), limits, stages))
+        lambda: run_program(stages.parse(source, file), limits, stages, approximation))

@@ -10,6 +10,7 @@ from .grounding.ground_program import GroundProgram
 from .language.program import Program as ParsedProgram
 from .limits import Limits
 from .logic.formula import Formula
+from .logic.kbest import KBest
 from .pipeline import RunResult, Stages, run_program
 
 
@@ -41,14 +42,22 @@ class Program:
         path = Path(path)
         return cls.from_string(path.read_text(encoding="utf-8"), str(path))
 
-    def run(self, limits: Limits | None = None, **limit_options) -> RunResult:
+    def run(self, limits: Limits | None = None, *, approximation: KBest | None = None,
+            **limit_options) -> RunResult:
         """Marginals plus per-stage timings and sizes."""
-        return run_program(self.parsed, _limits(limits, limit_options))
+        return run_program(self.parsed, _limits(limits, limit_options),
+                           approximation=approximation)
 
-    def evaluate(self, limits: Limits | None = None, **limit_options) -> dict[str, float]:
+    def evaluate(self, limits: Limits | None = None, *, approximation: KBest | None = None,
+                 **limit_options) -> dict[str, float]:
         """Exact P(query | evidence) of every query, keyed by the query atom as ProbLog
-        writes it, in query order."""
-        return self.run(limits, **limit_options).probabilities
+        writes it, in query order.
+
+        ``approximation=problogic.KBest(k)`` compiles only the k most probable proofs of each
+        query: a lower bound, monotone in ``k`` and exact once ``k`` reaches the number of
+        proofs (see :mod:`problogic.logic.kbest`), for programs whose exact circuit is too
+        large."""
+        return self.run(limits, approximation=approximation, **limit_options).probabilities
 
     def ground(self, limits: Limits | None = None, **limit_options) -> GroundProgram:
         """The ground program relevant to the queries and evidence."""
