@@ -31,7 +31,8 @@ Format on disk (``problogic-vision-scenes/1``)::
          "classes": [3, 7, ...],              # 0-based, one per box
          "counts": [K ints],                  # objects per class: the weak count label
          "sum": 10 or null,                   # sum of the values of the objects
-         "smiles": "CCO"}                     # extra keys: smiles (molecules), sklearn_index (digits)
+         "smiles": "CCO"}                     # extra keys: "smiles" (molecules),
+                                              # "sklearn_index" (digits)
     ROOT/<split>/images/000000.png            # RGB PNG
 
 Boxes are tight around the ink of a digit or the extent of a shape; a molecule's boxes are

@@ -26,7 +26,8 @@ def parse_sizes(text: str) -> dict[str, int]:
         try:
             sizes[split] = int(value)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"size {item!r}: {value!r} is not an integer") from None
+            raise argparse.ArgumentTypeError(
+                f"size {item!r}: {value!r} is not an integer") from None
     return sizes
 
 

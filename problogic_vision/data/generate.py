@@ -31,9 +31,11 @@ def resolve_sizes(kind: Kind, sizes: Mapping[str, int] | None) -> dict[str, int]
     resolved = dict(kind.default_sizes)
     for split, count in (sizes or {}).items():
         if split not in SPLITS:
-            raise ValueError(f"unknown split {split!r} in sizes; expected one of {', '.join(SPLITS)}")
+            raise ValueError(f"unknown split {split!r} in sizes; "
+                             f"expected one of {', '.join(SPLITS)}")
         if not isinstance(count, (int, np.integer)) or isinstance(count, bool) or count < 0:
-            raise ValueError(f"size of split {split!r} must be a non-negative integer, got {count!r}")
+            raise ValueError(f"size of split {split!r} must be a non-negative integer, "
+                             f"got {count!r}")
         resolved[split] = int(count)
     return resolved
 

@@ -8,7 +8,8 @@ several fragments are skipped, and duplicates (same canonical SMILES) are kept o
 
 Source splits draw small molecules (``source_atoms`` heavy atoms), target splits larger ones
 (``target_atoms``), the out-of-distribution split larger still (``ood_atoms``). Train and test
-splits of a domain draw from disjoint sets of molecules.
+splits of a domain draw from disjoint sets of molecules (``test_fraction`` of them go to test);
+a split with more images than its set of molecules draws them again, at other angles.
 """
 
 from __future__ import annotations
@@ -106,12 +107,15 @@ def build(seed: int, options: dict) -> Renderer:
     bond_length = int_option(options, "bond_length", 4)
     elements = options["elements"]
     if (not isinstance(elements, (list, tuple)) or not elements
-            or not all(isinstance(e, str) and e for e in elements) or len(set(elements)) != len(elements)):
-        raise ValueError(f"option elements={elements!r}: expected a list of distinct element symbols")
+            or not all(isinstance(e, str) and e for e in elements)
+            or len(set(elements)) != len(elements)):
+        raise ValueError(f"option elements={elements!r}: expected a list of distinct "
+                         f"element symbols")
     ranges = {domain: int_range(options, f"{domain}_atoms", 1)
               for domain in ("source", "target", "ood")}
     files = options["smiles_files"]
-    if not isinstance(files, (list, tuple)) or not files or not all(isinstance(f, str) for f in files):
+    if (not isinstance(files, (list, tuple)) or not files
+            or not all(isinstance(f, str) for f in files)):
         raise ValueError(f"option smiles_files={files!r}: expected a non-empty list of paths")
     test_fraction = float_option(options, "test_fraction", 0.01, 0.99)
     rotate = options["rotate"]

@@ -78,7 +78,8 @@ class SceneRecord:
         for box in boxes:
             if (not isinstance(box, list) or len(box) != 4
                     or not all(_is_number(v) and math.isfinite(v) for v in box)):
-                raise ValueError(f"each box must be [x1, y1, x2, y2] of finite numbers, got {box!r}")
+                raise ValueError(f"each box must be [x1, y1, x2, y2] of finite numbers, "
+                                 f"got {box!r}")
             if box[2] < box[0] or box[3] < box[1]:
                 raise ValueError(f"box {box!r} has x2 < x1 or y2 < y1")
         classes = _int_list(obj, "classes")
@@ -120,13 +121,15 @@ def _int_field(obj: dict, key: str, minimum: int) -> int:
 
 def _int_list(obj: dict, key: str) -> list[int]:
     v = obj[key]
-    if not isinstance(v, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in v):
+    if not isinstance(v, list) or not all(isinstance(c, int) and not isinstance(c, bool)
+                                          for c in v):
         raise ValueError(f"'{key}' must be a list of integers, got {v!r}")
     return list(v)
 
 
 def _check_split_name(split: str) -> None:
-    if not isinstance(split, str) or not split or "/" in split or "\\" in split or split.startswith("."):
+    if (not isinstance(split, str) or not split or "/" in split or "\\" in split
+            or split.startswith(".")):
         raise ValueError(f"invalid split name {split!r}: expected a plain directory name "
                          f"such as {SPLITS[0]!r}")
 
@@ -164,7 +167,8 @@ def read_meta(root: str | os.PathLike) -> dict[str, Any]:
         raise SceneFormatError(f"{path}: format {meta.get('format')!r}, expected {FORMAT!r}")
     classes = meta.get("classes")
     if not isinstance(classes, list) or not classes or not all(isinstance(c, str) for c in classes):
-        raise SceneFormatError(f"{path}: 'classes' must be a non-empty list of names, got {classes!r}")
+        raise SceneFormatError(f"{path}: 'classes' must be a non-empty list of names, "
+                               f"got {classes!r}")
     values = meta.get("values")
     if values is not None and (not isinstance(values, list) or len(values) != len(classes)
                                or not all(_is_number(v) for v in values)):

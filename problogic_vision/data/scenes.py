@@ -45,7 +45,7 @@ class Kind:
 def image_rng(seed: int, split: str, index: int) -> np.random.Generator:
     """The random stream of one image. Seeding per image (not per data set) keeps every image
     the same whatever the sizes of the splits or the order in which they are generated."""
-    return np.random.default_rng([seed, SPLITS.index(split) if split in SPLITS else 99, index])
+    return np.random.default_rng([seed, SPLITS.index(split), index])
 
 
 def pool_rng(seed: int, purpose: int) -> np.random.Generator:
@@ -86,10 +86,12 @@ def subset_option(options: dict, key: str, allowed: Sequence) -> list:
     """A non-empty list option whose items all come from ``allowed`` (order kept, no repeats)."""
     v = options[key]
     if not isinstance(v, (list, tuple)) or not v:
-        raise ValueError(f"option {key}={v!r}: expected a non-empty list drawn from {list(allowed)}")
+        raise ValueError(f"option {key}={v!r}: expected a non-empty list drawn from "
+                         f"{list(allowed)}")
     for item in v:
         if item not in allowed:
-            raise ValueError(f"option {key}: unknown item {item!r}; expected items of {list(allowed)}")
+            raise ValueError(f"option {key}: unknown item {item!r}; "
+                             f"expected items of {list(allowed)}")
     if len(set(v)) != len(v):
         raise ValueError(f"option {key}={v!r} repeats an item")
     return list(v)

@@ -14,9 +14,9 @@ from PIL import Image
 pytest.importorskip("rdkit")
 pytest.importorskip("sklearn")
 
-from problogic_vision.data import (DATASET_KINDS, SPLITS, SceneDataset, SceneFormatError,  # noqa: E402
-                                   SceneRecord, collate_scenes, generate, read_meta, read_split,
-                                   write_split)
+from problogic_vision.data import (  # noqa: E402
+    DATASET_KINDS, SPLITS, SceneDataset, SceneFormatError, SceneRecord, collate_scenes, generate,
+    read_meta, read_split, write_split)
 from problogic_vision.data.__main__ import main as cli_main  # noqa: E402
 from problogic_vision.data.molecules import element_counts  # noqa: E402
 
@@ -45,7 +45,8 @@ def all_records(root):
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(root)): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def pixels(root, record) -> np.ndarray:
