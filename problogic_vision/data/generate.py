@@ -10,7 +10,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from . import digits, molecules, shapes
-from .records import FORMAT, SPLITS, SceneRecord, write_meta, write_split
+from .records import FORMAT, SPLITS, SceneRecord, read_meta, write_meta, write_split
 from .scenes import Kind, resolve_options
 
 KINDS: dict[str, Kind] = {k.name: k for k in (digits.KIND, shapes.KIND, molecules.KIND)}
@@ -73,6 +73,8 @@ def generate(kind: str, root: str | os.PathLike, *, seed: int = 0,
     if root.is_dir() and any(root.iterdir()) and not (root / "meta.json").exists():
         raise FileExistsError(f"{root} is a non-empty directory without meta.json; "
                               f"refusing to write a data set into it")
+    if (root / "meta.json").exists():
+        read_meta(root)  # only a scene data set of this format gets its splits replaced
     root.mkdir(parents=True, exist_ok=True)
     write_meta(root, {
         "format": FORMAT, "name": spec.name, "classes": renderer.classes,

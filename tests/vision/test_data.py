@@ -347,6 +347,9 @@ def test_refuses_a_foreign_directory_and_regenerates_its_own(tmp_path, datasets)
     (tmp_path / "notes.txt").write_text("keep me")
     with pytest.raises(FileExistsError, match="without meta.json"):
         generate("digits", tmp_path, sizes={s: 1 for s in SPLITS})
+    (tmp_path / "meta.json").write_text('{"format": "someone-else/1"}')
+    with pytest.raises(SceneFormatError, match="format 'someone-else/1'"):
+        generate("digits", tmp_path, sizes={s: 1 for s in SPLITS})
     root = tmp_path / "data"
     generate("digits", root, seed=3, sizes={s: 3 for s in SPLITS})
     (root / "pseudo").mkdir()
