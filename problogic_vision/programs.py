@@ -1,0 +1,118 @@
+"""The logic programs behind count, range and sum labels.
+
+Each builder returns a :class:`DetectionProgram`: ProbLog text over ``object_class(I, G)``
+(detection ``I`` belongs to group ``G``, see :mod:`.facts`) whose queries are the label, and a
+*key* that identifies the program up to which classes make up its groups. Images whose labels
+differ only by a permutation of the classes share one compiled circuit.
+
+The programs are dynamic programs written in Prolog: ``state(I, ...)`` is what the first ``I``
+detections contribute (counts so far, or the partial sum), one detection at a time. The ground
+program then has one atom per reachable state, so the compiled circuit is polynomial in the
+number of detections (exponential only in the number of classes the label constrains, through
+the product of their bounds) where enumerating label assignments would be K^n. Listing the
+detection's choice before the recursive call makes the compiler's variable order put the last
+detection first, so each state's diagram reuses the previous states' diagrams as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .facts import Grouping, detection_clause
+
+NO_OBJECT = "free"  # the group of "no object" and of the classes a range leaves unconstrained
+
+
+@dataclass(frozen=True)
+class DetectionProgram:
+    """``source`` over ``num_detections`` detections; ``key`` names the compiled circuit it
+    shares; ``grouping`` maps distribution columns to the heads of each detection's AD."""
+
+    key: tuple
+    source: str
+    grouping: Grouping
+    num_detections: int
+
+
+def range_program(num_detections: int, low: list[int], high: list[int]) -> DetectionProgram:
+    """``low[k] <= count of class k <= high[k]`` for every class k (inclusive bounds; an exact
+    count is ``low == high``). Classes with ``high == 0`` are forbidden (the AD's "none"),
+    classes with no constraint (``low == 0``, ``high >= n``) join "no object"; the other
+    classes are tracked in the state, each count saturating at its lower bound when it has no
+    upper bound below ``n``. ``deficit`` (how many more objects the lower bounds still need)
+    prunes states that the remaining detections cannot complete."""
+    n = num_detections
+    num_classes = len(low)
+    tracked = [k for k in range(num_classes) if high[k] > 0 and not (low[k] == 0 and high[k] >= n)]
+    # Canonical order (by bounds) so that permuted labels share a key.
+    tracked.sort(key=lambda k: (low[k], min(high[k], n), k))
+    bounds = tuple((low[k], min(high[k], n)) for k in tracked)
+    free = tuple(k for k in range(num_classes) if low[k] == 0 and high[k] >= n) + (num_classes,)
+    grouping = Grouping(tuple(f"k{j}" for j in range(len(tracked))) + (NO_OBJECT,),
+                        tuple((k,) for k in tracked) + (free,))
+    zeros = ", ".join("0" for _ in tracked)
+    lines = [
+        f"% range label over {n} detections: tracked (low, high) = {list(bounds)}",
+        detection_clause(n, grouping),
+        f"state(0, {sum(lo for lo, _ in bounds)}, [{zeros}]).",
+        f"state(I, D, C) :- I > 0, J is I - 1, object_class(J, G), state(J, D0, C0), "
+        f"step(G, D0, C0, D, C), D =< {n} - I.",
+        f"step({NO_OBJECT}, D, C, D, C).",
+    ]
+    for j, (lo, hi) in enumerate(bounds):
+        before = "".join(f"A{i}, " for i in range(j))
+        bump = f"X < {hi}, Y is X + 1" if hi < n else f"Y is min(X + 1, {lo})"
+        lines.append(f"step(k{j}, D0, [{before}X|R], D, [{before}Y|R]) :- {bump}, "
+                     f"D is D0 - max(0, min(1, {lo} - X)).")
+    lines += ["in_range :- state(" + str(n) + ", 0, _).", "query(in_range)."]
+    return DetectionProgram(("range", n, bounds), "\n".join(lines) + "\n", grouping, n)
+
+
+def sum_program(num_detections: int, values: list[int]) -> DetectionProgram:
+    """The sum of the values of the detected objects (``values[k]`` per class; no object counts
+    0), as a non-ground query: every reachable total is a root of one circuit, so all totals
+    share one compilation. Classes of equal value form one group."""
+    n = num_detections
+    distinct = sorted(set(values) | {0})
+    grouping = Grouping(
+        tuple(_value_atom(v) for v in distinct),
+        tuple(tuple(k for k, value in enumerate(values) if value == v)
+              + ((len(values),) if v == 0 else ()) for v in distinct))
+    lines = [
+        f"% sum label over {n} detections, class values {distinct}",
+        detection_clause(n, grouping),
+        "partial(0, 0).",
+        "partial(I, S) :- I > 0, J is I - 1, object_class(J, G), partial(J, S0), value(G, V), "
+        "S is S0 + V.",
+    ]
+    lines += [f"value({_value_atom(v)}, {v})." for v in distinct]
+    lines.append(f"query(partial({n}, _)).")
+    return DetectionProgram(("sum", n, tuple(distinct)), "\n".join(lines) + "\n", grouping, n)
+
+
+def custom_program(num_detections: int, class_names: list[str], source: str,
+                   query: str) -> DetectionProgram:
+    """A user's program over ``object_class(I, Class)`` (class names as atoms),
+    ``detection(I)`` and ``num_detections(N)``, with ``query`` as its only query."""
+    n = num_detections
+    grouping = Grouping(tuple(quote_atom(name) for name in class_names),
+                        tuple((k,) for k in range(len(class_names))))
+    lines = [detection_clause(n, grouping),
+             f"detection(I) :- between(0, {n - 1}, I).",
+             f"num_detections({n}).",
+             source.rstrip(),
+             f"query({query})."]
+    key = ("custom", n, tuple(class_names), source, query)
+    return DetectionProgram(key, "\n".join(lines) + "\n", grouping, n)
+
+
+def _value_atom(value: int) -> str:
+    return f"v{value}" if value >= 0 else f"m{-value}"
+
+
+def quote_atom(name: str) -> str:
+    """``name`` as a Prolog atom: bare when it is a plain lower-case identifier, else quoted."""
+    if name and name[0].islower() and name.replace("_", "a").isalnum() and name.isascii():
+        return name
+    escaped = name.replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}'"
