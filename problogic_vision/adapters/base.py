@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 import torch
 from torch import Tensor, nn
+from torchvision.models.detection.transform import resize_boxes
 from torchvision.ops import boxes as box_ops
 
 from .detections import Detections
@@ -95,10 +96,11 @@ class Detector(nn.Module):
                  max_detections: int) -> list[Detections]:
         raise NotImplementedError
 
-    def _to_original_sizes(self, boxes: list[Tensor], resized_sizes, original_sizes) -> list[Tensor]:
-        results = self.model.transform.postprocess([{"boxes": b} for b in boxes],
-                                                   resized_sizes, original_sizes)
-        return [r["boxes"] for r in results]
+    @staticmethod
+    def _to_original_sizes(boxes: list[Tensor], resized_sizes, original_sizes) -> list[Tensor]:
+        # the transform's postprocess is a no-op in train mode, so scale the boxes directly
+        return [resize_boxes(b, resized, original)
+                for b, resized, original in zip(boxes, resized_sizes, original_sizes)]
 
 
 @contextmanager
