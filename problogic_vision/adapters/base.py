@@ -44,15 +44,23 @@ class Detector(nn.Module):
     def _device(self) -> torch.device:
         return next(self.parameters()).device
 
-    def forward(self, images, targets) -> dict[str, Tensor]:
+    def forward(self, images, targets=None, **detect_options):
         """Supervised losses of the wrapped model (its loss dict) for boxes with 0-based classes.
 
         Args:
             images: list of Float[3, H, W] (sizes may differ) or Float[B, 3, H, W].
-            targets: one dict per image, ``{"boxes": Float[n, 4], "classes": Long[n]}``.
+            targets: one dict per image, ``{"boxes": Float[n, 4], "classes": Long[n]}``
+                (other keys are ignored).
 
         Needs train mode (``.train()``), as the torchvision models compute losses only there.
+        Without targets, returns ``self.detect(images, **detect_options)``: the way to run
+        ``detect(..., with_grad=True)`` through a ``DistributedDataParallel`` wrapper (which
+        then needs ``find_unused_parameters=True``: the proposal stage gets no gradient).
         """
+        if targets is None:
+            return self.detect(images, **detect_options)
+        if detect_options:
+            raise TypeError(f"detection options {sorted(detect_options)} need targets=None")
         if not self.training:
             raise RuntimeError("Detector.forward computes supervised losses and needs train "
                                "mode: call .train() first, or use .detect() for inference")

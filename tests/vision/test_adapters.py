@@ -190,6 +190,11 @@ def test_forward_converts_classes_and_needs_train_mode():
     assert torch.isfinite(sum(detector([image], [empty]).values()))
     last = {"boxes": torch.tensor([[1.0, 2.0, 20.0, 30.0]]), "classes": torch.tensor([K - 1])}
     detector([image], [last])  # the last 0-based class is a valid torchvision label K
+    # without targets, forward is detect (for DistributedDataParallel wrappers)
+    [dets] = detector([image], score_threshold=0.0, with_grad=True)
+    assert dets.class_probs.requires_grad
+    with pytest.raises(TypeError, match="need targets=None"):
+        detector([image], [target], with_grad=True)
     detector.eval()
     with pytest.raises(RuntimeError, match="train mode"):
         detector([image], [target])
