@@ -50,21 +50,24 @@ def range_program(num_detections: int, low: list[int], high: list[int]) -> Detec
     free = tuple(k for k in range(num_classes) if low[k] == 0 and high[k] >= n) + (num_classes,)
     grouping = Grouping(tuple(f"k{j}" for j in range(len(tracked))) + (NO_OBJECT,),
                         tuple((k,) for k in tracked) + (free,))
-    zeros = ", ".join("0" for _ in tracked)
+    m = len(bounds)
+    counts = "".join(f", C{j}" for j in range(m))  # flat arguments: cheap to rename and unify
+    before = "".join(f", B{j}" for j in range(m))
     lines = [
         f"% range label over {n} detections: tracked (low, high) = {list(bounds)}",
         detection_clause(n, grouping),
-        f"state(0, {sum(lo for lo, _ in bounds)}, [{zeros}]).",
-        f"state(I, D, C) :- I > 0, J is I - 1, object_class(J, G), state(J, D0, C0), "
-        f"step(G, D0, C0, D, C), D =< {n} - I.",
-        f"step({NO_OBJECT}, D, C, D, C).",
+        f"state(0, {sum(lo for lo, _ in bounds)}{', 0' * m}).",
+        f"state(I, D{counts}) :- I > 0, J is I - 1, object_class(J, G), state(J, D0{before}), "
+        f"step(G, D0{before}, D{counts}), D =< {n} - I.",
+        f"step({NO_OBJECT}, D{counts}, D{counts}).",
     ]
     for j, (lo, hi) in enumerate(bounds):
-        before = "".join(f"A{i}, " for i in range(j))
+        old = "".join(f", X" if i == j else f", A{i}" for i in range(m))
+        new = "".join(f", Y" if i == j else f", A{i}" for i in range(m))
         bump = f"X < {hi}, Y is X + 1" if hi < n else f"Y is min(X + 1, {lo})"
-        lines.append(f"step(k{j}, D0, [{before}X|R], D, [{before}Y|R]) :- {bump}, "
+        lines.append(f"step(k{j}, D0{old}, D{new}) :- {bump}, "
                      f"D is D0 - max(0, min(1, {lo} - X)).")
-    lines += ["in_range :- state(" + str(n) + ", 0, _).", "query(in_range)."]
+    lines += [f"in_range :- state({n}, 0{', _' * m}).", "query(in_range)."]
     return DetectionProgram(("range", n, bounds), "\n".join(lines) + "\n", grouping, n)
 
 
