@@ -41,8 +41,9 @@ class Detector(nn.Module):
         self.detections_per_image = check_positive_int("detections_per_image",
                                                        detections_per_image)
 
-    def _device(self) -> torch.device:
-        return next(self.parameters()).device
+    def _placed(self, images: list[Tensor]) -> list[Tensor]:
+        parameter = next(self.parameters())
+        return [image.to(device=parameter.device, dtype=parameter.dtype) for image in images]
 
     def forward(self, images, targets=None, **detect_options):
         """Supervised losses of the wrapped model (its loss dict) for boxes with 0-based classes.
@@ -66,9 +67,11 @@ class Detector(nn.Module):
                                "mode: call .train() first, or use .detect() for inference")
         images = check_images(images)
         targets = check_targets(targets, len(images), self.num_classes)
-        device = self._device()
-        images = [image.to(device) for image in images]
-        labelled = [{"boxes": t["boxes"].to(device),
+        if not images:
+            raise ValueError("Detector.forward needs at least one image")
+        images = self._placed(images)
+        device = images[0].device
+        labelled = [{"boxes": t["boxes"].to(device, images[0].dtype),
                      "labels": t["classes"].to(device) + self.label_offset} for t in targets]
         return self.model(images, labelled)
 
@@ -94,8 +97,7 @@ class Detector(nn.Module):
             "max_detections", self.detections_per_image if max_detections is None else max_detections)
         if not images:
             return []
-        device = self._device()
-        images = [image.to(device) for image in images]
+        images = self._placed(images)
         with torch.set_grad_enabled(with_grad):
             detections = self._predict(images, threshold, limit)
         return detections if with_grad else [d.detach() for d in detections]

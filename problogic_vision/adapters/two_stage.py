@@ -36,11 +36,12 @@ class FasterRCNNDetector(Detector):
         roi_heads = model.roi_heads
         original_sizes = [tuple(image.shape[-2:]) for image in images]
         # eval-time resizing and proposals: no targets needed, same behaviour in train mode
-        with eval_mode(model.transform, model.rpn):
+        with eval_mode(model.transform):
             image_list, _ = model.transform(images)
-            features = model.backbone(image_list.tensors)
-            if isinstance(features, Tensor):
-                features = OrderedDict([("0", features)])
+        features = model.backbone(image_list.tensors)
+        if isinstance(features, Tensor):
+            features = OrderedDict([("0", features)])
+        with eval_mode(model.rpn):
             proposals, _ = model.rpn(image_list, features)
         box_features = roi_heads.box_roi_pool(features, proposals, image_list.image_sizes)
         box_features = roi_heads.box_head(box_features)

@@ -98,6 +98,10 @@ def test_images_of_different_sizes_in_one_batch():
     a = detector.detect(batch, score_threshold=0.0)
     b = detector.detect(list(batch), score_threshold=0.0)
     torch.testing.assert_close(a[1].class_probs, b[1].class_probs)
+    # float64 images are cast to the model's dtype; an empty batch has no detections
+    [c] = detector.detect([batch[1].double()], score_threshold=0.0)
+    torch.testing.assert_close(c.class_probs, b[1].class_probs)
+    assert detector.detect([]) == []
 
 
 def test_threshold_and_limit():
@@ -195,6 +199,8 @@ def test_forward_converts_classes_and_needs_train_mode():
     assert dets.class_probs.requires_grad
     with pytest.raises(TypeError, match="need targets=None"):
         detector([image], [target], with_grad=True)
+    with pytest.raises(ValueError, match="at least one image"):
+        detector([], [])
     detector.eval()
     with pytest.raises(RuntimeError, match="train mode"):
         detector([image], [target])
