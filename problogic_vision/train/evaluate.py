@@ -30,7 +30,8 @@ def evaluate_split(detector, dataset: Dataset, *, num_classes: int,
 
     if max_images is not None and max_images < len(dataset):
         dataset = Subset(dataset, range(max_images))
-    loader = DataLoader(dataset, batch_size=batch_size, shuffle=False, collate_fn=collate_scenes)
+    loader = DataLoader(dataset, batch_size=batch_size, shuffle=False, collate_fn=collate_scenes,
+                        generator=torch.Generator())  # leaves the global RNG alone
     was_training = detector.training
     detector.eval()
     detections, targets = [], []

@@ -251,13 +251,13 @@ class _Run:
         self.state.global_step += 1
         if self.steps_left is not None:
             self.steps_left -= 1
-        if self.step_callback is not None:
-            self.step_callback(self.state)
         stop = self.stop_requested or (self.steps_left is not None and self.steps_left <= 0)
         if self.dist.enabled:  # every rank must stop at the same step
             stop = dist_utils.all_reduce_sum([float(stop)], self.dist, self.device)[0] > 0
         if stop or self.state.global_step % self.cfg.train.checkpoint_every == 0:
             self._checkpoint(optimizer)
+        if self.step_callback is not None:  # after the checkpoint: a failure here loses nothing
+            self.step_callback(self.state)
         if stop:
             raise Interrupted
 
@@ -297,8 +297,11 @@ class _Run:
             batches = epoch_batches(len(dataset), t.batch_size, seed=t.seed,
                                     stage_index=self.state.stage_index, epoch=self.state.epoch,
                                     rank=self.dist.rank, world_size=self.dist.world_size)
+            # its own generator: a DataLoader draws a worker seed from the global RNG when
+            # iterated, which would make a resumed epoch draw one number more than the original
             loader = DataLoader(dataset, batch_sampler=batches[self.state.step:],
-                                num_workers=t.num_workers, collate_fn=collate_scenes)
+                                num_workers=t.num_workers, collate_fn=collate_scenes,
+                                generator=torch.Generator().manual_seed(self.state.epoch))
             bar = tqdm(total=len(batches), initial=self.state.step,
                        desc=f"{stage.name} epoch {self.state.epoch + 1}/{epochs}",
                        disable=not (self.cfg.log.progress and self.dist.is_main), leave=False)
@@ -401,27 +404,30 @@ class _Run:
 
     # ----------------------------------------------------------------------------- evaluate
     def _evaluate(self, stage: Stage) -> None:
+        # Every rank evaluates the whole split, only rank 0 writes: torchmetrics' mAP gathers
+        # its state over the process group when one exists, so a rank-0-only evaluation would
+        # wait forever for the others. Exact duplicates leave every metric unchanged.
+        e, t = self.cfg.eval, self.cfg.train
+        splits: list[tuple[str, Dataset]] = [(s, SceneDataset(self.data_root, s))
+                                             for s in e.splits]
+        if self.heldout_indices:
+            splits.append(("target_heldout", Subset(self.target, self.heldout_indices)))
+        results = {}
+        for name, dataset in splits:
+            metrics = evaluate_split(
+                self.model, dataset, num_classes=self.num_classes, values=self.values,
+                device=self.device, batch_size=e.batch_size,
+                count_threshold=e.count_threshold, score_threshold=t.score_threshold,
+                max_detections=t.max_detections,
+                range_threshold=(self.cfg.data.range_threshold
+                                 if self.cfg.data.label == "range" else None),
+                max_images=e.max_images, progress=self.cfg.log.progress,
+                desc=f"{stage.name} {name}")
+            results[name] = metrics
+            self.logger.log(metrics, stage=f"eval_{stage.name}", round=stage.round,
+                            epoch=0, step=0, global_step=self.state.global_step, split=name)
+        self.state.results[stage.name] = results
         if self.dist.is_main:
-            e, t = self.cfg.eval, self.cfg.train
-            splits: list[tuple[str, Dataset]] = [(s, SceneDataset(self.data_root, s))
-                                                 for s in e.splits]
-            if self.heldout_indices:
-                splits.append(("target_heldout", Subset(self.target, self.heldout_indices)))
-            results = {}
-            for name, dataset in splits:
-                metrics = evaluate_split(
-                    self.model, dataset, num_classes=self.num_classes, values=self.values,
-                    device=self.device, batch_size=e.batch_size,
-                    count_threshold=e.count_threshold, score_threshold=t.score_threshold,
-                    max_detections=t.max_detections,
-                    range_threshold=(self.cfg.data.range_threshold
-                                     if self.cfg.data.label == "range" else None),
-                    max_images=e.max_images, progress=self.cfg.log.progress,
-                    desc=f"{stage.name} {name}")
-                results[name] = metrics
-                self.logger.log(metrics, stage=f"eval_{stage.name}", round=stage.round,
-                                epoch=0, step=0, global_step=self.state.global_step, split=name)
-            self.state.results[stage.name] = results
             _write_json(self.run_dir / "results.json",
                         {"results": self.state.results, "relabel": self.state.relabel})
         dist_utils.barrier(self.dist)
@@ -494,7 +500,8 @@ def relabel_split(model, dataset: SceneDataset, indices: list[int], *, config: C
     model.eval()
     try:
         loader = DataLoader(Subset(dataset, indices), batch_size=config.eval.batch_size,
-                            shuffle=False, collate_fn=collate_scenes)
+                            shuffle=False, collate_fn=collate_scenes,
+                            generator=torch.Generator())
         for images, targets in tqdm(loader, desc=desc, disable=not progress, leave=False):
             dets = model.detect([im.to(device) for im in images],
                                 score_threshold=t.score_threshold,
