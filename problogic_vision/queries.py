@@ -40,6 +40,7 @@ from .facts import DetectionError, check_class_probs, with_no_object
 from .programs import DetectionProgram, custom_program, range_program, sum_program
 
 ClassProbs = Sequence[Tensor] | Tensor
+PAD_DETECTIONS = 4  # images are padded to a multiple of this many detections
 
 
 # ---- labels ----------------------------------------------------------------------------------
@@ -196,7 +197,10 @@ def _evaluate(images: list[Tensor], label: _Label, cache: CircuitCache, mpe: boo
         raise DetectionError("no images (class_probs is empty)")
     num_classes = images[0].shape[1]
     sizes = [len(p) for p in images]
-    programs = label.programs(sizes, num_classes)
+    # Padding with "no object" rows changes no probability and lets images whose numbers of
+    # detections differ a little share a circuit: a detector's count varies from step to step.
+    padded = [-(-n // PAD_DETECTIONS) * PAD_DETECTIONS for n in sizes]
+    programs = label.programs(padded, num_classes)
     reference = images[0]
     result = torch.full((len(images),), float("-inf"), dtype=reference.dtype,
                         device=reference.device)
@@ -206,7 +210,8 @@ def _evaluate(images: list[Tensor], label: _Label, cache: CircuitCache, mpe: boo
         by_key.setdefault(program.key, []).append(b)
     for members in by_key.values():
         compiled = cache.get(programs[members[0]][0]).to(reference.device)
-        full = torch.stack([with_no_object(images[b]) for b in members])  # [m, n, K + 1]
+        n = padded[members[0]]
+        full = torch.stack([with_no_object(_pad(images[b], n)) for b in members])  # [m, n, K+1]
         membership = torch.stack([programs[b][0].grouping.matrix(num_classes, full.dtype,
                                                                  full.device)
                                   for b in members])  # [m, K + 1, G + 1]
@@ -221,8 +226,9 @@ def _evaluate(images: list[Tensor], label: _Label, cache: CircuitCache, mpe: boo
             value = torch.where(known, value, float("-inf"))
             for row, b in enumerate(members):
                 chosen = best.assignment[row, roots[row]]
-                worlds[b] = _decode(compiled, chosen, full[row].detach(), membership[row],
-                                    bool(known[row]) and value[row] > float("-inf"))
+                world = _decode(compiled, chosen, full[row].detach(), membership[row],
+                                bool(known[row]) and value[row] > float("-inf"))
+                worlds[b] = world[:sizes[b]]
         else:
             out = compiled.module(weights, "log")  # [m, R]: evidence, then the queries
             value = out.gather(1, roots[:, None]).squeeze(1) - out[:, 0]
@@ -230,6 +236,12 @@ def _evaluate(images: list[Tensor], label: _Label, cache: CircuitCache, mpe: boo
         result = result.index_copy(0, torch.tensor(members, device=reference.device),
                                    value.to(result.dtype))
     return result, worlds
+
+
+def _pad(probs: Tensor, n: int) -> Tensor:
+    """``[n_i, K]`` to ``[n, K]`` with zero rows (certainly no object)."""
+    return torch.cat([probs, probs.new_zeros(n - len(probs), probs.shape[1])]) \
+        if n > len(probs) else probs
 
 
 def _root(compiled, answer: Term | None) -> int:

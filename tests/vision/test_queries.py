@@ -203,7 +203,7 @@ def test_batched_equals_one_by_one_and_permuted_labels_share_a_circuit():
     single = torch.cat([CountLabel(counts[b:b + 1]).log_probability([probs[b]], cache=cache)
                         for b in range(5)])
     assert torch.equal(batched, single)
-    assert cache.compilations == 3  # (5: bounds 1,2), (6: 1,1,3), (0: none)
+    assert cache.compilations == 3  # padded to 8: (1,2), (1,1,3); and (0: none)
     assert batched[4].item() == 0.0  # no detections, label "no objects": certain
 
 
