@@ -93,8 +93,9 @@ class Detector(nn.Module):
         images = check_images(images)
         threshold = check_probability(
             "score_threshold", self.score_threshold if score_threshold is None else score_threshold)
-        limit = check_positive_int(
-            "max_detections", self.detections_per_image if max_detections is None else max_detections)
+        if max_detections is None:
+            max_detections = self.detections_per_image
+        limit = check_positive_int("max_detections", max_detections)
         if not images:
             return []
         images = self._placed(images)

@@ -31,12 +31,14 @@ class Detections:
     def __post_init__(self) -> None:
         n = self.boxes.shape[0] if self.boxes.dim() == 2 else -1
         if self.boxes.dim() != 2 or self.boxes.shape[1] != 4:
-            raise ValueError(f"Detections.boxes must have shape [n, 4], got {tuple(self.boxes.shape)}")
+            raise ValueError("Detections.boxes must have shape [n, 4], "
+                             f"got {tuple(self.boxes.shape)}")
         if self.class_probs.dim() != 2 or self.class_probs.shape[0] != n:
             raise ValueError(f"Detections.class_probs must have shape [{n}, K], "
                              f"got {tuple(self.class_probs.shape)}")
         if tuple(self.scores.shape) != (n,):
-            raise ValueError(f"Detections.scores must have shape [{n}], got {tuple(self.scores.shape)}")
+            raise ValueError(f"Detections.scores must have shape [{n}], "
+                             f"got {tuple(self.scores.shape)}")
         if self.features.dim() != 2 or self.features.shape[0] != n:
             raise ValueError(f"Detections.features must have shape [{n}, D], "
                              f"got {tuple(self.features.shape)}")

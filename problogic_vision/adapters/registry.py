@@ -37,7 +37,8 @@ def _resnet_stages(model: nn.Module) -> list[list[nn.Module]]:
 def _mobilenet_stages(model: nn.Module) -> list[list[nn.Module]]:
     # torchvision's stage boundaries for MobileNet: the first block, each strided block, the last
     blocks = list(model.backbone.body.children())
-    starts = sorted({0, len(blocks) - 1} | {i for i, b in enumerate(blocks) if getattr(b, "_is_cn", False)})
+    strided = {i for i, block in enumerate(blocks) if getattr(block, "_is_cn", False)}
+    starts = sorted({0, len(blocks) - 1} | strided)
     return [blocks[a:b] for a, b in zip(starts, starts[1:] + [len(blocks)])]
 
 
@@ -49,7 +50,8 @@ def freeze_backbone(stages: list[list[nn.Module]], trainable: int | None) -> Non
     """
     if trainable is None:
         return
-    if isinstance(trainable, bool) or not isinstance(trainable, int) or not 0 <= trainable <= len(stages):
+    if (isinstance(trainable, bool) or not isinstance(trainable, int)
+            or not 0 <= trainable <= len(stages)):
         raise ValueError(f"trainable_backbone_layers must be an integer in [0, {len(stages)}], "
                          f"got {trainable!r}")
     for stage in stages[:len(stages) - trainable]:
@@ -74,7 +76,8 @@ def _fasterrcnn(builder: Callable, levels: int | None, stages: Callable):
                 sizes = _check_sizes("anchor_sizes", options["anchor_sizes"])
                 per_level = (sizes,) * 3
             else:
-                per_level = tuple((s,) for s in _check_sizes("anchor_sizes", options["anchor_sizes"], levels))
+                sizes = _check_sizes("anchor_sizes", options["anchor_sizes"], levels)
+                per_level = tuple((s,) for s in sizes)
             kwargs["rpn_anchor_generator"] = AnchorGenerator(per_level, (ratios,) * len(per_level))
         elif options.get("aspect_ratios") is not None:
             raise ValueError("aspect_ratios needs anchor_sizes for this detector")
@@ -104,8 +107,8 @@ def _one_stage(builder: Callable, octaves: bool):
 
 
 def _tiny(num_classes: int, options: dict) -> Detector:
-    kwargs = {key: options[key] for key in ("min_size", "max_size", "channels", "representation_size")
-              if options.get(key) is not None}
+    sizes = ("min_size", "max_size", "channels", "representation_size")
+    kwargs = {key: options[key] for key in sizes if options.get(key) is not None}
     for key, value in kwargs.items():
         check_positive_int(key, value)
     if options.get("anchor_sizes") is not None:
@@ -162,6 +165,6 @@ def build_detector(name: str, num_classes: int, **options) -> Detector:
     build, allowed = BUILDERS[name]
     unknown = sorted(set(options) - set(allowed))
     if unknown:
-        raise ValueError(f"unknown option(s) {', '.join(map(repr, unknown))} for detector {name!r}; "
-                         f"allowed: {', '.join(allowed)}")
+        raise ValueError(f"unknown option(s) {', '.join(map(repr, unknown))} for detector "
+                         f"{name!r}; allowed: {', '.join(allowed)}")
     return build(check_positive_int("num_classes", num_classes), options)

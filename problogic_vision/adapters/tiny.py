@@ -9,7 +9,8 @@ from torchvision.models.detection.faster_rcnn import FastRCNNPredictor, TwoMLPHe
 from torchvision.ops import MultiScaleRoIAlign
 
 
-def _block(in_channels: int, out_channels: int, *, stride: int = 1, dilation: int = 1) -> nn.Sequential:
+def _block(in_channels: int, out_channels: int, *, stride: int = 1,
+           dilation: int = 1) -> nn.Sequential:
     # GroupNorm, not BatchNorm: the same statistics in train and eval mode, and with batches
     # of one or two images
     return nn.Sequential(

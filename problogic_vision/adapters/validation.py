@@ -58,7 +58,8 @@ def check_targets(targets, num_images: int, num_classes: int) -> list[dict[str, 
         if boxes.numel() == 0:
             boxes = boxes.reshape(0, 4)
         if boxes.dim() != 2 or boxes.shape[1] != 4:
-            raise ValueError(f"targets[{i}]['boxes'] must have shape [n, 4], got {tuple(boxes.shape)}")
+            raise ValueError(f"targets[{i}]['boxes'] must have shape [n, 4], "
+                             f"got {tuple(boxes.shape)}")
         if classes.dim() != 1 or classes.shape[0] != boxes.shape[0]:
             raise ValueError(f"targets[{i}]['classes'] must have shape [{boxes.shape[0]}], "
                              f"got {tuple(classes.shape)}")

@@ -42,7 +42,8 @@ def scene(gen: torch.Generator, size: int = 64, max_objects: int = 2):
         image[:, mask] = COLOURS[c][:, None]
         boxes.append(box)
         classes.append(c)
-    return image, {"boxes": torch.tensor(boxes, dtype=torch.float32), "classes": torch.tensor(classes)}
+    target = {"boxes": torch.tensor(boxes, dtype=torch.float32), "classes": torch.tensor(classes)}
+    return image, target
 
 
 def scenes(n: int, seed: int, size: int = 64):
@@ -208,9 +209,11 @@ def test_forward_converts_classes_and_needs_train_mode():
 
 @pytest.mark.parametrize("images, message", [
     ([torch.rand(64, 64)], r"images\[0\] must have shape \[3, H, W\], got \(64, 64\)"),
-    ([torch.rand(3, 8, 8), torch.rand(4, 8, 8)], r"images\[1\] must have shape \[3, H, W\], got \(4, 8, 8\)"),
+    ([torch.rand(3, 8, 8), torch.rand(4, 8, 8)],
+     r"images\[1\] must have shape \[3, H, W\], got \(4, 8, 8\)"),
     (torch.rand(3, 8, 8), r"\[B, 3, H, W\], got \(3, 8, 8\)"),
-    ([torch.zeros(3, 8, 8, dtype=torch.uint8)], r"images\[0\] must be a floating-point tensor, got torch.uint8"),
+    ([torch.zeros(3, 8, 8, dtype=torch.uint8)],
+     r"images\[0\] must be a floating-point tensor, got torch.uint8"),
     ([torch.rand(3, 0, 8)], r"images\[0\] is empty"),
     ("image.png", "list of Tensor"),
 ])
@@ -223,15 +226,19 @@ def test_bad_images_are_named(images, message):
 def test_nan_image_is_located():
     image = torch.rand(3, 16, 16)
     image[1, 4, 7] = float("nan")
-    with pytest.raises(ValueError, match=r"images\[0\] has a non-finite value nan at \(c, y, x\) = \(1, 4, 7\)"):
+    message = r"images\[0\] has a non-finite value nan at \(c, y, x\) = \(1, 4, 7\)"
+    with pytest.raises(ValueError, match=message):
         tiny().detect([image])
 
 
 @pytest.mark.parametrize("target, message", [
-    ({"boxes": [[30.0, 5.0, 10.0, 20.0]], "classes": [0]}, r"\[30.0, 5.0, 10.0, 20.0\] is degenerate"),
+    ({"boxes": [[30.0, 5.0, 10.0, 20.0]], "classes": [0]},
+     r"\[30.0, 5.0, 10.0, 20.0\] is degenerate"),
     ({"boxes": [[1.0, 5.0, 10.0, 5.0]], "classes": [0]}, r"\[1.0, 5.0, 10.0, 5.0\] is degenerate"),
-    ({"boxes": [[1.0, 2.0, float("nan"), 5.0]], "classes": [0]}, r"\[1.0, 2.0, nan, 5.0\] is not finite"),
-    ({"boxes": [[1.0, 2.0, 9.0, 9.0]], "classes": [3]}, r"\['classes'\]\[0\] = 3 is out of range \[0, 3\)"),
+    ({"boxes": [[1.0, 2.0, float("nan"), 5.0]], "classes": [0]},
+     r"\[1.0, 2.0, nan, 5.0\] is not finite"),
+    ({"boxes": [[1.0, 2.0, 9.0, 9.0]], "classes": [3]},
+     r"\['classes'\]\[0\] = 3 is out of range \[0, 3\)"),
     ({"boxes": [[1.0, 2.0, 9.0, 9.0]], "classes": [-1]}, r"= -1 is out of range"),
     ({"boxes": [[1.0, 2.0, 9.0]], "classes": [0]}, r"must have shape \[n, 4\], got \(1, 3\)"),
     ({"boxes": [[1.0, 2.0, 9.0, 9.0]], "classes": [0, 1]}, r"must have shape \[1\], got \(2,\)"),
@@ -251,7 +258,8 @@ def test_target_count_must_match_images():
     (lambda: build_detector("yolo", 3), "unknown detector 'yolo'"),
     (lambda: build_detector("tiny_fasterrcnn", 0), "num_classes must be a positive integer, got 0"),
     (lambda: build_detector("tiny_fasterrcnn", 3, colour="red"), "unknown option.*'colour'"),
-    (lambda: build_detector("tiny_fasterrcnn", 3, trainable_backbone_layers=9), r"in \[0, 5\], got 9"),
+    (lambda: build_detector("tiny_fasterrcnn", 3, trainable_backbone_layers=9),
+     r"in \[0, 5\], got 9"),
     (lambda: build_detector("tiny_fasterrcnn", 3, anchor_sizes=(8, -1)), "anchor_sizes"),
     (lambda: build_detector("fasterrcnn_resnet50_fpn", 3, anchor_sizes=(8, 16)), "needs 5 values"),
     (lambda: build_detector("tiny_fasterrcnn", 3, score_threshold=1.5), "score_threshold.*1.5"),

@@ -58,7 +58,7 @@ def test_predicted_counts_use_scores_and_most_probable_class():
     assert predicted_counts(dets, 2).tolist() == [[1, 1], [0, 0]]
     assert predicted_counts(dets, 2, threshold=0.3).tolist() == [[2, 1], [0, 0]]
     assert predicted_counts(dets, 2, threshold=0.0).tolist() == [[2, 1], [0, 0]]
-    with pytest.raises(ValueError, match="detections\\[0\\] has 2 classes, expected num_classes = 3"):
+    with pytest.raises(ValueError, match=r"detections\[0\] has 2 classes, expected .* = 3"):
         predicted_counts(dets, 3)
     with pytest.raises(ValueError, match="threshold must be in \\[0, 1\\], got 2"):
         predicted_counts(dets, 2, threshold=2)
