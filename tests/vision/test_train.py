@@ -275,6 +275,9 @@ def test_cli_train_interrupt_resume_and_errors(digits_root, tmp_path, capsys):
     assert main(["evaluate", str(config)]) == 0
     out = capsys.readouterr().out
     assert '"target_test"' in out
+    sizes = "source_train=1,source_test=0,target_train=1,target_test=0,ood_test=0"
+    assert main(["generate", "digits", str(tmp_path / "gen"), "--sizes", sizes]) == 0
+    assert len(read_split(tmp_path / "gen", "target_train")) == 1
     assert main(["train", str(tmp_path / "nope.toml")]) == 1
     assert "does not exist" in capsys.readouterr().err
     assert main(["train", str(config), "--set", "train.optimizer=lbfgs"]) == 1
