@@ -19,7 +19,7 @@ from functools import lru_cache
 import torch
 
 from ..language.parser import parse_term
-from ..language.terms import String, Term, TermLike, variables
+from ..language.terms import String, Term, TermLike, Var, variables
 from ..grounding.unify import Substitution
 
 
@@ -36,6 +36,7 @@ class BoundQuery:
     batch_size: int
     shapes: dict[Term, list[int]] = field(default_factory=dict)
     inputs: dict[str, torch.Tensor] = field(default_factory=dict)
+    free: tuple[Var, ...] = ()  # the query's variables no binding names (answers)
 
 
 def _as_term(value, name: str) -> TermLike:
@@ -71,7 +72,7 @@ def bind_query(query: str | Term, bindings: dict) -> BoundQuery:
     batch = next(iter(sizes.values())) if sizes else 1
     if batch == 0:
         raise ValueError("empty batch")
-    bound = BoundQuery(batch)
+    bound = BoundQuery(batch, free=tuple(v for v in variables(term) if v.name not in bindings))
     per_element: dict[str, list[TermLike]] = {}
     for name, value in bindings.items():
         if isinstance(value, torch.Tensor) and value.dim() > 1:

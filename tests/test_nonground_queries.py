@@ -1,0 +1,94 @@
+"""Model queries with unbound variables: the probability of every answer, one circuit per
+shape whose roots are all the answers."""
+
+import pytest
+import torch
+
+import problogic as pl
+from problogic.neural.answers import Answers
+
+ADDITION = """
+nn(digit, [X], Y, [0, 1, 2]) :: digit(X, Y).
+add(X, Y, Z) :- digit(X, A), digit(Y, B), Z is A + B.
+"""
+
+
+class Softmax(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+
+    def forward(self, x):
+        self.calls += 1
+        return torch.softmax(x, dim=1)
+
+
+def test_answers_equal_the_ground_queries_and_form_a_distribution():
+    torch.manual_seed(0)
+    net = Softmax()
+    model = pl.Model(ADDITION, networks={"digit": net})
+    x, y = torch.randn(4, 3, dtype=torch.float64), torch.randn(4, 3, dtype=torch.float64)
+    answers = model.query("add(X, Y, Z)", X=x, Y=y)
+    assert isinstance(answers, Answers) and answers.variables == ("Z",)
+    assert list(answers) == [0, 1, 2, 3, 4] and answers.values.shape == (4, 5)
+    assert model.num_compiled == 1 and net.calls == 1  # one circuit with 5 answer roots
+    assert torch.allclose(answers.values.sum(1), torch.ones(4, dtype=torch.float64))
+    for z in range(5):
+        ground = model.query("add(X, Y, Z)", X=x, Y=y, Z=torch.full((4,), z))
+        assert torch.allclose(answers[z], ground, atol=1e-12)
+    labels = torch.tensor([0, 3, 4, 2])
+    assert torch.allclose(answers.select(labels),
+                          model.query("add(X, Y, Z)", X=x, Y=y, Z=labels), atol=1e-12)
+    p, q = torch.softmax(x, 1), torch.softmax(y, 1)
+    best = [max(range(5), key=lambda s: sum(p[b, i] * q[b, s - i] for i in range(3)
+                                           if 0 <= s - i < 3)) for b in range(4)]
+    assert answers.most_probable() == best
+
+
+def test_log_answers_are_differentiable_and_absent_values_are_impossible():
+    torch.manual_seed(1)
+    model = pl.Model(ADDITION, networks={"digit": Softmax()})
+    x = torch.randn(3, 3, dtype=torch.float64, requires_grad=True)
+    y = torch.randn(3, 3, dtype=torch.float64)
+    answers = model.query("add(X, Y, Z)", X=x, Y=y, log=True)
+    assert answers.log and torch.isneginf(answers.select([9, 9, 9])).all()
+    assert torch.autograd.gradcheck(
+        lambda a: model.query("add(X, Y, Z)", X=a, Y=y, log=True).select([1, 2, 4]), (x,))
+    with pytest.raises(KeyError, match="7 is not an answer"):
+        answers[7]
+
+
+def test_shapes_with_different_answers_are_assembled_per_element():
+    program = ADDITION + "add3(X, Y, W, Z) :- add(X, Y, S), Z is S + W.\n"
+    model = pl.Model(program, networks={"digit": Softmax()})
+    x = torch.zeros(3, 3)
+    answers = model.query("add3(X, Y, W, Z)", X=x, Y=x, W=[0, 10, 0])
+    assert model.num_compiled == 2  # W = 0 and W = 10
+    assert list(answers) == [0, 1, 2, 3, 4, 10, 11, 12, 13, 14]
+    assert answers[12].tolist() == pytest.approx([0, 3 / 9, 0])
+    assert answers[2].tolist() == pytest.approx([3 / 9, 0, 3 / 9])
+
+
+def test_several_unbound_variables_and_atom_answers_with_evidence():
+    program = """
+        nn(coin, [X], S, [heads, tails]) :: side(X, S).
+        pair(X, Y, A, B) :- side(X, A), side(Y, B).
+        evidence(side(tensor('X'), heads)).
+    """
+
+    class Coin(torch.nn.Module):
+        def forward(self, x):
+            return torch.cat([x, 1 - x], dim=1)
+
+    model = pl.Model(program, networks={"coin": Coin()})
+    answers = model.query("pair(X, Y, A, B)", X=torch.tensor([[0.5]]), Y=torch.tensor([[0.2]]))
+    assert answers.variables == ("A", "B")
+    probabilities = {key: value.item() for key, value in answers.items()}
+    assert probabilities == pytest.approx({("heads", "heads"): 0.2, ("heads", "tails"): 0.8,
+                                           ("tails", "heads"): 0.0, ("tails", "tails"): 0.0})
+
+
+def test_mpe_needs_a_ground_query():
+    model = pl.Model(ADDITION, networks={"digit": Softmax()})
+    with pytest.raises(ValueError, match="unbound: Z"):
+        model.mpe("add(X, Y, Z)", X=torch.zeros(1, 3), Y=torch.zeros(1, 3))
