@@ -65,6 +65,9 @@ class Case:
     test_budget_s: float = 60.0
     model_scored_test: int = 200     # ours, N <= 2: test examples scored through the Model
     timeout_s: float = 300.0         # the process is killed after this long
+    # ours, accumulator: "ground" binds the sum (one circuit per sum); "answers" leaves it
+    # unbound (one circuit whose roots are every sum) and selects each example's sum
+    query_mode: str = "ground"
 
     @property
     def name(self) -> str:
@@ -176,7 +179,8 @@ def run_ours(config: Config, case: Case) -> dict:
     result: dict = {"case": asdict(case), "rss_mb": {"start": rss_mb()},
                     "load_average_start": os.getloadavg()[0],
                     "epoch_shapes": (len(set(train.sums.tolist()))
-                                     if case.program == "accumulator" else 1)}
+                                     if case.program == "accumulator" and
+                                     case.query_mode != "answers" else 1)}
     report = _Reporter(result)
 
     compiling = [0.0]  # seconds spent in Model.compiled during the current update
@@ -197,8 +201,7 @@ def run_ours(config: Config, case: Case) -> dict:
         compiling[0] = 0.0
         before = model.num_compiled
         optimizer.zero_grad(set_to_none=True)
-        loss = -model.query(query, log=True,
-                            **example.query_bindings(case.program, batch)).mean()
+        loss = -_log_likelihood(example, model, case, query, batch).mean()
         loss.backward()
         optimizer.step()
         new = model.num_compiled - before
@@ -247,6 +250,15 @@ def run_ours(config: Config, case: Case) -> dict:
     return result
 
 
+def _log_likelihood(example, model, case: Case, query: str, batch):
+    """``log P(sum | images)`` of a batch, by the case's query mode."""
+    bindings = example.query_bindings(case.program, batch)
+    if case.query_mode == "answers" and case.program == "accumulator":
+        sums = bindings.pop("S")
+        return model.query(query, log=True, **bindings).select(sums)
+    return model.query(query, log=True, **bindings)
+
+
 def _circuit_sizes(model) -> dict:
     """Sizes of the compiled shapes: circuit nodes and edges, bytes of the layer tensors."""
     shapes = list(model._shapes.values())  # the Model exposes num_compiled only
@@ -285,7 +297,7 @@ def _test_ours(example, model, net, test, case: Case, query: str) -> dict:
             pred = example.predict(net, few)
             reference = sum_distribution(pred["a_probs"].double(), pred["b_probs"].double())
             start = time.perf_counter()
-            logp = example.log_likelihood(model, case.program, few).double()
+            logp = _log_likelihood(example, model, case, query, few).double()
             out["model_loglik_per_example_ms"] = 1e3 * (time.perf_counter() - start) / k
         exact = reference[torch.arange(k), few.sums].log()
         out["model_vs_convolution_max_abs_diff"] = (logp - exact).abs().max().item()
@@ -300,7 +312,14 @@ def _test_ours(example, model, net, test, case: Case, query: str) -> dict:
                                  few.b_digits[rows], sums)
         start = time.perf_counter()
         with torch.no_grad():
-            scores = example.log_likelihood(model, case.program, expanded).view(k, candidates)
+            if case.query_mode == "answers":  # every candidate sum from one query
+                bindings = example.query_bindings(case.program, few)
+                bindings.pop("S")
+                answers = model.query(query, log=True, **bindings)
+                scores = torch.stack([answers.select([s] * k) for s in range(candidates)], 1)
+            else:
+                scores = _log_likelihood(example, model, case, query, expanded).view(
+                    k, candidates)
         seconds = time.perf_counter() - start
         predicted = scores.argmax(1)
         out["model_scored"] = {
@@ -416,6 +435,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for digit_addition.json and digit_addition.md")
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite digit_addition.md from digit_addition.json in --out")
+    parser.add_argument("--answers", action="store_true",
+                        help="our accumulator cases leave the sum unbound: one circuit whose "
+                             "roots are all sums, each example's sum selected from it")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -438,6 +460,11 @@ def main(argv: list[str] | None = None) -> int:
             match = [c for c in cases if (c.system, c.digits, c.program) == (system, n, program)]
             chosen.extend(match or [Case(system, n, program)])
         cases = tuple(chosen)
+    if args.answers:
+        from dataclasses import replace
+
+        cases = [replace(c, query_mode="answers")
+                 if c.system == "ours" and c.program == "accumulator" else c for c in cases]
     config = Config(train_size=args.train_size, test_size=args.test_size, seed=args.seed,
                     cases=tuple(cases))
     results = run(config)
