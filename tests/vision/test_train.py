@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -287,11 +288,19 @@ def test_cli_train_interrupt_resume_and_errors(digits_root, tmp_path, capsys):
 def test_torchrun_two_gloo_processes(digits_root, tmp_path):
     config = _write_tiny_toml(tmp_path / "c.toml", digits_root, tmp_path / "run")
     env = dict(os.environ, OMP_NUM_THREADS="1", PYTHONPATH=str(Path(__file__).parents[2]))
-    proc = subprocess.run(
+    # A session of its own, so that a time-out kills the workers too, not just the launcher.
+    proc = subprocess.Popen(
         [sys.executable, "-m", "torch.distributed.run", "--standalone",
          "--nproc_per_node=2", "-m", "problogic_vision.cli", "train", str(config)],
-        env=env, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True)
+    try:
+        _, stderr = proc.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    assert proc.returncode == 0, stderr[-3000:]
     ckpt = load_checkpoint(tmp_path / "run" / "checkpoint.pt")
     assert ckpt["world_size"] == 2
     # 12 source images over 2 ranks of batch 4: 2 steps per epoch, each rank its own shard
