@@ -14,6 +14,7 @@ from .errors import (GroundingError, InconsistentEvidenceError, LimitExceededErr
                      NegativeCycleError, ParseError, ProblogicError, ProgramError,
                      SourceLocation, UnknownPredicateError)
 from .limits import Limits
+from .logic.kbest import KBest
 from .neural import Model
 from .pipeline import RunResult, run
 from .program_api import Program
@@ -25,7 +26,7 @@ def evaluate(source: str, limits: Limits | None = None, **limit_options) -> dict
 
 
 __all__ = [
-    "evaluate", "run", "Program", "RunResult", "Limits", "Model",
+    "evaluate", "run", "Program", "RunResult", "Limits", "Model", "KBest",
     "ProblogicError", "ParseError", "ProgramError", "GroundingError", "UnknownPredicateError",
     "NegativeCycleError", "LimitExceededError", "InconsistentEvidenceError", "SourceLocation",
 ]
