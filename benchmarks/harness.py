@@ -12,8 +12,9 @@ ok          answered; ``time_s`` is the median wall time of the repeats
 disagree    answered, but differs by more than the tolerance from another system that answered
 timeout     no repeat finished within ``timeout_s`` (imports and warm-up are not counted)
 error       the system raised, or its process died; ``reason`` says how
-unavailable the system is not installed here (a baseline; the subject never is)
-skipped     not run: the same system timed out at a smaller size of this family
+unavailable the system is not installed here (a baseline, or a device such as CUDA)
+skipped     not run: the same system timed out at a smaller size of this family, or the
+            family does not run that system at that size (``reason`` says which)
 =========== =============================================================================
 """
 
@@ -30,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from benchmarks.families import Family
+from benchmarks.families import PROFILE_VARIABLE, Family
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ANSWERED = ("ok", "disagree")
@@ -73,6 +74,9 @@ class CaseResult:
     phases_s: dict[str, float] = field(default_factory=dict)  # median per phase
     answers: dict[str, float] = field(default_factory=dict)
     stats: dict[str, int] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=dict)  # median per metric (accuracy, MB)
+    wall_s: float | None = None  # median wall time of the call (== time_s unless a family
+    # reports another headline time, such as seconds per update)
     peak_rss_mb: float | None = None
     timeout_s: float | None = None
     disagrees_with: list[str] = field(default_factory=list)
@@ -162,6 +166,7 @@ def run_case(
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     env.setdefault("MPLBACKEND", "Agg")
+    env[PROFILE_VARIABLE] = settings.size_set
     result = CaseResult(family.name, system, size, status="error", timeout_s=settings.timeout_s)
 
     with open(stderr_path, "w", encoding="utf-8") as log:
@@ -206,6 +211,13 @@ def run_case(
         result.phases_s = {
             p: _median(r["phases_s"][p] for r in runs if p in r["phases_s"]) for p in phase_names
         }
+        metric_names = list(dict.fromkeys(m for r in runs for m in r.get("metrics", {})))
+        result.metrics = {
+            m: _median(r["metrics"][m] for r in runs if r["metrics"].get(m) is not None)
+            for m in metric_names
+            if any(r["metrics"].get(m) is not None for r in runs)
+        }
+        result.wall_s = _median(r.get("wall_s", r["total_s"]) for r in runs)
         result.answers = runs[0]["answers"]
         result.stats = runs[-1]["stats"]
         result.peak_rss_mb = max(r.get("peak_rss_mb") or 0.0 for r in runs)
@@ -228,26 +240,34 @@ def normalize_atom(text: str) -> str:
     return "".join(out)
 
 
-def compare_answers(a: dict[str, float], b: dict[str, float]) -> float:
-    """The largest absolute difference between two answer sets; inf if their queries differ."""
+def compare_answers(a: dict[str, float], b: dict[str, float]) -> float | None:
+    """The largest difference between two answer sets, absolute for values within [-1, 1]
+    (probabilities) and relative beyond (log-probabilities): ``|x - y| / max(1, |x|, |y|)``.
+    inf if their queries differ; None if either set is empty (nothing to compare)."""
+    if not a or not b:
+        return None
     left = {normalize_atom(k): v for k, v in a.items()}
     right = {normalize_atom(k): v for k, v in b.items()}
     if left.keys() != right.keys():
         return float("inf")
-    return max((abs(left[k] - right[k]) for k in left), default=0.0)
+    return max(
+        abs(left[k] - right[k]) / max(1.0, abs(left[k]), abs(right[k])) for k in left
+    )
 
 
 def check_agreement(results: list[CaseResult], tolerance: float) -> None:
     """Mark every answering system that differs from another answering system as ``disagree``.
 
     Both sides of a disagreement are marked: which one is wrong is for a person to find out.
+    Systems that answered without answers to compare (an empty set) are not compared.
     """
     answered = [r for r in results if r.status in ANSWERED]
     for result in answered:
         differences = {
-            other.system: compare_answers(result.answers, other.answers)
+            other.system: difference
             for other in answered
             if other is not result
+            and (difference := compare_answers(result.answers, other.answers)) is not None
         }
         if differences:
             result.max_abs_diff = max(differences.values())
@@ -279,7 +299,11 @@ def run_family(
         at_size = []
         for system in systems:
             previous = stopped.get(system)
-            if previous is not None:
+            why_not = family.not_run(system, size)
+            if why_not:
+                # no time limit recorded: this is no lower bound on the system's time
+                result = CaseResult(family.name, system, size, status="skipped", reason=why_not)
+            elif previous is not None:
                 result = CaseResult(family.name, system, size, status=previous.status)
                 if previous.status == "timeout":
                     result.status = "skipped"
@@ -298,7 +322,7 @@ def run_family(
             result.run_id = run_id
             result.machine = machine or {}
             at_size.append(result)
-        check_agreement(at_size, settings.tolerance)
+        check_agreement(at_size, max(settings.tolerance, family.tolerance))
         for result in at_size:
             if progress:
                 progress(result)

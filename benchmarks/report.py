@@ -81,18 +81,48 @@ def family_table(results: list[CaseResult], size_label: str = "n") -> list[str]:
     return lines
 
 
+def _differs(a: float | None, b: float | None) -> bool:
+    return a is not None and b is not None and abs(a - b) > 1e-9 * max(abs(a), abs(b), 1.0)
+
+
 def phase_table(results: list[CaseResult], size_label: str = "n") -> list[str]:
     answered = [r for r in results if r.status in ANSWERED and r.phases_s]
     if not answered:
         return []
     present = {p for r in answered for p in r.phases_s}
     phases = [p for p in PHASES if p in present] + sorted(present - set(PHASES))
-    header = [size_label, "system"] + phases + ["total", "runs"]
+    with_wall = any(_differs(r.wall_s, r.time_s) for r in answered)
+    header = [size_label, "system"] + phases + ["headline"] + (["wall"] if with_wall else [])
+    header.append("runs")
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for r in sorted(answered, key=lambda r: (r.size, r.system)):
         row = [str(r.size), r.system]
         row += [_seconds(r.phases_s[p]) if p in r.phases_s else "" for p in phases]
-        row += [_seconds(r.time_s), str(len(r.times_s))]
+        row.append(_seconds(r.time_s))
+        if with_wall:
+            row.append(_seconds(r.wall_s) if r.wall_s is not None else "")
+        row.append(str(len(r.times_s)))
+        lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
+def _metric(value: float) -> str:
+    if value == 0 or 0.001 <= abs(value) < 1e5:
+        return f"{value:.4g}"
+    return f"{value:.3g}"
+
+
+def metrics_table(results: list[CaseResult], size_label: str = "n") -> list[str]:
+    """Per case, what a family measures besides time (accuracy, memory, throughput)."""
+    measured = [r for r in results if r.status in ANSWERED and r.metrics]
+    if not measured:
+        return []
+    names = list(dict.fromkeys(m for r in measured for m in r.metrics))
+    header = [size_label, "system"] + names
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for r in sorted(measured, key=lambda r: (r.size, r.system)):
+        row = [str(r.size), r.system]
+        row += [_metric(r.metrics[m]) if m in r.metrics else "" for m in names]
         lines.append("| " + " | ".join(row) + " |")
     return lines
 
@@ -100,14 +130,20 @@ def phase_table(results: list[CaseResult], size_label: str = "n") -> list[str]:
 def _problems(results: list[CaseResult], size_label: str = "n") -> list[str]:
     notes = []
     seen_unavailable = set()
+    not_run: dict[tuple[str, str], list[int]] = defaultdict(list)
     for r in results:
-        if r.status == "unavailable":
+        if r.status == "skipped" and r.timeout_s is None:  # the family does not run it there
+            not_run[(r.system, r.reason)].append(r.size)
+        elif r.status == "unavailable":
             if r.system not in seen_unavailable:
                 notes.append(f"- {r.system}: unavailable: {r.reason}")
                 seen_unavailable.add(r.system)
         elif r.status in ("error", "disagree"):
             diff = f" (max |Δ| = {r.max_abs_diff:.3g})" if r.max_abs_diff is not None else ""
             notes.append(f"- {size_label}={r.size} {r.system}: {r.status}: {r.reason}{diff}")
+    for (system, reason), sizes in not_run.items():
+        where = ", ".join(map(str, sizes))
+        notes.append(f"- {system} not run at {size_label} = {where}: {reason}")
     return notes
 
 
@@ -117,9 +153,11 @@ def markdown(
     command: str = "",
     size_labels: dict[str, str] | None = None,
     descriptions: dict[str, str] | None = None,
+    time_labels: dict[str, str] | None = None,
 ) -> str:
     size_labels = size_labels or {}
     descriptions = descriptions or {}
+    time_labels = time_labels or {}
     lines = ["# Benchmark results", ""]
     if command:
         lines += [f"Command: `{command}`", ""]
@@ -132,10 +170,11 @@ def markdown(
             "",
         ]
     lines += [
-        "Times are wall-clock medians over repeats, excluding process start, imports and a",
-        "warm-up run. `B / problogic` is baseline time over problogic time in the same run",
-        "(above 1: problogic is faster; `>N×`: the baseline ran out of time). **DISAGREE** marks",
-        "answers differing by more than the tolerance between systems that both answered.",
+        "Times are medians over repeats, excluding process start, imports and a warm-up run;",
+        "each family says what its time measures. `B / S` is baseline time over subject time",
+        "in the same run (above 1: the subject, problogic, is faster; `>N×`: the baseline ran",
+        "out of time). **DISAGREE** marks answers differing by more than the tolerance between",
+        "systems that both answered.",
         "",
     ]
     for family, family_results in _by_family(results).items():
@@ -143,10 +182,15 @@ def markdown(
         lines += [f"## {family}", ""]
         if descriptions.get(family):
             lines += [descriptions[family], ""]
+        if time_labels.get(family):
+            lines += [f"Time: {time_labels[family]}.", ""]
         lines += family_table(family_results, label) + [""]
         problems = _problems(family_results, label)
         if problems:
             lines += problems + [""]
+        metrics = metrics_table(family_results, label)
+        if metrics:
+            lines += metrics + [""]
     phase_sections = []
     for family, family_results in _by_family(results).items():
         rows = phase_table(family_results, size_labels.get(family, "n"))
@@ -161,7 +205,12 @@ MARKERS = {"timeout": "x", "skipped": None, "error": "X", "disagree": "D"}
 
 
 def plot_family(
-    family: str, results: list[CaseResult], path: Path, size_label: str = "n", title: str = ""
+    family: str,
+    results: list[CaseResult],
+    path: Path,
+    size_label: str = "n",
+    title: str = "",
+    time_label: str = "",
 ) -> None:
     """Time against size, log time axis, one line per system; time-outs drawn at the limit."""
     import matplotlib
@@ -224,12 +273,14 @@ def plot_family(
         ax.axhline(max(limits), color="grey", linestyle=":", linewidth=1, label="time limit")
     ax.set_yscale("log")
     ax.set_xlabel(size_label)
-    ax.set_ylabel("time (s, median)")
+    ax.set_ylabel(_shorten(time_label, 60) if time_label else "time (s, median)", fontsize=8)
     ax.set_title(family, fontsize=12, loc="left")
     if title:
         ax.set_title(title, fontsize=8, loc="right")
     sizes = sorted({r.size for r in results})
-    if len(sizes) <= 16:
+    if sizes and sizes[0] > 0 and sizes[-1] / sizes[0] >= 50:  # e.g. circuit sizes 1e3..1e5
+        ax.set_xscale("log")
+    elif len(sizes) <= 16:
         ax.set_xticks(sizes)
     else:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -263,11 +314,13 @@ def write_report(
     families = registry()
     labels = {name: f.size_label for name, f in families.items()}
     descriptions = {name: f.description for name, f in families.items()}
+    time_labels = {name: f.time_label for name, f in families.items()}
     order = {name: i for i, name in enumerate(families)}
     results = sorted(results, key=lambda r: (order.get(r.family, len(order)), r.family, r.size))
     written = []
     table = out_dir / "table.md"
-    table.write_text(markdown(results, machine, command, labels, descriptions), encoding="utf-8")
+    text = markdown(results, machine, command, labels, descriptions, time_labels)
+    table.write_text(text, encoding="utf-8")
     written.append(table)
     if matplotlib_available():
         for family, family_results in _by_family(results).items():
@@ -278,6 +331,7 @@ def write_report(
                 path,
                 labels.get(family, "n"),
                 _shorten(descriptions.get(family, ""), 70),
+                time_labels.get(family, ""),
             )
             written.append(path)
     return written

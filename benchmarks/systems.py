@@ -26,6 +26,8 @@ class Measurement:
     answers: dict[str, float]
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase
     stats: dict[str, int] = field(default_factory=dict)  # sizes: ground program, circuit, ...
+    time_s: float | None = None  # the headline seconds (e.g. per update); None: the whole call
+    metrics: dict[str, float] = field(default_factory=dict)  # accuracy, memory, throughput, ...
 
 
 class SystemUnavailable(RuntimeError):

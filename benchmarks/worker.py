@@ -7,8 +7,9 @@ limit. The worker appends events to FILE, one JSON object per line, flushed as t
 so that what finished before a kill is kept:
 
 - ``{"event": "ready"}`` once the system is imported and warmed up (the time limit starts here);
-- ``{"event": "run", "repeat": i, "total_s": ..., "phases_s": {...}, "answers": {...},
-  "stats": {...}, "peak_rss_mb": ...}`` for each repeat;
+- ``{"event": "run", "repeat": i, "total_s": ..., "wall_s": ..., "phases_s": {...},
+  "answers": {...}, "stats": {...}, "metrics": {...}, "peak_rss_mb": ...}`` for each repeat
+  (``total_s`` is the family's headline time, by default the wall time of the call);
 - ``{"event": "unavailable", "message": ...}`` when a baseline is not installed;
 - ``{"event": "error", "message": ..., "traceback": ...}`` when the system raised.
 
@@ -16,7 +17,7 @@ A memory limit (``--memory-limit-gib``) keeps one case from taking the machine d
 that runs past it fails with MemoryError (status ``error``) or dies (also ``error``).
 
 Repeats: after the first run, the case runs again while fewer than ``--repeats`` runs are done
-and the time spent so far plus the last run's time stays within ``--repeat-budget`` seconds, so
+and the wall time spent so far plus the last run's wall time stays within ``--repeat-budget`` seconds, so
 slow cases run once and fast ones give a median.
 """
 
@@ -90,18 +91,20 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:
             log.write("error", message=_one_line(exc), traceback=traceback.format_exc())
             return 0
-        total = time.perf_counter() - start
-        spent += total
+        wall = time.perf_counter() - start
+        spent += wall
         log.write(
             "run",
             repeat=repeat,
-            total_s=total,
+            total_s=wall if measurement.time_s is None else measurement.time_s,
+            wall_s=wall,
             phases_s=measurement.phases,
             answers=measurement.answers,
             stats=measurement.stats,
+            metrics=measurement.metrics,
             peak_rss_mb=round(_peak_rss_mb(), 1),
         )
-        if spent + total > args.repeat_budget:
+        if spent + wall > args.repeat_budget:
             break
     return 0
 

@@ -57,12 +57,37 @@ def problog_backend_available(system: str) -> bool:
     return True
 
 
-def test_registry_lists_the_program_families():
+ALL_FAMILIES = {
+    "counts", "sums", "graphs", "smokers", "digit-addition", "vision-counts", "layers", "gpu",
+}  # fmt: skip
+
+
+def cuda_available() -> bool:
+    if not _installed("torch"):
+        return False
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def system_available(system: str) -> bool:
+    """Whether a system can run here (baselines and devices may be missing)."""
+    if system.startswith("problog-"):  # problog-sdd, problog-ddnnf, problog-enum (SDD)
+        return problog_backend_available("problog-sdd" if system == "problog-enum" else system)
+    if system == "deepproblog":
+        return _installed("deepproblog")
+    if system == "problogic-cuda":
+        return cuda_available()
+    return True
+
+
+def test_registry_lists_every_family():
     registry = families.registry()
-    assert {"counts", "sums", "graphs", "smokers"} <= set(registry)
+    assert ALL_FAMILIES <= set(registry)
     for family in registry.values():
-        assert family.subject == "problogic"
+        assert family.subject.startswith("problogic")
         assert set(family.baselines) <= set(family.systems)
+        assert family.subject not in family.baselines
         for size_set in families.SIZE_SETS:
             sizes = family.sizes_for(size_set)
             assert sizes and list(sizes) == sorted(sizes)
@@ -104,6 +129,71 @@ def test_atoms_compare_without_layout():
     assert normalize_atom("p('a b', c)") == "p('a b',c)"
     assert compare_answers({"sum([0, 1],9)": 0.5}, {"sum([0,1],9)": 0.5 + 1e-9}) < 1e-6
     assert compare_answers({"a": 0.5}, {"b": 0.5}) == float("inf")
+
+
+def test_answers_compare_absolutely_below_one_relatively_above_and_not_when_empty():
+    assert compare_answers({"a": 0.2}, {"a": 0.3}) == pytest.approx(0.1)
+    assert compare_answers({"log p": -200.0}, {"log p": -200.002}) == pytest.approx(1e-5, rel=1e-3)
+    assert compare_answers({}, {"a": 0.5}) is None
+    results = [_result("problogic", answers={}), _result("problog-sdd", answers={"a": 0.1})]
+    check_agreement(results, 1e-6)
+    assert [r.status for r in results] == ["ok", "ok"]
+
+
+def test_a_system_the_family_does_not_run_is_skipped_with_its_reason(tmp_path):
+    family = families.get("digit-addition")
+    assert family.not_run("problogic-carry", 15) is None
+    reason = family.not_run("deepproblog", 15)
+    assert reason and "carry" in reason
+    settings = Settings(sizes=(15,), systems=("problogic", "deepproblog"), repeats=1)
+    results = run_family(family, settings, tmp_path)
+    assert [(r.system, r.status, r.timeout_s) for r in results] == [
+        ("problogic", "skipped", None), ("deepproblog", "skipped", None),
+    ]  # fmt: skip
+    assert not list(tmp_path.glob("*.jsonl")), "no worker may start"
+    table = markdown(results, size_labels={"digit-addition": "N"})
+    assert "problogic not run at N = 15: the accumulator program" in table
+    assert ">" not in "".join(line for line in table.splitlines() if line.startswith("| 15"))
+
+
+def test_vision_programs_state_the_same_label():
+    from benchmarks.families._vision import count_program, enumeration_program, instance
+
+    rows, counts = instance(7, 4)
+    assert len(rows) == 7 and all(len(row) == 4 for row in rows) and sum(counts) == 7
+    for row in rows:
+        assert sum(round(float(p) * 1000) for p in row) == 1000
+    count, enumeration = count_program(7, 4), enumeration_program(7, 4)
+    label = f"[{','.join(map(str, counts))}]"
+    assert label in count and label in enumeration
+    assert "roll(img,6,c3)" in enumeration and "cls(6,c3)" in count
+    assert count == count_program(7, 4)
+    with pytest.raises(ValueError, match="K >= 2"):
+        instance(3, 1)
+
+
+@pytest.mark.skipif(not _installed("problog"), reason="problog is not installed")
+def test_vision_programs_agree_with_each_other_and_with_enumeration():
+    """The recursive count and ProbKT's enumeration give P(label) by brute force."""
+    import itertools
+    import math
+
+    from benchmarks.families._vision import count_program, enumeration_program, instance
+    from benchmarks.systems import run_problogic
+
+    rows, counts = instance(4, 3)
+    exact = sum(
+        math.prod(float(rows[i][c]) for i, c in enumerate(world))
+        for world in itertools.product(range(3), repeat=4)
+        if [world.count(c) for c in range(3)] == list(counts)
+    )
+    from problog import get_evaluatable
+    from problog.program import PrologString
+
+    for text in (count_program(4, 3), enumeration_program(4, 3)):
+        [value] = get_evaluatable().create_from(PrologString(text)).evaluate().values()
+        assert value == pytest.approx(exact, abs=1e-12)
+    assert run_problogic(count_program(4, 3)).answers["label"] == pytest.approx(exact, abs=1e-12)
 
 
 def _result(system, status="ok", time_s=1.0, answers=None, **fields):
@@ -243,12 +333,15 @@ def test_tiny_run_of_every_family(tmp_path):
             assert (tmp_path / f"{family.name}.png").read_bytes().startswith(PNG_SIGNATURE)
 
     for (family, system, size), result in sorted(by_case.items()):
-        if result.subject or problog_backend_available(system):
+        if system_available(system):
             assert result.status == "ok", (
                 f"{family} {system} n={size}: {result.status}: {result.reason}"
             )
             assert result.answers and result.time_s > 0
-            assert all(0.0 <= p <= 1.0 + 1e-9 for p in result.answers.values())
+            if registry[family].program is not None:  # probabilities; gpu answers log P
+                assert all(0.0 <= p <= 1.0 + 1e-9 for p in result.answers.values())
         else:
             assert result.status == "unavailable", f"{family} {system}: {result.status}"
+    # what the families measure besides time reaches the table
+    assert "rss_mb" in table and "images_per_s" in table
     assert run.returncode == 0, run.stderr[-3000:]

@@ -14,12 +14,15 @@ and schedule cases.
 
 Families whose case is a ProbLog program use :func:`program_family`, which gives them the
 runners of :data:`benchmarks.systems.PROGRAM_SYSTEMS`. Families with other workloads (neural
-predicates, training steps, devices) pass their own ``run_case``.
+predicates, training steps, devices) pass their own ``run_case``; their
+:class:`~benchmarks.systems.Measurement` may set a headline ``time_s`` (seconds per update, per
+forward pass) other than the wall time of the call, and ``metrics`` (accuracy, memory).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from dataclasses import dataclass
 from typing import Callable
@@ -27,6 +30,17 @@ from typing import Callable
 from benchmarks.systems import PROGRAM_SYSTEMS, Measurement
 
 SIZE_SETS = ("tiny", "quick", "full")
+PROFILE_VARIABLE = "PROBLOGIC_BENCH_PROFILE"
+"""Set by the harness for its workers: the size set of the run (``tiny``, ``quick``, ``full``)."""
+
+
+def profile() -> str:
+    """The profile this worker runs under, for families whose work per case depends on it
+    (training updates, repeats); ``full`` outside the harness."""
+    value = os.environ.get(PROFILE_VARIABLE, "full")
+    if value not in SIZE_SETS:
+        raise ValueError(f"{PROFILE_VARIABLE}={value!r}: expected one of {', '.join(SIZE_SETS)}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,11 @@ class Family:
     size_label: str = "n"
     order: int = 100  # position in listings and the report
     program: Callable[[int], str] | None = None  # the program text, for program families
+    # Why a system does not run at a size (None: it does); such a case is ``skipped``, with
+    # the reason, without starting a worker.
+    not_run: Callable[[str, int], str | None] = lambda system, size: None
+    time_label: str = "seconds per case, parse to answers"  # what the headline time measures
+    tolerance: float = 0.0  # answers may differ by max(this, --tolerance) (float32 families)
 
     @property
     def subject(self) -> str:
