@@ -11,7 +11,7 @@ A config file has five tables, each optional (every key has a default)::
     folds = 1                   # k-fold split of target_train; fold `fold` is held out
     fold = 0
 
-    [model]  name = "tiny_fasterrcnn", options = {}
+    [model]  name = "tiny_fasterrcnn", options = {}, init = "path/to/model.pt" (optional)
     [train]  seed, device, batch_size, lr, epochs per stage, rounds, ablation switches ...
     [eval]   splits, count_threshold, max_images, batch_size
     [log]    run_dir, tensorboard, wandb, progress, log_every
@@ -63,6 +63,9 @@ class ModelConfig:
 
     name: str = "tiny_fasterrcnn"
     options: dict[str, Any] = field(default_factory=dict)
+    # Weights to start from (a state dict such as a run's model.pt, loaded with
+    # weights_only=True): ablations share one pretrained detector with pretrain_epochs = 0.
+    init: str | None = None
 
 
 @dataclass

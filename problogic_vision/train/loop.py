@@ -158,6 +158,11 @@ class _Run:
             self.build_detector = build_detector
         self.model = self.build_detector(cfg.model.name, self.num_classes,
                                          **cfg.model.options).to(device)
+        if cfg.model.init is not None:
+            init = Path(cfg.model.init)
+            if not init.exists():
+                raise ConfigError(f"model.init = {str(init)!r} does not exist")
+            self.model.load_state_dict(torch.load(init, map_location=device, weights_only=True))
         dist_utils.broadcast_parameters(self.model, self.dist)
         self.logger = MetricLogger(self.run_dir, enabled=self.dist.is_main,
                                    tensorboard=cfg.log.tensorboard, wandb=cfg.log.wandb,

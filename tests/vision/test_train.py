@@ -244,6 +244,22 @@ def test_end_to_end_checkpoint_and_resume(digits_root, tmp_path):
         train(tiny_config(digits_root, tmp_path / "killed", lr=0.5))
 
 
+def test_model_init_starts_from_saved_weights(digits_root, tmp_path):
+    first = train(tiny_config(digits_root, tmp_path / "first", rounds=0, finetune_epochs=0))
+    config = tiny_config(digits_root, tmp_path / "second", pretrain_epochs=0, rounds=0,
+                         finetune_epochs=0)
+    config.model.init = str(tmp_path / "first" / "model.pt")
+    second = train(config)
+    assert second.state.global_step == 0
+    for key, value in first.detector.state_dict().items():
+        assert torch.equal(value, second.detector.state_dict()[key]), key
+    assert second.state.results["source_only"] == first.state.results["source_only"]
+    config.model.init = str(tmp_path / "missing.pt")
+    config.log.run_dir = str(tmp_path / "third")
+    with pytest.raises(ConfigError, match="model.init = .*missing.pt.* does not exist"):
+        train(config)
+
+
 # ----------------------------------------------------------------------------- command line
 def _write_tiny_toml(path: Path, root, run_dir) -> Path:
     path.write_text(f"""
