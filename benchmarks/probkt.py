@@ -9,8 +9,10 @@ Variants (the ablations of the issue): ``probkt`` (all detections take part, rel
 the most probable world consistent with the label), ``max4`` (images with more than 4
 detections are dropped, as the original code had to), ``argmax`` (relabeling with each box's
 independent argmax, kept only when its counts agree with the label, as the original did).
-Every variant runs the whole loop from the same seed. Results: ``OUT/<data>-<variant>/`` (the
-run directories, with ``results.json``), ``OUT/results.json`` and ``OUT/table.md``.
+All variants fine-tune one pretrained detector per data set (``OUT/<data>-<scale>-pretrained``,
+trained with the config's pretraining), so they differ only where the ablation acts. Results:
+the run directories ``OUT/<data>-<scale>-<variant>/`` (with ``results.json`` and the logs),
+``row.json`` in each (the run's results and times) and ``OUT/table.md``.
 """
 
 from __future__ import annotations
@@ -38,38 +40,53 @@ STAGES = ("source_only", "finetuned", "round1", "round2")
 
 
 def run(data: str, variant: str, out: Path, *, full: bool, device: str) -> dict:
+    """One variant on one data set, fine-tuning the data set's shared pretrained detector
+    (``OUT/<data>-pretrained``, trained on the first call)."""
     from problogic_vision.train import load_config, train
 
     scale = "full" if full else "demo"
-    overrides = [f'log.run_dir="{out / f"{data}-{variant}"}"', "log.progress=false",
-                 f'data.root="runs/data/{data}_{scale}"', f'train.device="{device}"']
-    overrides += VARIANTS[variant] + (FULL if full else [])
-    config = load_config(CONFIGS[data], overrides)
+    common = ["log.progress=false", f'data.root="runs/data/{data}_{scale}"',
+              f'train.device="{device}"'] + (FULL if full else [])
+    pretrained = out / f"{data}-{scale}-pretrained"
+    if not (pretrained / "model.pt").exists():
+        config = load_config(CONFIGS[data], common + [f'log.run_dir="{pretrained}"',
+                                                      "train.rounds=0", "train.finetune_epochs=0"])
+        start = time.perf_counter()
+        train(config)
+        (pretrained / "seconds.txt").write_text(f"{time.perf_counter() - start:.1f}\n")
+    overrides = common + [f'log.run_dir="{out / f"{data}-{scale}-{variant}"}"',
+                          f'model.init="{pretrained / "model.pt"}"', "train.pretrain_epochs=0"]
+    config = load_config(CONFIGS[data], overrides + VARIANTS[variant])
     start = time.perf_counter()
     result = train(config)
     return {"data": data, "variant": variant, "scale": scale, "status": result.status,
             "seconds": round(time.perf_counter() - start, 1), "label": config.data.label,
+            "pretrain_seconds": float((pretrained / "seconds.txt").read_text()),
             "results": result.state.results, "relabel": result.state.relabel,
             "device": device, "threads": torch.get_num_threads()}
 
 
 def table(rows: list[dict]) -> str:
-    """Markdown: one line per (data, variant, stage); accuracy is the label's own (sum
-    accuracy for sum labels, count accuracy otherwise)."""
-    lines = ["| data | variant | stage | target acc | target mAP@0.5 | OOD acc | OOD mAP@0.5 |",
-             "|---|---|---|---|---|---|---|"]
+    """Markdown: per data set the source-only detector once, then each variant after
+    fine-tuning and after each relabel-retrain round. Accuracy is the label's own: sum
+    accuracy for sum labels, count accuracy (every class count exact) otherwise."""
+    lines = ["| data (label) | detector | target acc | target mAP@0.5 | OOD acc | OOD mAP@0.5 |",
+             "|---|---|---|---|---|---|"]
+    shown: set[tuple[str, str]] = set()
     for row in rows:
         metric = "sum_accuracy" if row["label"] == "sum" else "count_accuracy"
+        name = f"{row['data']} ({row['label']}, {row['scale']})"
         for stage in STAGES:
             res = row["results"].get(stage)
-            if res is None:
+            if res is None or (stage == "source_only" and (name, stage) in shown):
                 continue
+            shown.add((name, stage))
+            label = "source only" if stage == "source_only" else f"{row['variant']}: {stage}"
             cells = []
             for split in ("target_test", "ood_test"):
                 m = res.get(split, {})
                 cells += [_pct(m.get(metric)), _pct(m.get("map_50"))]
-            lines.append(f"| {row['data']} ({row['label']}) | {row['variant']} | {stage} | "
-                         + " | ".join(cells) + " |")
+            lines.append(f"| {name} | {label} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -87,18 +104,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    saved = args.out / "results.json"
-    rows = json.loads(saved.read_text()) if saved.exists() else []
     if not args.report_only:
         for data in args.data.split(","):
             for variant in args.variants.split(","):
                 if data not in CONFIGS or variant not in VARIANTS:
                     parser.error(f"unknown data {data!r} or variant {variant!r}")
                 row = run(data, variant, args.out, full=args.full, device=args.device)
-                rows = [r for r in rows if (r["data"], r["variant"], r["scale"]) !=
-                        (data, variant, row["scale"])] + [row]
-                saved.write_text(json.dumps(rows, indent=1))
+                (args.out / f"{data}-{row['scale']}-{variant}" / "row.json").write_text(
+                    json.dumps(row, indent=1))
                 print(f"{data}/{variant}: {row['status']} in {row['seconds']} s", flush=True)
+    order = {name: i for i, name in enumerate(VARIANTS)}
+    rows = sorted((json.loads(p.read_text()) for p in args.out.glob("*/row.json")),
+                  key=lambda r: (r["data"], r["scale"], order.get(r["variant"], 99)))
     text = table(rows)
     (args.out / "table.md").write_text(text)
     print(text)
