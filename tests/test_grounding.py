@@ -154,3 +154,84 @@ def test_neural_predicate_is_one_categorical_variable_per_call():
     assert all(v.arity == 4 and v.neural.network == "digit_net" for v in gp.variables)
     with pytest.raises(pl.ProgramError, match="problogic.Model"):
         pl.evaluate(source)
+
+
+# -- compiled clauses (problogic.grounding.clauses): slots, in-place arithmetic, GC pause ------
+
+def test_body_variable_rebound_after_backtracking():
+    # Y first occurs in `is`, evaluated in place into a slot: after backtracking into
+    # member/2 it must take the new value, not keep the old one.
+    result = pl.evaluate("p(Y) :- member(X, [1, 2, 3]), Y is X * 10, Y > 10. "
+                         "q(L) :- findall(Y, p(Y), L). query(q(_)).")
+    assert result == {"q([20, 30])": 1.0}
+
+
+def test_head_slots_repeated_and_nested():
+    result = pl.evaluate("""
+        same(X, X).
+        first([H|_], H).
+        pair(f(X, Y), X, Y).
+        a :- same(1, 1), first([x, y], x), pair(P, 1, 2), P == f(1, 2).
+        b :- same(1, 2).
+        c :- same(A, B), A = 3, B == 3, pair(f(u, v), u, V), V == v.
+        query(a). query(b). query(c).
+    """)
+    assert result == {"a": 1.0, "b": 0.0, "c": 1.0}
+
+
+def test_in_place_arithmetic_matches_the_general_evaluator():
+    # int/float distinction, min/max order, floor division and mod of negatives.
+    result = pl.evaluate("""
+        r(V, W) :- X = 7, Y = -2, V is X // Y + X mod Y * 100 + min(X, 7.0) + max(2, 2.0),
+                   W is 7 // -2 + 7 mod -2 * 100 + min(7, 7.0) + max(2, 2.0).
+        s :- X = 1, Y is X + 0.0, Y == 1.0, \\+ Y == 1.
+        t :- X = 3, X =:= 3.0, X =\\= 4, X >= 3, X =< 3.0.
+        query(r(_, _)). query(s). query(t).
+    """)
+    # V over slots (in place), W over a ground term (the general evaluator): 7 // -2 = -4,
+    # 7 mod -2 = -1, min(7, 7.0) = 7 (the first), max(2, 2.0) = 2; an int throughout
+    assert result == {"r(-95,-95)": 1.0, "s": 1.0, "t": 1.0}
+
+
+@pytest.mark.parametrize("body, message", [
+    ("X = a, Y is X + 1", "not a function"),
+    ("X = 0, Y is 1 // X", "division by zero"),
+    ("X = 0, Y is 1 mod X", "division by zero"),
+    ("Y is Z + 1", "unbound variable"),
+    ("X = a, X < 1", "not a function"),
+])
+def test_in_place_arithmetic_errors_are_the_general_ones(body, message):
+    with pytest.raises(pl.GroundingError, match=message) as info:
+        pl.evaluate(f"p :- {body}.\nquery(p).")
+    assert info.value.location is not None and info.value.location.line == 1
+
+
+def test_in_place_arithmetic_respects_a_redefined_comparison():
+    # A program may define its own </2 (not a control construct): it must be called.
+    result = pl.evaluate("'<'(X, Y) :- X == a, Y == b. p :- a < b. q :- 1 < 2. "
+                         "query(p). query(q).")
+    assert result == {"p": 1.0, "q": 0.0}
+
+
+def test_grounding_restores_the_garbage_collector():
+    import gc
+
+    assert gc.isenabled()
+    pl.evaluate("0.5::a. query(a).")
+    assert gc.isenabled()
+    with pytest.raises(pl.UnknownPredicateError):
+        pl.evaluate("a :- b.\nquery(a).")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        pl.evaluate("0.5::a. query(a).")
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+
+
+def test_deep_recursion_within_the_stack():
+    # Two Python frames per level of resolution: 20000 nested calls ground comfortably.
+    result = pl.evaluate("count(0). count(N) :- N > 0, M is N - 1, count(M). "
+                         "query(count(20000)).", max_depth=30000)
+    assert result == {"count(20000)": 1.0}

@@ -14,6 +14,7 @@ cycles reach the ground program, where the formula stage gives them least-fixpoi
 
 from __future__ import annotations
 
+import gc
 from typing import Iterator
 
 from ..errors import (GroundingError, LimitExceededError, NegativeCycleError,
@@ -21,6 +22,7 @@ from ..errors import (GroundingError, LimitExceededError, NegativeCycleError,
 from ..language.program import Clause, ProbabilisticClause, Program
 from ..language.terms import TRUE as TRUE_ATOM, Term, TermLike, Var, conjuncts, variables
 from ..limits import Deadline, Limits
+from .clauses import Compound, NewSlot, build, comparison, expression, match, template
 from .ground_program import FALSE, TRUE, GroundProgram
 from .probabilistic import ChoiceFactory
 from .tables import COMPLETE, Table
@@ -32,7 +34,7 @@ Literals = tuple  # tuple[int, ...]: the literals an answer depends on
 class PreparedClause:
     """A clause with its body flattened and its variables listed once, ready to be renamed."""
 
-    __slots__ = ("clause", "index", "heads", "body", "variables", "probabilistic")
+    __slots__ = ("clause", "index", "heads", "body", "variables", "probabilistic", "compiled")
 
     def __init__(self, clause: Clause | ProbabilisticClause, index: int):
         self.clause = clause
@@ -48,6 +50,58 @@ class PreparedClause:
         # variable only in an annotation such as t(_) does not make instances distinct).
         all_terms = Term("$clause", tuple(self.heads) + self.body)
         self.variables = tuple(variables(all_terms))
+        self.compiled: dict[int, CompiledClause] = {}  # by head index, built on first use
+
+
+# Kinds of compiled body goals.
+CALL, BUILTIN, IS, COMPARE, GENERAL = range(5)
+_COMPARISON_OPS = ("<", ">", "=<", ">=", "=:=", "=\\=")
+
+
+class CompiledGoal:
+    """One body goal: its template and how to run it (see :mod:`.clauses`)."""
+
+    __slots__ = ("kind", "template", "signature", "builtin", "left", "right", "test")
+
+    def __init__(self, t, builtins: dict, arith: dict):
+        self.template = t
+        self.signature = self.builtin = self.left = self.right = self.test = None
+        if type(t) is Term or type(t) is Compound:
+            self.signature = signature = (t.functor, len(t.args))
+            self.builtin = builtins.get(signature)
+        else:  # a variable or a number: solve() decides (an error unless bound to a goal)
+            self.kind = GENERAL
+            return
+        if self.builtin is None:
+            self.kind = CALL
+            return
+        self.kind = BUILTIN
+        fast = self.builtin is arith.get(signature)
+        if fast and signature == ("is", 2):
+            self.right = expression(t.args[1])
+            if self.right is not None:
+                self.kind, self.left = IS, t.args[0]
+        elif fast and signature[1] == 2 and signature[0] in _COMPARISON_OPS:
+            left, right = expression(t.args[0]), expression(t.args[1])
+            if left is not None and right is not None:
+                self.kind, self.left, self.right = COMPARE, left, right
+                self.test = comparison(signature[0])
+
+
+class CompiledClause:
+    """A clause (one of its heads) with variables as frame slots: see :mod:`.clauses`."""
+
+    __slots__ = ("size", "head_args", "goals")
+
+    def __init__(self, prepared: PreparedClause, head_index: int, builtins: dict,
+                 arith: dict):
+        slots = {v: i for i, v in enumerate(prepared.variables)}
+        seen: set = set()
+        self.size = len(slots)
+        self.head_args = tuple(template(a, slots, seen)
+                               for a in prepared.heads[head_index].args)
+        self.goals = tuple(CompiledGoal(template(g, slots, seen), builtins, arith)
+                           for g in prepared.body)
 
 
 def _first_arg_key(term: TermLike):
@@ -133,6 +187,8 @@ class Grounder:
                 by_signature.setdefault(head.signature, []).append((p, head_index))
         self._by_signature = by_signature
         self.dynamic: set[tuple[str, int]] = set()
+        from .builtins.arith import ARITH
+        self._arith = ARITH  # builtins that compiled bodies may evaluate in place
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -179,32 +235,58 @@ class Grounder:
                 yield first + rest
 
     def call(self, goal: Term, signature, depth: int) -> Iterator[Literals]:
-        index = self.predicate_index(signature)
+        return self.call_resolved(self.subst.resolve(goal), signature, depth)
+
+    def call_resolved(self, resolved: Term, signature, depth: int):
+        """The answers (an iterable of literal tuples) of a call to a user predicate, given
+        the call already resolved. The call's table is evaluated now; the answers bind the
+        call's variables while each is consumed, as a generator's would."""
+        index, key, table = self._lookup(resolved, signature)
         if index is None:
-            if self.unknown_fails or signature in self.dynamic:
-                return
-            raise UnknownPredicateError(
-                f"No clauses found for '{signature[0]}/{signature[1]}'",
-                goal.location or self.location_hint())
-        subst = self.subst
-        resolved = subst.resolve(goal)
-        key = canonical(resolved) if not (type(resolved) is Term and resolved.ground) else resolved
-        table = self.tables.get(key)
+            return ()
         if table is None or (table.status != COMPLETE and not table.active
                              and table.token is not self.pass_token):
             table = self.evaluate(table, key, resolved, index, depth)
         elif table.status != COMPLETE:
             self.note_incomplete_read(table)
+        return self._answers(table, resolved)
+
+    def _lookup(self, resolved: Term, signature) -> tuple:
+        """``(index, variant key, table or None)`` of a call; index None: the call fails."""
+        index = self.predicate_index(signature)
+        if index is None:
+            if self.unknown_fails or signature in self.dynamic:
+                return None, None, None
+            raise UnknownPredicateError(
+                f"No clauses found for '{signature[0]}/{signature[1]}'",
+                resolved.location or self.location_hint())
+        key = resolved if resolved.ground else canonical(resolved)
+        return index, key, self.tables.get(key)
+
+    def _answers(self, table: Table, resolved: Term):
         answers = table.answers if table.status == COMPLETE else list(table.answers)
-        if resolved.ground:
-            for answer in answers:  # a ground call has at most one answer: itself
-                lit = answer.literal
-                yield () if lit == TRUE else (lit,)
-            return
+        if resolved.ground:  # a ground call has at most one answer: itself
+            return [() if answer.literal == TRUE else (answer.literal,) for answer in answers]
+        return self._instances(resolved, answers)
+
+    def _instances(self, resolved: Term, answers: list) -> Iterator[Literals]:
+        """Bind ``resolved`` to each answer in turn. An answer is an instance of a variant of
+        the call, so only the call's non-ground arguments need unifying."""
+        subst = self.subst
+        args = resolved.args
+        open_args = [(i, a) for i, a in enumerate(args)
+                     if type(a) is Var or (type(a) is Term and not a.ground)]
+        unify = subst.unify
         for answer in answers:
             term = answer.term
+            if not term.ground:
+                term = rename(term, {})
             mark = subst.mark()
-            if subst.unify(goal, term if term.ground else rename(term, {})):
+            values = term.args
+            for i, a in open_args:
+                if not unify(a, values[i]):
+                    break
+            else:
                 lit = answer.literal
                 yield () if lit == TRUE else (lit,)
             subst.undo(mark)
@@ -235,10 +317,39 @@ class Grounder:
         table.token = self.pass_token
         self.path.append(table)
         outer_token = self.pass_token
+        subst = self.subst
+        args = table.goal.args
+        first_arg = subst.deref(args[0]) if args else None
+        candidates = index.candidates(first_arg)
+        locations = self.clause_locations
         try:
             while True:
                 changes = self.changes
-                self.resolve_clauses(table, index, depth)
+                # Resolve the call against each clause: inline, not a method, to keep the
+                # frames per level of recursion few (see run_body).
+                for prepared, head_index in candidates:
+                    compiled = prepared.compiled.get(head_index)
+                    if compiled is None:
+                        compiled = prepared.compiled[head_index] = CompiledClause(
+                            prepared, head_index, self.builtins, self._arith)
+                    frame = [None] * compiled.size
+                    mark = subst.mark()
+                    locations.append(prepared.clause.location)
+                    for t, x in zip(compiled.head_args, args):
+                        if not match(t, x, frame, subst):
+                            break
+                    else:
+                        for lits in self.run_body(compiled.goals, 0, frame, depth + 1):
+                            if not prepared.probabilistic:
+                                self.record(table, prepared, lits)
+                                continue
+                            mapping = {v: value for v, value in zip(prepared.variables, frame)
+                                       if value is not None}
+                            for choice in self.choices.options(prepared, head_index, mapping):
+                                self.record(table, prepared, lits if choice == TRUE else
+                                            lits + (choice,))
+                    locations.pop()
+                    subst.undo(mark)
                 if table.lowlink < table.dfn:
                     break  # part of an older table's component: its leader iterates
                 component = self.stack[table.dfn:]
@@ -267,26 +378,70 @@ class Grounder:
                 f"ground program exceeds {self.limits.max_ground_size} nodes "
                 "(raise it with --max-ground-size)", leader.location)
 
-    def resolve_clauses(self, table: Table, index: PredicateIndex, depth: int) -> None:
+    def run_body(self, goals: tuple, i: int, frame: list, depth: int) -> Iterator[Literals]:
+        """Solve compiled body goals ``goals[i:]`` under ``frame`` (see :mod:`.clauses`)."""
         subst = self.subst
-        goal = table.goal
-        first_arg = subst.deref(goal.args[0]) if goal.args else None
-        for prepared, head_index in index.candidates(first_arg):
-            mapping: dict = {}
-            head = rename(prepared.heads[head_index], mapping)
-            mark = subst.mark()
-            self.clause_locations.append(prepared.clause.location)
-            if subst.unify(goal, head):
-                body = tuple(rename(g, mapping) for g in prepared.body)
-                for lits in self.solve_conjunction(body, depth + 1):
-                    if not prepared.probabilistic:
-                        self.record(table, prepared, lits)
-                        continue
-                    for choice in self.choices.options(prepared, head_index, mapping):
-                        self.record(table, prepared, lits if choice == TRUE else
-                                    lits + (choice,))
-            self.clause_locations.pop()
+        n = len(goals)
+        mark = subst.mark()
+        # Arithmetic over numbers in slots: evaluated in place, no terms, no generators.
+        while i < n:
+            g = goals[i]
+            kind = g.kind
+            if kind is IS:
+                try:
+                    value = g.right(frame, subst)
+                except Exception:  # NotFast, or an error the general builtin reports
+                    break
+                left = g.left
+                if type(left) is NewSlot:
+                    frame[left.index] = value
+                elif not subst.unify(build(left, frame, subst), value):
+                    subst.undo(mark)
+                    return
+            elif kind is COMPARE:
+                try:
+                    holds = g.test(g.left(frame, subst), g.right(frame, subst))
+                except Exception:
+                    break
+                if not holds:
+                    subst.undo(mark)
+                    return
+            else:
+                break
+            i += 1
+        if i == n:
+            yield ()
             subst.undo(mark)
+            return
+        g = goals[i]
+        goal = build(g.template, frame, subst)
+        kind = g.kind
+        if kind is CALL:
+            # call_resolved, inlined: run_body -> evaluate -> run_body is all the Python
+            # frames a level of resolution costs, so deep recursions reach further before
+            # the interpreter's recursion limit.
+            index, key, table = self._lookup(goal, g.signature)
+            if index is None:
+                answers = ()
+            else:
+                if table is None or (table.status != COMPLETE and not table.active
+                                     and table.token is not self.pass_token):
+                    table = self.evaluate(table, key, goal, index, depth)
+                elif table.status != COMPLETE:
+                    self.note_incomplete_read(table)
+                answers = self._answers(table, goal)
+        elif kind is GENERAL:
+            answers = self.solve(goal, depth)
+        else:
+            answers = g.builtin(self, goal, depth)
+        if i + 1 == n:
+            yield from answers
+        else:
+            i += 1
+            for first in answers:
+                for rest in self.run_body(goals, i, frame, depth):
+                    yield first + rest if first else rest
+        subst.undo(mark)
 
     def record(self, table: Table, prepared: PreparedClause, lits: Literals) -> None:
         """Add the current answer of ``table``'s goal, derived with ``lits``."""
@@ -365,10 +520,23 @@ def ground_program(program: Program, limits: Limits | None = None,
     """Ground ``program`` for its queries (or for ``goals`` instead) and its evidence."""
     from .queries import collect_queries_and_evidence
 
-    grounder = Grounder(program, limits, deadline)
-    grounder.run_directives()
-    collect_queries_and_evidence(grounder, goals)
-    return grounder.ground_program
+    # Grounding allocates many long-lived objects (terms, tables, answers) and no cyclic
+    # garbage, so the cyclic collector's full passes only re-scan them (and everything else
+    # the process holds, such as torch): in a process with torch loaded they took over half
+    # of the grounding time. Pause it; reference counting frees what grounding drops.
+    paused = gc.isenabled()
+    gc.disable()
+    grounder = None
+    try:
+        grounder = Grounder(program, limits, deadline)
+        grounder.run_directives()
+        collect_queries_and_evidence(grounder, goals)
+        return grounder.ground_program
+    finally:
+        if grounder is not None:  # break its one cycle (choices -> grounder): free it now
+            grounder.choices = None
+        if paused:
+            gc.enable()
 
 
 __all__ = ["Grounder", "ground_program"]

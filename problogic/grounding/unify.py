@@ -42,16 +42,27 @@ class Substitution:
         self.trail.append(var)
 
     def unify(self, a: TermLike, b: TermLike) -> bool:
-        a = self.deref(a)
-        b = self.deref(b)
+        bindings = self.bindings
+        while type(a) is Var:
+            value = bindings.get(a)
+            if value is None:
+                break
+            a = value
+        while type(b) is Var:
+            value = bindings.get(b)
+            if value is None:
+                break
+            b = value
         if a is b:
             return True
         ta, tb = type(a), type(b)
         if ta is Var:
-            self.bind(a, b)
+            bindings[a] = b
+            self.trail.append(a)
             return True
         if tb is Var:
-            self.bind(b, a)
+            bindings[b] = a
+            self.trail.append(b)
             return True
         if ta is Term:
             if tb is not Term:
@@ -60,8 +71,9 @@ class Substitution:
                 return a == b
             if a.functor != b.functor or len(a.args) != len(b.args):
                 return False
+            unify = self.unify
             for x, y in zip(a.args, b.args):
-                if not self.unify(x, y):
+                if x is not y and not unify(x, y):
                     return False
             return True
         # Numbers and strings: 1 and 1.0 do not unify, as in Prolog.
@@ -75,8 +87,23 @@ class Substitution:
                 return term
         if type(term) is not Term or term.ground:
             return term
-        args = tuple(self.resolve(a) for a in term.args)
-        return Term(term.functor, args, term.location)
+        bindings = self.bindings
+        args = []
+        for a in term.args:
+            t = type(a)
+            if t is Var:
+                while True:
+                    value = bindings.get(a)
+                    if value is None:
+                        break
+                    a = value
+                    if type(a) is not Var:
+                        break
+                t = type(a)
+            if t is Term and not a.ground:
+                a = self.resolve(a)
+            args.append(a)
+        return Term(term.functor, tuple(args), term.location)
 
 
 def rename(term: TermLike, mapping: dict) -> TermLike:
@@ -88,7 +115,18 @@ def rename(term: TermLike, mapping: dict) -> TermLike:
         return fresh
     if type(term) is not Term or term.ground:
         return term
-    return Term(term.functor, tuple(rename(a, mapping) for a in term.args), term.location)
+    args = []
+    for a in term.args:
+        t = type(a)
+        if t is Var:
+            fresh = mapping.get(a)
+            if fresh is None:
+                fresh = mapping[a] = Var(a.name)
+            a = fresh
+        elif t is Term and not a.ground:
+            a = rename(a, mapping)
+        args.append(a)
+    return Term(term.functor, tuple(args), term.location)
 
 
 def canonical(term: TermLike, numbering: dict | None = None) -> TermLike:
@@ -105,4 +143,10 @@ def canonical(term: TermLike, numbering: dict | None = None) -> TermLike:
         return Term(CANONICAL_VAR, (index,))
     if type(term) is not Term or term.ground:
         return term
-    return Term(term.functor, tuple(canonical(a, numbering) for a in term.args), term.location)
+    args = []
+    for a in term.args:
+        t = type(a)
+        if t is Var or (t is Term and not a.ground):
+            a = canonical(a, numbering)
+        args.append(a)
+    return Term(term.functor, tuple(args), term.location)
