@@ -273,6 +273,7 @@ class Grounder:
         """Bind ``resolved`` to each answer in turn. An answer is an instance of a variant of
         the call, so only the call's non-ground arguments need unifying."""
         subst = self.subst
+        bindings, trail = subst.bindings, subst.trail
         args = resolved.args
         open_args = [(i, a) for i, a in enumerate(args)
                      if type(a) is Var or (type(a) is Term and not a.ground)]
@@ -281,10 +282,13 @@ class Grounder:
             term = answer.term
             if not term.ground:
                 term = rename(term, {})
-            mark = subst.mark()
+            mark = len(trail)
             values = term.args
             for i, a in open_args:
-                if not unify(a, values[i]):
+                if type(a) is Var and a not in bindings:  # the common case: bind it
+                    bindings[a] = values[i]
+                    trail.append(a)
+                elif not unify(a, values[i]):
                     break
             else:
                 lit = answer.literal

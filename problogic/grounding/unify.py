@@ -140,13 +140,27 @@ def canonical(term: TermLike, numbering: dict | None = None) -> TermLike:
         index = numbering.get(term)
         if index is None:
             index = numbering[term] = len(numbering)
-        return Term(CANONICAL_VAR, (index,))
+        return _marker(index)
     if type(term) is not Term or term.ground:
         return term
     args = []
     for a in term.args:
         t = type(a)
-        if t is Var or (t is Term and not a.ground):
+        if t is Var:
+            index = numbering.get(a)
+            if index is None:
+                index = numbering[a] = len(numbering)
+            a = _MARKERS[index] if index < len(_MARKERS) else _marker(index)
+        elif t is Term and not a.ground:
             a = canonical(a, numbering)
         args.append(a)
     return Term(term.functor, tuple(args), term.location)
+
+
+_MARKERS: list[Term] = []  # the marker of variable i, shared (terms are immutable)
+
+
+def _marker(index: int) -> Term:
+    while len(_MARKERS) <= index:
+        _MARKERS.append(Term(CANONICAL_VAR, (len(_MARKERS),)))
+    return _MARKERS[index]
