@@ -21,7 +21,7 @@ from pathlib import Path
 from benchmarks import families as family_registry
 from benchmarks.harness import CaseResult, Settings, read_results, run_family, write_results
 from benchmarks.machine import machine_info, summary
-from benchmarks.report import cell, write_report
+from benchmarks.report import cell, readme_section, update_readme, write_report
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 
@@ -108,6 +108,11 @@ def build_parser(known: list[str]) -> argparse.ArgumentParser:
     parser.add_argument(
         "--list", action="store_true", help="list families, systems and sizes, then exit"
     )
+    parser.add_argument(
+        "--readme",
+        type=Path,
+        help="also write the tables into this file, between its benchmark markers",
+    )
     return parser
 
 
@@ -162,7 +167,11 @@ def main(argv: list[str] | None = None) -> int:
         if not results_path.exists():
             parser.error(f"--report-only: no {results_path}")
         original = (machine or {}).get("command", command)
-        paths = write_report(read_results(results_path), out_dir, machine, original)
+        results = read_results(results_path)
+        paths = write_report(results, out_dir, machine, original)
+        if args.readme:
+            update_readme(args.readme, readme_section(results, machine, original))
+            paths.append(args.readme)
         print("\n".join(str(p) for p in paths))
         return 0
 
@@ -221,6 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     write_results(results_path, kept + new)
     paths = write_report(kept + new, out_dir, machine, command)
+    if args.readme:
+        update_readme(args.readme, readme_section(kept + new, machine, command))
+        paths.append(args.readme)
     print(
         f"done in {time.monotonic() - started:.0f} s: "
         + ", ".join(str(p) for p in [results_path, out_dir / "machine.json", *paths]),

@@ -8,6 +8,7 @@ Times are medians of the repeats of a case.
 
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from pathlib import Path
 
@@ -154,11 +155,18 @@ def markdown(
     size_labels: dict[str, str] | None = None,
     descriptions: dict[str, str] | None = None,
     time_labels: dict[str, str] | None = None,
+    *,
+    title: str = "# Benchmark results",
+    phases: bool = True,
 ) -> str:
+    """The report: per family its table, problems and metrics, then (``phases``) the phase
+    times. Families are ``##`` sections under ``title`` (``###`` when ``title`` is empty, for
+    embedding in a document whose section this is)."""
+    level = "##" if title else "###"
     size_labels = size_labels or {}
     descriptions = descriptions or {}
     time_labels = time_labels or {}
-    lines = ["# Benchmark results", ""]
+    lines = [title, ""] if title else []
     if command:
         lines += [f"Command: `{command}`", ""]
     if machine:
@@ -179,7 +187,7 @@ def markdown(
     ]
     for family, family_results in _by_family(results).items():
         label = size_labels.get(family, "n")
-        lines += [f"## {family}", ""]
+        lines += [f"{level} {family}", ""]
         if descriptions.get(family):
             lines += [descriptions[family], ""]
         if time_labels.get(family):
@@ -192,7 +200,7 @@ def markdown(
         if metrics:
             lines += metrics + [""]
     phase_sections = []
-    for family, family_results in _by_family(results).items():
+    for family, family_results in _by_family(results).items() if phases else ():
         rows = phase_table(family_results, size_labels.get(family, "n"))
         if rows:
             phase_sections += [f"### {family}", ""] + rows + [""]
@@ -273,7 +281,8 @@ def plot_family(
         ax.axhline(max(limits), color="grey", linestyle=":", linewidth=1, label="time limit")
     ax.set_yscale("log")
     ax.set_xlabel(size_label)
-    ax.set_ylabel(_shorten(time_label, 60) if time_label else "time (s, median)", fontsize=8)
+    label = "\n".join(textwrap.wrap(time_label, 55)[:2]) if time_label else "time (s, median)"
+    ax.set_ylabel(label if len(label) < 110 else _shorten(label, 110), fontsize=7)
     ax.set_title(family, fontsize=12, loc="left")
     if title:
         ax.set_title(title, fontsize=8, loc="right")
@@ -335,3 +344,38 @@ def write_report(
             )
             written.append(path)
     return written
+
+
+README_START = "<!-- benchmarks:start (python -m benchmarks --report-only --readme README.md) -->"
+README_END = "<!-- benchmarks:end -->"
+
+
+def readme_section(
+    results: list[CaseResult], machine: dict | None = None, command: str = ""
+) -> str:
+    """The per-family tables, problems and metrics, without phase times, for README.md."""
+    from benchmarks.families import registry
+
+    families = registry()
+    order = {name: i for i, name in enumerate(families)}
+    results = sorted(results, key=lambda r: (order.get(r.family, len(order)), r.family, r.size))
+    return markdown(
+        results,
+        machine,
+        command,
+        {name: f.size_label for name, f in families.items()},
+        {name: f.description for name, f in families.items()},
+        {name: f.time_label for name, f in families.items()},
+        title="",
+        phases=False,
+    )
+
+
+def update_readme(path: Path, section: str) -> None:
+    """Replace the text between the benchmark markers of ``path`` with ``section``."""
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{path} has no {README_START!r} ... {README_END!r} markers")
+    head = text[: start + len(README_START)]
+    path.write_text(head + "\n\n" + section.strip() + "\n\n" + text[end:], encoding="utf-8")

@@ -7,7 +7,8 @@ label is a count per class, the expected counts rounded to sum to n (a likely la
 * ``problogic``: ``problogic_vision.count_probability`` on ``Tensor[1, n, K]`` (forward, its
   circuit compiled in the call; again with the circuit cached), then the gradient of its log
   with respect to the class probabilities (backward); its metrics add a training-sized batch
-  (:data:`BATCH_IMAGES` images of n detections, float32, cached circuit, forward + backward);
+  (:data:`BATCH_IMAGES` images of n detections, 8 in the tiny profile; float32, cached
+  circuit, forward + backward);
 * ``problogic-program``: the recursive count program below through ``problogic.run``;
 * ``problog-sdd``: the same program through ProbLog 2 with SDD compilation;
 * ``deepproblog``: the same program with the class probabilities as a neural predicate
@@ -26,7 +27,7 @@ from __future__ import annotations
 import time
 from functools import lru_cache
 
-from benchmarks.families import Family
+from benchmarks.families import Family, profile
 from benchmarks.families._probabilities import categorical, rng_for
 from benchmarks.systems import Measurement, SystemUnavailable
 
@@ -153,7 +154,8 @@ def run_vision(n: int, k: int) -> Measurement:
     (-p.log().sum()).backward()
     phases["backward"] = time.perf_counter() - start
 
-    batch_probs, batch_counts = _tensors(n, k, BATCH_IMAGES)
+    images = 8 if profile() == "tiny" else BATCH_IMAGES
+    batch_probs, batch_counts = _tensors(n, k, images)
     batch_probs = batch_probs.float().detach().requires_grad_()
     start = time.perf_counter()
     log_p = count_probability(batch_probs, batch_counts, log=True)
@@ -161,9 +163,10 @@ def run_vision(n: int, k: int) -> Measurement:
     (-log_p.mean()).backward()
     both = time.perf_counter() - start
     metrics = {
-        f"batch{BATCH_IMAGES}_forward_ms": 1e3 * forward,
-        f"batch{BATCH_IMAGES}_fwd_bwd_ms": 1e3 * both,
-        "images_per_s": BATCH_IMAGES / both,
+        "batch_images": float(images),
+        "batch_forward_ms": 1e3 * forward,
+        "batch_fwd_bwd_ms": 1e3 * both,
+        "images_per_s": images / both,
     }
     return Measurement(
         {"label": float(p.item())}, phases, time_s=phases["forward"], metrics=metrics
@@ -253,7 +256,7 @@ def vision_family(name: str, k: int, *, tiny, quick, full, order: int) -> Family
 
             torch.set_num_threads(1)
             _count_probability()
-            run_vision(3, k)
+            run_vision(2, k)
         elif system == "deepproblog":
             run_deepproblog(2, k)
         else:
