@@ -37,7 +37,8 @@ import torch
 from torch.utils.data import ConcatDataset, DataLoader, Dataset, Subset
 from torch.utils.data.distributed import DistributedSampler
 
-from problogic_vision.data import SceneDataset, collate_scenes, generate, read_split, write_split
+from problogic_vision.data import (SceneDataset, collate_scenes, generate, read_meta,
+                                   read_split, write_split)
 
 from . import distributed as dist_utils
 from .checkpoint import load_checkpoint, rng_state, save_checkpoint, seed_everything, set_rng_state
@@ -145,6 +146,7 @@ class _Run:
             generate(cfg.data.kind, self.data_root, seed=cfg.data.seed,
                      sizes=cfg.data.sizes or None, **cfg.data.options)
         dist_utils.barrier(self.dist)
+        _check_existing_data(self.data_root, cfg)
         self.source = SceneDataset(self.data_root, "source_train")
         self.target = SceneDataset(self.data_root, "target_train")
         self.num_classes = self.source.num_classes
@@ -551,6 +553,21 @@ def write_pseudo_split(pseudo_root: Path, data_root: Path, split: str, records) 
         meta.setdefault("options", {})["pseudo_labels_of"] = str(data_root.resolve())
         _write_json(pseudo_root / "meta.json", meta)
     return write_split(pseudo_root, split, records)
+
+
+def _check_existing_data(root: Path, cfg: Config) -> None:
+    """A data set found at ``data.root`` must be the one the config describes: reusing one of
+    another kind or size would silently train on other data."""
+    meta = read_meta(root)
+    if meta["name"] != cfg.data.kind:
+        raise ConfigError(f"data.root = {str(root)!r} holds a {meta['name']!r} data set, but "
+                          f"data.kind = {cfg.data.kind!r}")
+    wrong = {split: (meta["splits"].get(split), size) for split, size in cfg.data.sizes.items()
+             if meta["splits"].get(split) != size}
+    if wrong:
+        found = ", ".join(f"{s}: {have} (config: {want})" for s, (have, want) in wrong.items())
+        raise ConfigError(f"data.root = {str(root)!r} holds splits of other sizes ({found}); "
+                          "delete it to regenerate, or point data.root elsewhere")
 
 
 def fold_indices(n: int, folds: int, fold: int, seed: int) -> tuple[list[int], list[int]]:

@@ -244,6 +244,17 @@ def test_end_to_end_checkpoint_and_resume(digits_root, tmp_path):
         train(tiny_config(digits_root, tmp_path / "killed", lr=0.5))
 
 
+def test_existing_data_of_another_size_or_kind_is_refused(digits_root, tmp_path):
+    config = tiny_config(digits_root, tmp_path / "run")
+    config.data.sizes = {"source_train": 999}
+    with pytest.raises(ConfigError, match="source_train: 12 \\(config: 999\\)"):
+        train(config)
+    config = tiny_config(digits_root, tmp_path / "run")
+    config.data.kind = "shapes"
+    with pytest.raises(ConfigError, match="holds a 'digits' data set"):
+        train(config)
+
+
 def test_model_init_starts_from_saved_weights(digits_root, tmp_path):
     first = train(tiny_config(digits_root, tmp_path / "first", rounds=0, finetune_epochs=0))
     config = tiny_config(digits_root, tmp_path / "second", pretrain_epochs=0, rounds=0,
