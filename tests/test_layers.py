@@ -431,3 +431,63 @@ def test_failed_compile_falls_back_to_the_eager_loop(monkeypatch):
     assert value[0].exp().tolist() == pytest.approx(evaluate_probability(circuit))
     value.sum().backward()
     assert torch.isfinite(weights.grad).all()
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("factors, terms", [(1, 1), (3, 1), (1, 2), (2, 3), (2, 4), (3, 6)])
+def test_fused_log_block_matches_the_torch_reductions(dtype, factors, terms):
+    # The numpy block (CPU) against the semiring's own torch reductions, with impossible
+    # factors and whole impossible nodes among the values.
+    generator = torch.Generator().manual_seed(factors * 10 + terms)
+    x = -30 * torch.rand(factors, terms, 7, 5, generator=generator, dtype=dtype)
+    x[0, 0, 1] = -math.inf
+    x[:, :, 2] = -math.inf
+    x[-1, -1, 3, 1] = -math.inf
+    fused = torch.empty(7, 5, dtype=dtype)
+    assert LOG_PROBABILITY.sum_of_products(x.clone(), fused)
+    terms_value = torch.empty(terms, 7, 5, dtype=dtype)
+    LOG_PROBABILITY.multiply(x.clone().view(factors, terms * 7, 5), terms_value.view(-1, 5))
+    expected = torch.empty(7, 5, dtype=dtype)
+    LOG_PROBABILITY.add(terms_value, expected)
+    assert torch.equal(torch.isinf(fused), torch.isinf(expected))
+    finite = torch.isfinite(expected)
+    assert torch.allclose(fused[finite], expected[finite], rtol=1e-6, atol=1e-5)
+    assert not torch.isnan(fused).any()
+
+
+def test_fused_log_block_declines_tensors_numpy_cannot_take():
+    x = torch.zeros(2, 2, 3, 4, dtype=torch.float16)
+    assert not LOG_PROBABILITY.sum_of_products(x, torch.empty(3, 4, dtype=torch.float16))
+
+
+def test_log_values_are_natural_logarithms_despite_base_2_inside():
+    circuit = compile_source("0.6::a. 0.3::b. q :- a. q :- \\+a, b. query(q).")
+    tc = TensorCircuit(circuit)
+    weights = circuit_weights(circuit, 2)
+    log_values = tc.values(weights.log(), "log")
+    assert torch.allclose(log_values.exp(), tc.values(weights, "probability"))
+    assert torch.allclose(tc(weights.log(), "log").exp(), tc(weights, "probability"))
+    assert tc(weights.log(), "log")[0, 1].exp().item() == pytest.approx(0.6 + 0.4 * 0.3)
+
+
+def test_torch_path_of_log_space_matches_the_numpy_path(monkeypatch):
+    # Off CPU (or for dtypes numpy lacks) log space runs on torch alone: same values, same
+    # gradients.
+    import problogic.circuit.semirings as semirings
+
+    circuit = compile_source("0.6::a. 0.3::b. 0.2::c. q :- a, b. q :- \\+a, c. q :- b, c. "
+                             "r :- \\+q. query(q). query(r).")
+    tc = TensorCircuit(circuit)
+    log_weights = torch.log(random_weights(circuit, 4))
+
+    def run():
+        leaf = log_weights.clone().requires_grad_()
+        out = tc(leaf, "log")
+        out.sum().backward()
+        return out.detach(), leaf.grad
+
+    numpy_out, numpy_grad = run()
+    monkeypatch.setattr(semirings, "_numpy_ok", lambda x: False)
+    torch_out, torch_grad = run()
+    assert torch.allclose(numpy_out, torch_out, atol=1e-12)
+    assert torch.allclose(numpy_grad, torch_grad, atol=1e-12)

@@ -498,7 +498,10 @@ class TensorCircuit(nn.Module):
             values = self._workspace.take("values", (self.num_rows, batch), weights)
         values[FALSE_ROW].fill_(semiring.zero)
         values[TRUE_ROW].fill_(semiring.one)
-        values[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + self.weight_size].copy_(weights.detach().T)
+        leaves = values[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + self.weight_size]
+        leaves.copy_(weights.detach().T)
+        if semiring.scale != 1.0:  # the semiring's internal domain (log space: base 2)
+            leaves.mul_(semiring.scale)
         self._run("_forward_layers", values, self.layers, self.child_rows, semiring)
         return values
 
@@ -511,8 +514,10 @@ class TensorCircuit(nn.Module):
     def values(self, weights: Tensor, semiring: Semiring | str = "log") -> Tensor:
         """Every row's value, ``[num_rows, B]`` (no gradient); rows as in the module doc."""
         self._check(weights)
+        semiring = get_semiring(semiring)
         with torch.no_grad():
-            return self._values(weights, get_semiring(semiring), fresh=True)
+            values = self._values(weights, semiring, fresh=True)
+            return values if semiring.scale == 1.0 else values.div_(semiring.scale)
 
     @torch.no_grad()
     def mpe(self, log_weights: Tensor) -> MPEResult:
@@ -585,6 +590,9 @@ def _evaluate_block(values: Tensor, child_rows: Tensor, block: Block,
                     semiring: Semiring) -> None:
     _, x = _gather(values, child_rows, block)
     out = values[block.start:block.stop]
+    fused = semiring.sum_of_products
+    if fused is not None and fused(x.view(block.factors, block.terms, block.size, -1), out):
+        return
     if block.terms == 1:
         semiring.multiply(x, out)
     else:
@@ -654,7 +662,10 @@ class _EvaluateCircuit(torch.autograd.Function):
         if ctx.needs_input_grad[0]:
             ctx.save_for_backward(values)
             ctx.module, ctx.semiring = module, semiring
-        return values.index_select(0, module.root_rows).T.contiguous()
+        roots = values.index_select(0, module.root_rows).T.contiguous()
+        # Back from the internal domain. The gradient needs no such step: the scaling of the
+        # leaves and this one cancel in the chain rule (see Semiring.scale).
+        return roots if semiring.scale == 1.0 else roots.div_(semiring.scale)
 
     @staticmethod
     @torch.autograd.function.once_differentiable

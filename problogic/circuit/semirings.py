@@ -15,7 +15,9 @@ Three semirings:
 * :data:`PROBABILITY`: ``(+, *)`` on probabilities;
 * :data:`LOG_PROBABILITY`: ``(logsumexp, +)`` on log-probabilities, the default for training:
   no underflow however many factors a product has; a sum whose children are all ``-inf`` is
-  ``-inf`` with zero gradient (never NaN);
+  ``-inf`` with zero gradient (never NaN). Inside the circuit it runs in base 2 (values
+  ``log2 p``, :attr:`Semiring.scale`), where the exponentials and logarithms are the cheap
+  ones; on CPU those go through numpy's SIMD ufuncs, several times faster than torch's;
 * :data:`MAX_PRODUCT`: ``(max, +)`` on log-probabilities: the value of the most probable world
   (the gradient flows to the maximising child, ties to the first).
 
@@ -28,6 +30,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as _np
 import torch
 from torch import Tensor
 
@@ -55,17 +58,29 @@ class Semiring:
     multiply_vjp: MultiplyVJP
     encode: Callable[[Tensor], Tensor]  # probabilities -> the semiring's domain
     decode: Callable[[Tensor], Tensor]  # the semiring's domain -> probabilities
+    # Inside a circuit, values are the domain's times ``scale``: log space runs in base 2
+    # (log2 p), where exponentials need no multiplication first. Both reductions commute
+    # with the scaling, and so do their vector-Jacobian products: gradients need no rescaling.
+    scale: float = 1.0
+    # Optional: a whole block at once, x: [F, K, n, B] -> out: [n, B] (may overwrite x);
+    # returns False where it does not apply (then add and multiply are used).
+    sum_of_products: Callable[[Tensor, Tensor], bool] | None = None
 
     def __repr__(self) -> str:
         return f"Semiring({self.name!r})"
 
 
-# Reductions over the outer dimension K: for K = 2 (most nodes) one binary op, else one
+# Reductions over the outer dimension K: for K = 2 or 3 (most nodes) binary ops, else one
 # reduction; both stream over contiguous [n, B] slices.
 
 def _sum(x: Tensor, out: Tensor) -> None:
-    if x.shape[0] == 2:
+    """sum over dimension 0 into ``out``: for 2 or 3 terms (nearly every node) binary adds,
+    which cost half a reduction (no zero-fill, no reduction kernel)."""
+    k = x.shape[0]
+    if k == 2 or k == 3:
         torch.add(x[0], x[1], out=out)
+        if k == 3:
+            out.add_(x[2])
     else:
         torch.sum(x, dim=0, out=out)
 
@@ -111,25 +126,89 @@ def _finite_shift(m: Tensor) -> Tensor:
     return m.clamp_min_(torch.finfo(m.dtype).min)
 
 
-def _exp_(x: Tensor) -> Tensor:
-    """exp(x) in place, as 2 ** (x * log2(e)): torch's CPU ``exp2`` is about 5x faster than its
-    ``exp`` (measured on AVX-512, float32 and float64), and exponentials dominate log space."""
-    return x.mul_(_LOG2_E).exp2_()
+def _exp2_(x: Tensor) -> Tensor:
+    """2 ** x in place. On CPU through numpy's SIMD ``exp2`` (float32 and float64): faster than
+    torch's ``exp2``, itself about 3x torch's ``exp`` (measured on AVX-512, one thread), and
+    exponentials dominate log space."""
+    if _numpy_ok(x):
+        _np.exp2(x.numpy(), out=x.numpy())
+        return x
+    return x.exp2_()
 
 
+def _log2_(x: Tensor) -> Tensor:
+    """log2(x) in place. On CPU through numpy's SIMD ``log2``: 4x torch's on AVX-512 (17 against
+    70 us for 41k floats, one thread); a log-space layer takes one per node."""
+    if _numpy_ok(x):
+        with _np.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf is meant
+            _np.log2(x.numpy(), out=x.numpy())
+        return x
+    return x.log2_()
+
+
+def _numpy_ok(x: Tensor) -> bool:
+    # numpy() needs a plain CPU tensor that no autograd graph follows (the layer loop runs
+    # outside autograd) of a dtype numpy computes in the same precision.
+    return (x.device.type == "cpu" and x.dtype in _NUMPY_DTYPES and not x.requires_grad
+            and x.is_contiguous())
+
+
+_NUMPY_DTYPES = (torch.float32, torch.float64)
 _LOG2_E = 1.0 / math.log(2.0)
 
 
-def _logsumexp(x: Tensor, out: Tensor) -> None:
-    # Not torch.logsumexp/logaddexp: on CPU they cost 5-10x this (logaddexp goes through log1p).
+def _log2sumexp2(x: Tensor, out: Tensor) -> None:
+    """log2(sum_k 2 ** x_k), stably (shifted by the max). Not torch.logsumexp/logaddexp: on
+    CPU they cost 5-10x this (logaddexp goes through log1p)."""
     shift = _finite_shift(x.amax(dim=0))
-    torch.sum(_exp_(x.sub_(shift)), dim=0, out=out)
-    out.log_().add_(shift)  # log(0) + shift = -inf where every child is -inf
+    _sum(_exp2_(x.sub_(shift)), out)
+    _log2_(out).add_(shift)  # log(0) + shift = -inf where every child is -inf
 
 
-def _logsumexp_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
-    """d y / d x_k = exp(x_k - y), which is 0 (not NaN) where y = -inf: x_k is -inf too."""
-    return _exp_(x.sub_(_finite_shift(y.clone()))).mul_(grad_y)
+def _log2_sum_of_products(x: Tensor, out: Tensor) -> bool:
+    """``out = log2 sum_k 2 ** (sum_f x[f, k])`` for ``x: [F, K, n, B]``, overwriting x, on CPU
+    through numpy: the same operations as :func:`_sum` then :func:`_log2sumexp2`, without
+    torch's per-call dispatch (a dozen calls per block, about a fifth of a log-space forward
+    pass on a 100k-node circuit at batch 128) and with numpy's faster exp2 and log2."""
+    if not (_numpy_ok(x) and _numpy_ok(out)):
+        return False
+    xn, on = x.numpy(), out.numpy()
+    factors, terms = xn.shape[0], xn.shape[1]
+    if terms == 1:  # a product: the sum of its factors
+        if factors == 1:
+            _np.copyto(on, xn[0, 0])
+        else:
+            _np.add(xn[0, 0], xn[1, 0], out=on)
+        for f in range(2, factors):
+            _np.add(on, xn[f, 0], out=on)
+        return True
+    t = xn[0]  # the terms [K, n, B], summed in place over the factors
+    for f in range(1, factors):
+        _np.add(t, xn[f], out=t)
+    if terms <= 4:
+        shift = _np.maximum(t[0], t[1])
+        for k in range(2, terms):
+            _np.maximum(shift, t[k], out=shift)
+    else:
+        shift = t.max(axis=0)
+    _np.maximum(shift, _np.finfo(shift.dtype).min, out=shift)  # as _finite_shift
+    _np.subtract(t, shift, out=t)
+    _np.exp2(t, out=t)
+    if terms <= 4:
+        _np.add(t[0], t[1], out=on)
+        for k in range(2, terms):
+            _np.add(on, t[k], out=on)
+    else:
+        _np.sum(t, axis=0, out=on)
+    with _np.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf is meant
+        _np.log2(on, out=on)
+    _np.add(on, shift, out=on)
+    return True
+
+
+def _log2sumexp2_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
+    """d y / d x_k = 2 ** (x_k - y), which is 0 (not NaN) where y = -inf: x_k is -inf too."""
+    return _exp2_(x.sub_(_finite_shift(y.clone()))).mul_(grad_y)
 
 
 def first_argmax(x: Tensor) -> Tensor:
@@ -167,8 +246,8 @@ PROBABILITY = Semiring(
 )
 LOG_PROBABILITY = Semiring(
     name="log", zero=-math.inf, one=0.0,
-    add=_logsumexp, add_vjp=_logsumexp_vjp, multiply=_sum, multiply_vjp=_broadcast,
-    encode=_log, decode=torch.exp,
+    add=_log2sumexp2, add_vjp=_log2sumexp2_vjp, multiply=_sum, multiply_vjp=_broadcast,
+    encode=_log, decode=torch.exp, scale=_LOG2_E, sum_of_products=_log2_sum_of_products,
 )
 MAX_PRODUCT = Semiring(
     name="max", zero=-math.inf, one=0.0,
