@@ -281,8 +281,10 @@ def plot_family(
         ax.axhline(max(limits), color="grey", linestyle=":", linewidth=1, label="time limit")
     ax.set_yscale("log")
     ax.set_xlabel(size_label)
-    label = "\n".join(textwrap.wrap(time_label, 55)[:2]) if time_label else "time (s, median)"
-    ax.set_ylabel(label if len(label) < 110 else _shorten(label, 110), fontsize=7)
+    lines = textwrap.wrap(time_label, 55) if time_label else ["time (s, median)"]
+    if len(lines) > 3:
+        lines = lines[:2] + [_shorten(" ".join(lines[2:]), 55)]
+    ax.set_ylabel("\n".join(lines), fontsize=7)
     ax.set_title(family, fontsize=12, loc="left")
     if title:
         ax.set_title(title, fontsize=8, loc="right")

@@ -60,7 +60,7 @@ FAMILY = program_family(
     "reachability path(0, n-1) on a random cyclic digraph with n nodes and 2n edges",
     program,
     tiny=(5,),
-    quick=(5, 8, 10, 12, 15, 20, 30, 40),
+    quick=(5, 10, 15, 20, 30, 40),
     full=(5, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80),
     order=30,
 )
