@@ -17,8 +17,8 @@ A memory limit (``--memory-limit-gib``) keeps one case from taking the machine d
 that runs past it fails with MemoryError (status ``error``) or dies (also ``error``).
 
 Repeats: after the first run, the case runs again while fewer than ``--repeats`` runs are done
-and the wall time spent so far plus the last run's wall time stays within ``--repeat-budget`` seconds, so
-slow cases run once and fast ones give a median.
+and the wall time spent so far plus the last run's wall time stays within ``--repeat-budget``
+seconds, so slow cases run once and fast ones give a median.
 """
 
 from __future__ import annotations
