@@ -8,6 +8,9 @@ The issue's target: at least 50x faster on a circuit of 100k nodes at batch 128 
 * baseline (node by node): a Python loop over the circuit's nodes, one torch op per node over
   the batch vector (``a + b``, ``a * b``; ``torch.logaddexp`` and ``+`` in log space), which is
   what a direct implementation does; its backward is plain autograd over that graph;
+* semirings: ``probability``, ``log`` (what ``tc(w, "log")`` does: probability space where
+  that is exact, see :mod:`problogic.circuit.layers`) and ``log-space`` (the same with that
+  route turned off: every pass in log space, exp2 and log2 per node);
 * also reported: the float64 reference evaluator :func:`evaluate_probability` (pure Python, one
   instance per call), one call timed and multiplied by the batch size.
 
@@ -118,6 +121,19 @@ def forward_backward(evaluate: Callable[[torch.Tensor], torch.Tensor],
 
 def measure(circuit: Circuit, tc: TensorCircuit, weights: torch.Tensor, semiring: str,
             repeats: int, naive_repeats: int) -> dict:
+    """``semiring`` "log-space": the log semiring with TensorCircuit's probability-space
+    route turned off (every pass in log space), against the same node-by-node baseline."""
+    name, semiring = semiring, ("log" if semiring == "log-space" else semiring)
+    tc.log_through_probability = name != "log-space"
+    try:
+        return _measure(circuit, tc, weights, semiring, repeats, naive_repeats) | {
+            "semiring": name}
+    finally:
+        tc.log_through_probability = True
+
+
+def _measure(circuit: Circuit, tc: TensorCircuit, weights: torch.Tensor, semiring: str,
+             repeats: int, naive_repeats: int) -> dict:
     encoded = get_semiring(semiring).encode(weights)
     layered = lambda w: tc(w, semiring)  # noqa: E731
     naive = lambda w: node_by_node(circuit, w, semiring)  # noqa: E731
@@ -145,7 +161,7 @@ def measure(circuit: Circuit, tc: TensorCircuit, weights: torch.Tensor, semiring
 
 
 def run_layers_benchmark(nodes_target: int = 100_000, batch: int = 128, repeats: int = 5, *,
-                         semirings: tuple[str, ...] = ("probability", "log"),
+                         semirings: tuple[str, ...] = ("probability", "log", "log-space"),
                          naive_repeats: int | None = None,
                          thread_counts: tuple[int, ...] | None = None,
                          compile: bool = False) -> dict:

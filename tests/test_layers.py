@@ -491,3 +491,124 @@ def test_torch_path_of_log_space_matches_the_numpy_path(monkeypatch):
     torch_out, torch_grad = run()
     assert torch.allclose(numpy_out, torch_out, atol=1e-12)
     assert torch.allclose(numpy_grad, torch_grad, atol=1e-12)
+
+
+def _force_log_space(monkeypatch):
+    """Make every batch element take the log-space passes."""
+    original = TensorCircuit._log_by_probability
+
+    def never_exact(self, weights):
+        values, roots, exact = original(self, weights)
+        return values, roots, torch.zeros_like(exact)
+
+    monkeypatch.setattr(TensorCircuit, "_log_by_probability", never_exact)
+
+
+def _log_results(tc: TensorCircuit, log_weights: torch.Tensor, grad_output: torch.Tensor):
+    leaf = log_weights.clone().requires_grad_()
+    out = tc(leaf, "log")
+    out.backward(grad_output)
+    return out.detach(), leaf.grad
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_log_space_through_probability_space_matches_the_log_passes(monkeypatch, dtype):
+    circuit = compile_source("0.6::a. 0.3::b. 0.2::c. q :- a, b. q :- \\+a, c. q :- b, c. "
+                             "r :- \\+q. query(q). query(r).")
+    tc = TensorCircuit(circuit)
+    log_weights = torch.log(random_weights(circuit, 5, dtype=dtype))
+    log_weights[0, 0] = -math.inf  # a zero weight: its product is zero, no NaN
+    grad_output = torch.randn(5, 3, dtype=dtype, generator=torch.Generator().manual_seed(1))
+    calls = []
+    original = TensorCircuit._log_by_probability
+
+    def spy(self, weights):
+        result = original(self, weights)
+        calls.append(bool(result[2].all()))
+        return result
+
+    monkeypatch.setattr(TensorCircuit, "_log_by_probability", spy)
+    fast_out, fast_grad = _log_results(tc, log_weights, grad_output)
+    assert calls == [True]  # the probability-space route was taken
+    _force_log_space(monkeypatch)
+    log_out, log_grad = _log_results(tc, log_weights, grad_output)
+    tolerance = 1e-5 if dtype == torch.float32 else 1e-12
+    assert torch.equal(torch.isinf(fast_out), torch.isinf(log_out))
+    finite = torch.isfinite(log_out)
+    assert torch.allclose(fast_out[finite], log_out[finite], atol=tolerance)
+    assert torch.allclose(fast_grad, log_grad, atol=tolerance)
+
+
+@pytest.mark.parametrize("case", ["weight above one", "impossible root", "root too small",
+                                  "gradient overflows"])
+def test_log_space_falls_back_where_probability_space_is_not_exact(monkeypatch, case):
+    n = 120  # a product of 120 factors 0.5: 2^-120 is a normal float32, but below the margin
+    circuit = Circuit(variables=[ChoiceVariable([0.5, 0.5], [None, None], [None, None])
+                                 for _ in range(n)])
+    indicators = [circuit.add(INDICATOR, (), (v, 0)) for v in range(n)]
+    few = circuit.add(PRODUCT, tuple(indicators[:20]))
+    circuit.roots += [circuit.add(PRODUCT, tuple(indicators)), few]
+    tc = TensorCircuit(circuit)
+    log_weights = circuit_weights(circuit, 2, semiring="log", dtype=torch.float32)
+    grad_output = torch.ones(2, 2)
+    if case == "weight above one":
+        log_weights[:, 0] = 0.5
+        circuit.roots[:] = circuit.roots[1:]
+        tc = TensorCircuit(circuit)
+        grad_output = torch.ones(2, 1)
+    elif case == "impossible root":
+        log_weights[:, 2] = -math.inf
+    elif case == "gradient overflows":
+        circuit.roots[:] = circuit.roots[1:]  # 2^-20: in probability space...
+        tc = TensorCircuit(circuit)
+        grad_output = torch.full((2, 1), 1e33)  # ...but 1e33 / 2^-20 overflows float32
+    fast_out, fast_grad = _log_results(tc, log_weights, grad_output)
+    _force_log_space(monkeypatch)
+    log_out, log_grad = _log_results(tc, log_weights, grad_output)
+    assert torch.equal(fast_out, log_out)
+    assert torch.equal(fast_grad, log_grad)
+    assert torch.isfinite(fast_grad).all()
+    if case == "root too small":
+        assert fast_out[0, 0].item() == pytest.approx(n * math.log(0.5), rel=1e-6)
+
+
+def test_log_space_routes_each_batch_element_on_its_own():
+    # Element 0 needs the log-space passes (2^-120 is below the margin), element 1 does not:
+    # batched results equal one-by-one results exactly, values and gradients.
+    n = 120
+    circuit = Circuit(variables=[ChoiceVariable([0.5, 0.5], [None, None], [None, None])
+                                 for _ in range(n)])
+    circuit.roots.append(circuit.add(PRODUCT, tuple(circuit.add(INDICATOR, (), (v, 0))
+                                                    for v in range(n))))
+    tc = TensorCircuit(circuit)
+    log_weights = torch.log(torch.tensor([[0.5, 0.5] * n, [0.99, 0.01] * n]))
+    grad_output = torch.tensor([[1.0], [2.0]])
+    out, grad = _log_results(tc, log_weights, grad_output)
+    for b in range(2):
+        one_out, one_grad = _log_results(tc, log_weights[b:b + 1], grad_output[b:b + 1])
+        assert torch.equal(out[b:b + 1], one_out) and torch.equal(grad[b:b + 1], one_grad)
+    assert out[0, 0].item() == pytest.approx(n * math.log(0.5), rel=1e-6)
+    assert out[1, 0].item() == pytest.approx(n * math.log(0.99), rel=1e-5)
+
+
+@pytest.mark.parametrize("factors, terms", [(1, 1), (5, 1), (1, 7), (2, 3), (3, 5)])
+def test_fused_probability_block_matches_the_torch_reductions(factors, terms):
+    generator = torch.Generator().manual_seed(factors * 10 + terms)
+    x = torch.rand(factors, terms, 7, 5, generator=generator, dtype=torch.float64)
+    x[0, 0, 1] = 0.0
+    fused = torch.empty(7, 5, dtype=torch.float64)
+    assert PROBABILITY.sum_of_products(x.clone(), fused)
+    expected = x.prod(dim=0).sum(dim=0)
+    assert torch.allclose(fused, expected, rtol=1e-12, atol=0)
+
+
+def test_reductions_do_not_depend_on_the_batch():
+    # Folded in an order fixed by the number of terms: one column alone gives the same bits.
+    generator = torch.Generator().manual_seed(3)
+    x = torch.rand(37, 4, 9, generator=generator)
+    for semiring in (PROBABILITY, LOG_PROBABILITY):
+        for reduce in (semiring.add, semiring.multiply):
+            whole, alone = torch.empty(4, 9), torch.empty(4, 1)
+            reduce(x.clone(), whole)
+            reduce(x[:, :, 3:4].clone(), alone)
+            assert torch.equal(whole[:, 3:4], alone)

@@ -74,15 +74,28 @@ class Semiring:
 # reduction; both stream over contiguous [n, B] slices.
 
 def _sum(x: Tensor, out: Tensor) -> None:
-    """sum over dimension 0 into ``out``: for 2 or 3 terms (nearly every node) binary adds,
-    which cost half a reduction (no zero-fill, no reduction kernel)."""
+    _fold(x, out, torch.add)
+
+
+def _fold(x: Tensor, out: Tensor, op) -> None:
+    """Reduce dimension 0 of ``x`` with the binary ``op`` into ``out``, leaving x intact, in
+    an order that depends on the number of terms only: a batch element's result never
+    depends on the batch around it (torch's reductions change their order with the shape).
+    Two or three terms (nearly every node) take binary ops, which cost half a reduction; more
+    fold in halves, ``2 log2 K`` ops. Works on tensors and on numpy arrays (numpy ufuncs)."""
     k = x.shape[0]
-    if k == 2 or k == 3:
-        torch.add(x[0], x[1], out=out)
-        if k == 3:
-            out.add_(x[2])
-    else:
-        torch.sum(x, dim=0, out=out)
+    if k == 1:
+        out[...] = x[0]
+        return
+    while k > 3:
+        half = k // 2
+        folded = op(x[:half], x[half:2 * half])
+        if k % 2:
+            op(folded[0], x[k - 1], out=folded[0])
+        x, k = folded, half
+    op(x[0], x[1], out=out)
+    if k == 3:
+        op(out, x[2], out=out)
 
 
 def _broadcast(x: Tensor, grad_y: Tensor) -> Tensor:
@@ -98,10 +111,25 @@ def _sum_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
 # ---- probability space -----------------------------------------------------------------------
 
 def _prod(x: Tensor, out: Tensor) -> None:
-    if x.shape[0] == 2:
-        torch.mul(x[0], x[1], out=out)
+    _fold(x, out, torch.mul)
+
+
+def _probability_sum_of_products(x: Tensor, out: Tensor) -> bool:
+    """``out = sum_k prod_f x[f, k]`` for ``x: [F, K, n, B]`` on CPU through numpy: the same
+    operations as :func:`_prod` then :func:`_sum`, without torch's per-call dispatch and
+    indexing (a few microseconds each, a dozen per block)."""
+    if not (_numpy_ok(x) and _numpy_ok(out)):
+        return False
+    xn, on = x.numpy(), out.numpy()
+    if xn.shape[1] == 1:  # a product
+        _fold(xn[:, 0], on, _np.multiply)
+    elif xn.shape[0] == 1:  # a sum
+        _fold(xn[0], on, _np.add)
     else:
-        torch.prod(x, dim=0, out=out)
+        t = _np.empty(xn.shape[1:], xn.dtype)
+        _fold(xn, t, _np.multiply)
+        _fold(t, on, _np.add)
+    return True
 
 
 def _prod_vjp(x: Tensor, grad_y: Tensor) -> Tensor:
@@ -173,33 +201,18 @@ def _log2_sum_of_products(x: Tensor, out: Tensor) -> bool:
     if not (_numpy_ok(x) and _numpy_ok(out)):
         return False
     xn, on = x.numpy(), out.numpy()
-    factors, terms = xn.shape[0], xn.shape[1]
+    terms = xn.shape[1]
     if terms == 1:  # a product: the sum of its factors
-        if factors == 1:
-            _np.copyto(on, xn[0, 0])
-        else:
-            _np.add(xn[0, 0], xn[1, 0], out=on)
-        for f in range(2, factors):
-            _np.add(on, xn[f, 0], out=on)
+        _fold(xn[:, 0], on, _np.add)
         return True
-    t = xn[0]  # the terms [K, n, B], summed in place over the factors
-    for f in range(1, factors):
-        _np.add(t, xn[f], out=t)
-    if terms <= 4:
-        shift = _np.maximum(t[0], t[1])
-        for k in range(2, terms):
-            _np.maximum(shift, t[k], out=shift)
-    else:
-        shift = t.max(axis=0)
+    t = _np.empty(xn.shape[1:], xn.dtype)
+    _fold(xn, t, _np.add)  # the terms [K, n, B]
+    shift = _np.empty(t.shape[1:], t.dtype)
+    _fold(t, shift, _np.maximum)
     _np.maximum(shift, _np.finfo(shift.dtype).min, out=shift)  # as _finite_shift
     _np.subtract(t, shift, out=t)
     _np.exp2(t, out=t)
-    if terms <= 4:
-        _np.add(t[0], t[1], out=on)
-        for k in range(2, terms):
-            _np.add(on, t[k], out=on)
-    else:
-        _np.sum(t, axis=0, out=on)
+    _fold(t, on, _np.add)
     with _np.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf is meant
         _np.log2(on, out=on)
     _np.add(on, shift, out=on)
@@ -242,7 +255,7 @@ def _log(p: Tensor) -> Tensor:
 PROBABILITY = Semiring(
     name="probability", zero=0.0, one=1.0,
     add=_sum, add_vjp=_sum_vjp, multiply=_prod, multiply_vjp=_prod_vjp,
-    encode=lambda p: p, decode=lambda v: v,
+    encode=lambda p: p, decode=lambda v: v, sum_of_products=_probability_sum_of_products,
 )
 LOG_PROBABILITY = Semiring(
     name="log", zero=-math.inf, one=0.0,
