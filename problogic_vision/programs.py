@@ -5,11 +5,12 @@ Each builder returns a :class:`DetectionProgram`: ProbLog text over ``object_cla
 *key* that identifies the program up to which classes make up its groups. Images whose labels
 differ only by a permutation of the classes share one compiled circuit.
 
-The programs are dynamic programs written in Prolog: ``state(I, ...)`` is what the first ``I``
-detections contribute (counts so far, or the partial sum), one detection at a time. The ground
-program then has one atom per reachable state, so the compiled circuit is polynomial in the
-number of detections (exponential only in the number of classes the label constrains, through
-the product of their bounds) where enumerating label assignments would be K^n. Listing the
+The programs are dynamic programs written in Prolog: ``count(K, I, C)`` is the count of group
+``K`` among the first ``I`` detections, ``partial(I, S)`` their partial sum, one detection at a
+time. The ground program then has one atom per reachable (I, C) or (I, S), so the compiled
+circuit is polynomial in the number of detections (exponential only in the number of classes
+the label constrains, through the product of their bounds) where enumerating label
+assignments would be K^n. Listing the
 detection's choice before the recursive call makes the compiler's variable order put the last
 detection first, so each state's diagram reuses the previous states' diagrams as they are.
 """
@@ -37,10 +38,12 @@ class DetectionProgram:
 def range_program(num_detections: int, low: list[int], high: list[int]) -> DetectionProgram:
     """``low[k] <= count of class k <= high[k]`` for every class k (inclusive bounds; an exact
     count is ``low == high``). Classes with ``high == 0`` are forbidden (the AD's "none"),
-    classes with no constraint (``low == 0``, ``high >= n``) join "no object"; the other
-    classes are tracked in the state, each count saturating at its lower bound when it has no
-    upper bound below ``n``. ``deficit`` (how many more objects the lower bounds still need)
-    prunes states that the remaining detections cannot complete."""
+    classes with no constraint (``low == 0``, ``high >= n``) join "no object"; each other class
+    ``k_j`` gets a count chain ``count(k_j, I, C)`` of its own (C saturating at the lower bound
+    when there is no upper bound below ``n``, pruned when the remaining detections cannot reach
+    the lower bound), and the label is their conjunction. Grounding stays linear in the number
+    of classes; the joint count states appear only in the compiled diagram, built by its
+    memoized conjunction, which is much cheaper per state than grounding them."""
     n = num_detections
     num_classes = len(low)
     tracked = [k for k in range(num_classes) if high[k] > 0 and not (low[k] == 0 and high[k] >= n)]
@@ -48,26 +51,26 @@ def range_program(num_detections: int, low: list[int], high: list[int]) -> Detec
     tracked.sort(key=lambda k: (low[k], min(high[k], n), k))
     bounds = tuple((low[k], min(high[k], n)) for k in tracked)
     free = tuple(k for k in range(num_classes) if low[k] == 0 and high[k] >= n) + (num_classes,)
-    grouping = Grouping(tuple(f"k{j}" for j in range(len(tracked))) + (NO_OBJECT,),
-                        tuple((k,) for k in tracked) + (free,))
-    m = len(bounds)
-    counts = "".join(f", C{j}" for j in range(m))  # flat arguments: cheap to rename and unify
-    before = "".join(f", B{j}" for j in range(m))
+    groups = tuple(f"k{j}" for j in range(len(tracked)))
+    grouping = Grouping(groups + (NO_OBJECT,), tuple((k,) for k in tracked) + (free,))
     lines = [
         f"% range label over {n} detections: tracked (low, high) = {list(bounds)}",
         detection_clause(n, grouping),
-        f"state(0, {sum(lo for lo, _ in bounds)}{', 0' * m}).",
-        f"state(I, D{counts}) :- I > 0, J is I - 1, object_class(J, G), state(J, D0{before}), "
-        f"step(G, D0{before}, D{counts}), D =< {n} - I.",
-        f"step({NO_OBJECT}, D{counts}, D{counts}).",
+        # Every detection must be in some group (the forbidden classes are the AD's "none").
+        "classified(0).",
+        "classified(I) :- I > 0, J is I - 1, object_class(J, _), classified(J).",
+        "count(K, 0, 0) :- tracked(K, _).",
+        f"count(K, I, C) :- I > 0, J is I - 1, object_class(J, G), count(K, J, C0), "
+        f"next(K, G, C0, C), tracked(K, Low), Low - C =< {n} - I.",
     ]
-    for j, (lo, hi) in enumerate(bounds):
-        old = "".join(f", X" if i == j else f", A{i}" for i in range(m))
-        new = "".join(f", Y" if i == j else f", A{i}" for i in range(m))
-        bump = f"X < {hi}, Y is X + 1" if hi < n else f"Y is min(X + 1, {lo})"
-        lines.append(f"step(k{j}, D0{old}, D{new}) :- {bump}, "
-                     f"D is D0 - max(0, min(1, {lo} - X)).")
-    lines += [f"in_range :- state({n}, 0{', _' * m}).", "query(in_range)."]
+    for group, (lo, hi) in zip(groups, bounds):
+        bump = f"C0 < {hi}, C is C0 + 1" if hi < n else f"C is min(C0 + 1, {lo})"
+        lines += [f"tracked({group}, {lo}).",
+                  f"next({group}, {group}, C0, C) :- {bump}.",
+                  f"next({group}, G, C, C) :- G \\== {group}."]
+    checks = [f"count({g}, {n}, C{j}), C{j} >= {lo}" for j, (g, (lo, _)) in
+              enumerate(zip(groups, bounds))]
+    lines += [f"in_range :- {', '.join(checks) or f'classified({n})'}.", "query(in_range)."]
     return DetectionProgram(("range", n, bounds), "\n".join(lines) + "\n", grouping, n)
 
 
