@@ -493,6 +493,14 @@ def test_torch_path_of_log_space_matches_the_numpy_path(monkeypatch):
     assert torch.allclose(numpy_grad, torch_grad, atol=1e-12)
 
 
+@pytest.fixture
+def probability_route(monkeypatch):
+    """The probability-space route of log space on every circuit, however small."""
+    import problogic.circuit.layers as layers
+
+    monkeypatch.setattr(layers, "PROBABILITY_ROUTE_MIN_EDGES", 0)
+
+
 def _force_log_space(monkeypatch):
     """Make every batch element take the log-space passes."""
     original = TensorCircuit._log_by_probability
@@ -512,7 +520,8 @@ def _log_results(tc: TensorCircuit, log_weights: torch.Tensor, grad_output: torc
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-def test_log_space_through_probability_space_matches_the_log_passes(monkeypatch, dtype):
+def test_log_space_through_probability_space_matches_the_log_passes(monkeypatch, dtype,
+                                                                    probability_route):
     circuit = compile_source("0.6::a. 0.3::b. 0.2::c. q :- a, b. q :- \\+a, c. q :- b, c. "
                              "r :- \\+q. query(q). query(r).")
     tc = TensorCircuit(circuit)
@@ -541,7 +550,8 @@ def test_log_space_through_probability_space_matches_the_log_passes(monkeypatch,
 
 @pytest.mark.parametrize("case", ["weight above one", "impossible root", "root too small",
                                   "gradient overflows"])
-def test_log_space_falls_back_where_probability_space_is_not_exact(monkeypatch, case):
+def test_log_space_falls_back_where_probability_space_is_not_exact(monkeypatch, case,
+                                                                   probability_route):
     n = 120  # a product of 120 factors 0.5: 2^-120 is a normal float32, but below the margin
     circuit = Circuit(variables=[ChoiceVariable([0.5, 0.5], [None, None], [None, None])
                                  for _ in range(n)])
@@ -572,7 +582,7 @@ def test_log_space_falls_back_where_probability_space_is_not_exact(monkeypatch, 
         assert fast_out[0, 0].item() == pytest.approx(n * math.log(0.5), rel=1e-6)
 
 
-def test_log_space_routes_each_batch_element_on_its_own():
+def test_log_space_routes_each_batch_element_on_its_own(probability_route):
     # Element 0 needs the log-space passes (2^-120 is below the margin), element 1 does not:
     # batched results equal one-by-one results exactly, values and gradients.
     n = 120
@@ -612,3 +622,12 @@ def test_reductions_do_not_depend_on_the_batch():
             reduce(x.clone(), whole)
             reduce(x[:, :, 3:4].clone(), alone)
             assert torch.equal(whole[:, 3:4], alone)
+
+
+def test_small_circuits_take_the_log_space_passes(monkeypatch):
+    circuit = compile_source("0.6::a. 0.3::b. q :- a. q :- b. query(q).")
+    tc = TensorCircuit(circuit)
+    monkeypatch.setattr(TensorCircuit, "_log_by_probability",
+                        lambda self, weights: pytest.fail("probability route on a small circuit"))
+    assert tc(circuit_weights(circuit, semiring="log"), "log").exp()[0, 1].item() == \
+        pytest.approx(0.72)

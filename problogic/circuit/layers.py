@@ -62,6 +62,12 @@ from .semirings import (LOG_PROBABILITY, MAX_PRODUCT, PROBABILITY, Semiring, fir
 
 FALSE_ROW, TRUE_ROW, FIRST_WEIGHT_ROW = 0, 1, 2
 
+# Log space goes through probability space (see the module doc) on circuits with at least this
+# many edges: below, its fixed cost (a dozen small calls for the checks) exceeds what it saves.
+# Decided per circuit, never per batch, so that an element's result does not depend on its
+# batch.
+PROBABILITY_ROUTE_MIN_EDGES = 10_000
+
 # Building blocks trades padding against the fixed cost of a torch call; one call costs about
 # as much as this many padded child slots (each a row of B values).
 DEFAULT_CALL_COST = 256
@@ -431,8 +437,9 @@ class TensorCircuit(nn.Module):
                                                           dtype=torch.long), persistent=False)
         self._forward_layers = _forward_layers
         self._backward_layers = _backward_layers
-        # Log space through probability space where exact (see the module doc); False runs
-        # the log-space passes always (same results up to rounding; for measurements).
+        # Log space through probability space where exact, on circuits of at least
+        # PROBABILITY_ROUTE_MIN_EDGES edges (see the module doc); False runs the log-space
+        # passes always (same results up to rounding; for measurements).
         self.log_through_probability = True
         if compile:
             self._compile()
@@ -645,7 +652,12 @@ def _block_vjp(values: Tensor, grads: Tensor, child_rows: Tensor, block: Block,
     """Scatter the vector-Jacobian product of one block into its factors' gradient rows."""
     kids, x = _gather(values, child_rows, block)
     y, grad_y = values[block.start:block.stop], grads[block.start:block.stop]
-    if block.terms == 1:
+    fused = semiring.sum_of_products_vjp
+    grad_x = None if fused is None else fused(
+        x.view(block.factors, block.terms, block.size, -1), y, grad_y)
+    if grad_x is not None:
+        pass
+    elif block.terms == 1:
         grad_x = semiring.multiply_vjp(x, grad_y)
     elif block.factors == 1:
         grad_x = semiring.add_vjp(x.view(block.terms, block.size, -1), y, grad_y)
@@ -690,7 +702,8 @@ class _EvaluateCircuit(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, weights: Tensor, module: TensorCircuit, semiring: Semiring) -> Tensor:
-        if semiring is LOG_PROBABILITY and module.log_through_probability:
+        if semiring is LOG_PROBABILITY and module.log_through_probability and \
+                module.num_edges >= PROBABILITY_ROUTE_MIN_EDGES:
             return _log_forward(ctx, weights, module)
         values = module._values(weights, semiring)
         if ctx.needs_input_grad[0]:

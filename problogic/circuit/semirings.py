@@ -65,6 +65,9 @@ class Semiring:
     # Optional: a whole block at once, x: [F, K, n, B] -> out: [n, B] (may overwrite x);
     # returns False where it does not apply (then add and multiply are used).
     sum_of_products: Callable[[Tensor, Tensor], bool] | None = None
+    # Optional: its vector-Jacobian product, (x: [F, K, n, B], out: [n, B], grad_out: [n, B])
+    # -> grad_x [F, K, n, B] (may overwrite x); None where it does not apply.
+    sum_of_products_vjp: Callable[[Tensor, Tensor, Tensor], Tensor | None] | None = None
 
     def __repr__(self) -> str:
         return f"Semiring({self.name!r})"
@@ -130,6 +133,22 @@ def _probability_sum_of_products(x: Tensor, out: Tensor) -> bool:
         _fold(xn, t, _np.multiply)
         _fold(t, on, _np.add)
     return True
+
+
+def _probability_sum_of_products_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor | None:
+    """The gradient of :func:`_probability_sum_of_products` for one or two factors (nearly
+    every block), on CPU through numpy: d/dx[f, k] = grad_y * (the other factor of term k)."""
+    factors = x.shape[0]
+    if factors > 2 or not (_numpy_ok(x) and _numpy_ok(grad_y)):
+        return None
+    xn, gy = x.numpy(), grad_y.numpy()
+    grad = _np.empty(xn.shape, xn.dtype)
+    if factors == 1:
+        grad[0] = gy  # broadcast over the terms
+    else:
+        _np.multiply(xn[1], gy, out=grad[0])
+        _np.multiply(xn[0], gy, out=grad[1])
+    return torch.from_numpy(grad)
 
 
 def _prod_vjp(x: Tensor, grad_y: Tensor) -> Tensor:
@@ -219,6 +238,23 @@ def _log2_sum_of_products(x: Tensor, out: Tensor) -> bool:
     return True
 
 
+def _log2_sum_of_products_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor | None:
+    """The gradient of :func:`_log2_sum_of_products` on CPU through numpy: every factor of
+    term k gets ``grad_y * 2 ** (term_k - y)`` (0, not NaN, where y is -inf)."""
+    if not (_numpy_ok(x) and _numpy_ok(y) and _numpy_ok(grad_y)):
+        return None
+    xn, yn, gy = x.numpy(), y.numpy(), grad_y.numpy()
+    t = _np.empty(xn.shape[1:], xn.dtype)
+    _fold(xn, t, _np.add)  # the terms [K, n, B]
+    shift = _np.maximum(yn, _np.finfo(yn.dtype).min)  # as _finite_shift
+    _np.subtract(t, shift, out=t)
+    _np.exp2(t, out=t)
+    _np.multiply(t, gy, out=t)
+    grad = xn  # overwritten: every factor of a term gets the term's gradient
+    grad[...] = t
+    return x
+
+
 def _log2sumexp2_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
     """d y / d x_k = 2 ** (x_k - y), which is 0 (not NaN) where y = -inf: x_k is -inf too."""
     return _exp2_(x.sub_(_finite_shift(y.clone()))).mul_(grad_y)
@@ -256,11 +292,13 @@ PROBABILITY = Semiring(
     name="probability", zero=0.0, one=1.0,
     add=_sum, add_vjp=_sum_vjp, multiply=_prod, multiply_vjp=_prod_vjp,
     encode=lambda p: p, decode=lambda v: v, sum_of_products=_probability_sum_of_products,
+    sum_of_products_vjp=_probability_sum_of_products_vjp,
 )
 LOG_PROBABILITY = Semiring(
     name="log", zero=-math.inf, one=0.0,
     add=_log2sumexp2, add_vjp=_log2sumexp2_vjp, multiply=_sum, multiply_vjp=_broadcast,
     encode=_log, decode=torch.exp, scale=_LOG2_E, sum_of_products=_log2_sum_of_products,
+    sum_of_products_vjp=_log2_sum_of_products_vjp,
 )
 MAX_PRODUCT = Semiring(
     name="max", zero=-math.inf, one=0.0,
