@@ -235,3 +235,16 @@ def test_deep_recursion_within_the_stack():
     result = pl.evaluate("count(0). count(N) :- N > 0, M is N - 1, count(M). "
                          "query(count(20000)).", max_depth=30000)
     assert result == {"count(20000)": 1.0}
+
+
+def test_first_argument_index_keeps_source_order_with_open_clauses():
+    result = pl.evaluate("""
+        p(a, 1). p(X, 2). p(b, 3). p(a, 4). p(Y, 5). p(f(x), 6). p(7, 7). p(f(y), 8).
+        all(K, L) :- findall(N, p(K, N), L).
+        q(a). q(b). q(c). q(f(y)). q(7).
+        r(L) :- findall(K-L1, (q(K), all(K, L1)), L).
+        s(L) :- all(_, L).
+        query(r(_)). query(s(_)).
+    """)
+    assert set(result) == {"r([a-[1, 2, 4, 5], b-[2, 3, 5], c-[2, 5], f(y)-[2, 5, 8], "
+                           "7-[2, 5, 7]])", "s([1, 2, 3, 4, 5, 6, 7, 8])"}

@@ -119,27 +119,21 @@ class PredicateIndex:
     def __init__(self, entries: list[tuple[PreparedClause, int]]):
         # entries: (clause, which head) in source order
         self.all = entries
-        self.by_key: dict[object, list] = {}
+        self.by_key: dict[object, list] = {}  # each key's clauses: its own and the open ones
         self.open: list = []  # clauses whose first argument is a variable
-        keys: dict[object, None] = {}
-        for prepared, head_index in entries:
+        for entry in entries:  # one pass: a key's list starts with the open clauses so far
+            prepared, head_index = entry
             head = prepared.heads[head_index]
-            if head.args:
-                key = _first_arg_key(head.args[0])
-                if key is not None:
-                    keys[key] = None
-        for key in keys:
-            self.by_key[key] = [e for e in entries if self._matches(e, key)]
-        self.open = [e for e in entries if self._matches(e, None)]
-
-    @staticmethod
-    def _matches(entry, key) -> bool:
-        prepared, head_index = entry
-        head = prepared.heads[head_index]
-        if not head.args:
-            return True
-        own = _first_arg_key(head.args[0])
-        return own is None or own == key
+            own = _first_arg_key(head.args[0]) if head.args else None
+            if own is None:
+                self.open.append(entry)
+                for clauses in self.by_key.values():
+                    clauses.append(entry)
+            else:
+                clauses = self.by_key.get(own)
+                if clauses is None:
+                    clauses = self.by_key[own] = list(self.open)
+                clauses.append(entry)
 
     def candidates(self, first_arg: TermLike):
         if first_arg is None:
@@ -180,12 +174,15 @@ class Grounder:
         self.unknown_fails = False
         self.flags: dict[str, TermLike] = {}
         self._index: dict[tuple[str, int], PredicateIndex] = {}
-        prepared = [PreparedClause(c, i) for i, c in enumerate(program.clauses)]
+        # (clause index, head index) per signature; clauses are prepared when first called
+        # (a program with its libraries has hundreds that a query never reaches).
         by_signature: dict[tuple[str, int], list] = {}
-        for p in prepared:
-            for head_index, head in enumerate(p.heads):
-                by_signature.setdefault(head.signature, []).append((p, head_index))
+        for i, c in enumerate(program.clauses):
+            heads = [c.head] if isinstance(c, Clause) else [h for _, h in c.heads]
+            for head_index, head in enumerate(heads):
+                by_signature.setdefault(head.signature, []).append((i, head_index))
         self._by_signature = by_signature
+        self._prepared: dict[int, PreparedClause] = {}
         self.dynamic: set[tuple[str, int]] = set()
         from .builtins.arith import ARITH
         self._arith = ARITH  # builtins that compiled bodies may evaluate in place
@@ -468,8 +465,15 @@ class Grounder:
             entries = self._by_signature.get(signature)
             if not entries:
                 return None
-            index = self._index[signature] = PredicateIndex(entries)
+            index = self._index[signature] = PredicateIndex(
+                [(self._prepare(i), head_index) for i, head_index in entries])
         return index
+
+    def _prepare(self, i: int) -> PreparedClause:
+        prepared = self._prepared.get(i)
+        if prepared is None:
+            prepared = self._prepared[i] = PreparedClause(self.program.clauses[i], i)
+        return prepared
 
     def has_predicate(self, signature) -> bool:
         return signature in self._by_signature
