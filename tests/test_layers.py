@@ -433,9 +433,18 @@ def test_failed_compile_falls_back_to_the_eager_loop(monkeypatch):
     assert torch.isfinite(weights.grad).all()
 
 
+@pytest.fixture
+def one_thread():
+    """One torch thread: the numpy blocks apply (see semirings._numpy_ok)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 @pytest.mark.parametrize("factors, terms", [(1, 1), (3, 1), (1, 2), (2, 3), (2, 4), (3, 6)])
-def test_fused_log_block_matches_the_torch_reductions(dtype, factors, terms):
+def test_fused_log_block_matches_the_torch_reductions(dtype, factors, terms, one_thread):
     # The numpy block (CPU) against the semiring's own torch reductions, with impossible
     # factors and whole impossible nodes among the values.
     generator = torch.Generator().manual_seed(factors * 10 + terms)
@@ -470,7 +479,7 @@ def test_log_values_are_natural_logarithms_despite_base_2_inside():
     assert tc(weights.log(), "log")[0, 1].exp().item() == pytest.approx(0.6 + 0.4 * 0.3)
 
 
-def test_torch_path_of_log_space_matches_the_numpy_path(monkeypatch):
+def test_torch_path_of_log_space_matches_the_numpy_path(monkeypatch, one_thread):
     # Off CPU (or for dtypes numpy lacks) log space runs on torch alone: same values, same
     # gradients.
     import problogic.circuit.semirings as semirings
@@ -602,7 +611,7 @@ def test_log_space_routes_each_batch_element_on_its_own(probability_route):
 
 
 @pytest.mark.parametrize("factors, terms", [(1, 1), (5, 1), (1, 7), (2, 3), (3, 5)])
-def test_fused_probability_block_matches_the_torch_reductions(factors, terms):
+def test_fused_probability_block_matches_the_torch_reductions(factors, terms, one_thread):
     generator = torch.Generator().manual_seed(factors * 10 + terms)
     x = torch.rand(factors, terms, 7, 5, generator=generator, dtype=torch.float64)
     x[0, 0, 1] = 0.0
@@ -631,3 +640,20 @@ def test_small_circuits_take_the_log_space_passes(monkeypatch):
                         lambda self, weights: pytest.fail("probability route on a small circuit"))
     assert tc(circuit_weights(circuit, semiring="log"), "log").exp()[0, 1].item() == \
         pytest.approx(0.72)
+
+
+def test_many_threads_take_the_torch_kernels():
+    # numpy is single-threaded: above two torch threads the blocks run on torch (same values).
+    circuit = compile_source("0.6::a. 0.3::b. 0.2::c. q :- a, b. q :- \\+a, c. query(q).")
+    tc = TensorCircuit(circuit)
+    log_weights = torch.log(random_weights(circuit, 3))
+    x = torch.zeros(2, 2, 3, 4)
+    threads = torch.get_num_threads()
+    one = tc(log_weights, "log")
+    try:
+        torch.set_num_threads(4)
+        assert not LOG_PROBABILITY.sum_of_products(x, torch.empty(3, 4))
+        many = tc(log_weights, "log")
+    finally:
+        torch.set_num_threads(threads)
+    assert torch.allclose(one, many, atol=1e-12)
