@@ -99,9 +99,10 @@ def node_by_node(circuit: Circuit, weights: torch.Tensor, semiring: str) -> torc
 
 # ---- timing ----------------------------------------------------------------------------------
 
-def timed(function: Callable[[], object], repeats: int) -> list[float]:
-    """Seconds of each of ``repeats`` calls, after one untimed warm-up call."""
-    function()
+def timed(function: Callable[[], object], repeats: int, warm_up: bool = True) -> list[float]:
+    """Seconds of each of ``repeats`` calls, after one untimed warm-up call if ``warm_up``."""
+    if warm_up:
+        function()
     times = []
     for _ in range(repeats):
         start = time.perf_counter()

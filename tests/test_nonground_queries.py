@@ -7,20 +7,7 @@ import torch
 import problogic as pl
 from problogic.neural.answers import Answers
 
-ADDITION = """
-nn(digit, [X], Y, [0, 1, 2]) :: digit(X, Y).
-add(X, Y, Z) :- digit(X, A), digit(Y, B), Z is A + B.
-"""
-
-
-class Softmax(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.calls = 0
-
-    def forward(self, x):
-        self.calls += 1
-        return torch.softmax(x, dim=1)
+from test_model import ADDITION, Softmax  # the digit program and its exact 'network'
 
 
 def test_answers_equal_the_ground_queries_and_form_a_distribution():

@@ -43,22 +43,10 @@ def _repeats(system: str, nodes: int) -> int:
     return 1 if nodes >= 30_000 else 3  # the node-by-node loop takes seconds there
 
 
-def _timed(function, repeats: int, warm_up: bool) -> list[float]:
-    """Seconds of each of ``repeats`` calls, after an untimed call if ``warm_up``."""
-    if warm_up:
-        function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return times
-
-
 def run_case(system: str, size: int) -> Measurement:
     import torch
 
-    from benchmarks.layers_bench import forward_backward, node_by_node, random_weights
+    from benchmarks.layers_bench import forward_backward, node_by_node, random_weights, timed
     from problogic.circuit.layers import TensorCircuit
     from problogic.circuit.semirings import get_semiring
 
@@ -84,8 +72,8 @@ def run_case(system: str, size: int) -> Measurement:
         encoded = get_semiring(semiring).encode(weights)
         with torch.no_grad():
             values = evaluate(encoded, semiring)[:ANSWERED_INSTANCES, -1].double()
-            forward = _timed(lambda: evaluate(encoded, semiring), repeats, warm_up)  # noqa: B023
-        both = _timed(
+            forward = timed(lambda: evaluate(encoded, semiring), repeats, warm_up)  # noqa: B023
+        both = timed(
             forward_backward(lambda w: evaluate(w, semiring), encoded),  # noqa: B023
             repeats,
             warm_up,
