@@ -17,6 +17,7 @@ its leaf weights, so one compilation serves every image with the same query shap
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import torch
 from torch import Tensor
@@ -38,15 +39,20 @@ class Grouping:
 
     def matrix(self, num_classes: int, dtype, device) -> Tensor:
         """``[K + 1, G + 1]`` 0/1 matrix: column ``g`` sums group ``g``, the last column the
-        columns of no group (the implicit "none")."""
-        membership = torch.zeros(num_classes + 1, len(self.names) + 1, dtype=dtype,
-                                 device=device)
-        grouped = torch.zeros(num_classes + 1, dtype=torch.bool)
-        for g, columns in enumerate(self.columns):
-            membership[list(columns), g] = 1
-            grouped[list(columns)] = True
-        membership[(~grouped).nonzero().flatten().tolist(), -1] = 1
-        return membership
+        columns of no group (the implicit "none"). Cached: labels repeat across batches."""
+        return _membership(self, num_classes, dtype, torch.device(device))
+
+
+@lru_cache(maxsize=4096)
+def _membership(grouping: Grouping, num_classes: int, dtype, device) -> Tensor:
+    membership = torch.zeros(num_classes + 1, len(grouping.names) + 1, dtype=dtype,
+                             device=device)
+    grouped = torch.zeros(num_classes + 1, dtype=torch.bool)
+    for g, columns in enumerate(grouping.columns):
+        membership[list(columns), g] = 1
+        grouped[list(columns)] = True
+    membership[(~grouped).nonzero().flatten().tolist(), -1] = 1
+    return membership
 
 
 def detection_clause(num_detections: int, grouping: Grouping) -> str:

@@ -26,6 +26,7 @@ or non-integer counts, ``low > high``, shapes that do not match.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -46,12 +47,14 @@ PAD_DETECTIONS = 4  # images are padded to a multiple of this many detections
 # ---- labels ----------------------------------------------------------------------------------
 
 @dataclass
-class _Label:
+class _Label(ABC):
     """A batch of labels: one problogic program per image and the answer its query must give."""
 
+    @abstractmethod
     def programs(self, sizes: list[int], num_classes: int) -> list[tuple[DetectionProgram,
                                                                          Term | None]]:
-        raise NotImplementedError
+        """Per image (``sizes[b]`` detections, padded): its program and the answer atom whose
+        root is the label (``None``: the program's only query)."""
 
     def log_probability(self, class_probs: ClassProbs, *,
                         cache: CircuitCache | None = None) -> Tensor:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
 
 import torch
@@ -16,7 +17,7 @@ from .validation import check_images, check_positive_int, check_probability, che
 MIN_BOX_SIZE = 1e-2
 
 
-class Detector(nn.Module):
+class Detector(nn.Module, metaclass=ABCMeta):
     """A torchvision detector whose inference returns full class distributions per box.
 
     Subclasses implement ``_predict``; this class validates inputs, moves them to the model's
@@ -103,9 +104,10 @@ class Detector(nn.Module):
             detections = self._predict(images, threshold, limit)
         return detections if with_grad else [d.detach() for d in detections]
 
+    @abstractmethod
     def _predict(self, images: list[Tensor], score_threshold: float,
                  max_detections: int) -> list[Detections]:
-        raise NotImplementedError
+        """Detections of images already validated and placed on the model's device."""
 
     @staticmethod
     def _to_original_sizes(boxes: list[Tensor], resized_sizes, original_sizes) -> list[Tensor]:
