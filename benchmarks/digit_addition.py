@@ -71,7 +71,8 @@ class Case:
 
     @property
     def name(self) -> str:
-        return f"{self.system}:{self.digits}:{self.program}"
+        mode = ":answers" if self.query_mode == "answers" else ""
+        return f"{self.system}:{self.digits}:{self.program}{mode}"
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def default_cases(profile: str = "default") -> tuple[Case, ...]:
         Case("deepproblog", 1, max_updates=epoch, test_budget_s=20 if quick else 45,
              timeout_s=600 if full else 400),
         Case("ours", 2, max_updates=epoch),
+        Case("ours", 2, max_updates=epoch, query_mode="answers"),
         Case("deepproblog", 2, max_updates=5 if quick else (200 if full else 30),
              warm_updates=5 if quick else 20, test_examples=2, test_budget_s=30,
              timeout_s=900 if full else 150),
@@ -426,8 +428,8 @@ def main(argv: list[str] | None = None) -> int:
     profile = parser.add_mutually_exclusive_group()
     profile.add_argument("--quick", action="store_true", help="smoke run (~3 minutes)")
     profile.add_argument("--full", action="store_true", help="longer DeepProbLog cases")
-    parser.add_argument("--cases", help="comma-separated SYSTEM:N:PROGRAM of the profile to run "
-                        "(e.g. ours:15:carry)")
+    parser.add_argument("--cases", help="comma-separated SYSTEM:N:PROGRAM[:answers] of the "
+                        "profile to run (e.g. ours:15:carry, ours:2:accumulator:answers)")
     parser.add_argument("--train-size", type=int, default=3000)
     parser.add_argument("--test-size", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
@@ -435,9 +437,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for digit_addition.json and digit_addition.md")
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite digit_addition.md from digit_addition.json in --out")
-    parser.add_argument("--answers", action="store_true",
-                        help="our accumulator cases leave the sum unbound: one circuit whose "
-                             "roots are all sums, each example's sum selected from it")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -457,14 +456,11 @@ def main(argv: list[str] | None = None) -> int:
             parts = w.split(":")
             system, n = parts[0], int(parts[1])
             program = parts[2] if len(parts) > 2 else "accumulator"
-            match = [c for c in cases if (c.system, c.digits, c.program) == (system, n, program)]
-            chosen.extend(match or [Case(system, n, program)])
+            mode = "answers" if parts[3:] == ["answers"] else "ground"
+            match = [c for c in cases
+                     if (c.system, c.digits, c.program, c.query_mode) == (system, n, program, mode)]
+            chosen.extend(match or [Case(system, n, program, query_mode=mode)])
         cases = tuple(chosen)
-    if args.answers:
-        from dataclasses import replace
-
-        cases = [replace(c, query_mode="answers")
-                 if c.system == "ours" and c.program == "accumulator" else c for c in cases]
     config = Config(train_size=args.train_size, test_size=args.test_size, seed=args.seed,
                     cases=tuple(cases))
     results = run(config)

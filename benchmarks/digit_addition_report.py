@@ -5,12 +5,21 @@ from __future__ import annotations
 import math
 
 
-def _find(results: dict, system: str, digits: int, program: str = "accumulator"):
+def _find(results: dict, system: str, digits: int, program: str = "accumulator",
+          query_mode: str = "ground"):
     for case in results["cases"]:
         c = case.get("case", {})
-        if (c.get("system"), c.get("digits"), c.get("program")) == (system, digits, program):
+        if (c.get("system"), c.get("digits"), c.get("program"),
+                c.get("query_mode", "ground")) == (system, digits, program, query_mode):
             return case
     return None
+
+
+# Our accumulator variants: the sum bound in the query (one circuit per sum, as DeepProbLog
+# does) or left unbound (one circuit whose roots are every sum, each example's selected).
+OURS = {"ours": "ground", "ours_answers": "answers"}
+NAMES = {"ours": "problogic", "ours_answers": "problogic (sum unbound)",
+         "deepproblog": "DeepProbLog"}
 
 
 def _get(d, *keys):
@@ -37,14 +46,41 @@ def _epoch_estimate(case: dict, batches: int) -> tuple[float | None, bool]:
     return case.get("epoch_shapes", shapes) * per_shape + batches * warm_ms / 1e3, True
 
 
+def _ratios(o: dict, d: dict, ours: dict, dpl: dict) -> dict:
+    """DeepProbLog / problogic for one of our variants ``o`` (its case ``ours``)."""
+    ratios = {}
+    for key in ("epoch_s", "warm_update_ms", "test_per_example_ms"):
+        if o.get(key) and d.get(key):
+            ratios[key] = d[key] / o[key]
+    k = min(len(o["update_ms"]), len(d["update_ms"]))
+    if k:  # the same first k updates (the same batches) on both sides
+        o["first_updates_ms"] = sum(o["update_ms"][:k]) / k
+        d["first_updates_ms"] = sum(d["update_ms"][:k]) / k
+        ratios["first_updates_ms"] = d["first_updates_ms"] / o["first_updates_ms"]
+        ratios["first_updates"] = k
+    o_hits = _get(ours, "test", "hits")
+    d_hits = _get(dpl, "test", "hits")
+    if o_hits and d_hits and o["epoch_complete"] and d["epoch_complete"]:
+        # the same training, on the same test examples (DeepProbLog's may be fewer)
+        k = min(len(o_hits), len(d_hits))
+        o["test_sum_accuracy_same_examples"] = o_hits[:k].count("1") / k
+        d["test_sum_accuracy_same_examples"] = d_hits[:k].count("1") / k
+        ratios["accuracy_points"] = 100 * (o_hits[:k].count("1") - d_hits[:k].count("1")) / k
+        ratios["accuracy_examples"] = k
+    if d["status"] == "timeout" and not d.get("updates_measured") and o["update_ms"]:
+        ratios["first_update_lower_bound"] = d["process_wall_s"] / (o["update_ms"][0] / 1e3)
+    return ratios
+
+
 def summarise(results: dict) -> dict:
     config = results["config"]
     batches = math.ceil(config["train_size"] / config["batch_size"])
     rows = {}
     for n in (1, 2, 3, 4):
-        ours, dpl = _find(results, "ours", n), _find(results, "deepproblog", n)
+        found = {label: _find(results, "ours", n, query_mode=mode) for label, mode in OURS.items()}
+        dpl = found["deepproblog"] = _find(results, "deepproblog", n)
         row: dict = {}
-        for label, case in (("ours", ours), ("deepproblog", dpl)):
+        for label, case in found.items():
             if case is None:
                 continue
             epoch, extrapolated = _epoch_estimate(case, batches)
@@ -59,7 +95,7 @@ def summarise(results: dict) -> dict:
                 "test_sum_accuracy": _get(case, "test", "sum_accuracy"),
                 "test_examples": _get(case, "test", "examples"),
                 "test_per_example_ms": (_get(case, "test", "model_scored", "per_example_ms")
-                                        if label == "ours" else
+                                        if label in OURS else
                                         _get(case, "test", "per_example_ms")),
                 "rss_start_mb": _get(case, "rss_mb", "start"),
                 "rss_trace": [(t["examples"], round(t["rss_mb"], 1)) for t in trace],
@@ -70,7 +106,7 @@ def summarise(results: dict) -> dict:
                 "update_ms": cold.get("update_ms") or [],
                 "epoch_complete": bool(case.get("epoch_complete")),
             }
-            if label == "ours":
+            if label in OURS:
                 row[label]["compile_per_shape_s"] = cold.get("compile_per_shape_s")
             row[label]["epoch_shapes"] = case.get("epoch_shapes")
             if label == "deepproblog" and len(trace) >= 1 and cold.get("updates"):
@@ -78,32 +114,10 @@ def summarise(results: dict) -> dict:
                 per = (trace[-1]["rss_mb"] - first) / max(1, trace[-1]["cached_circuits"])
                 row[label]["rss_per_cached_circuit_mb"] = per
                 row[label]["epoch_rss_growth_mb_extrapolated"] = per * case["epoch_shapes"]
-        if "ours" in row and "deepproblog" in row:
-            o, d = row["ours"], row["deepproblog"]
-            ratios = {}
-            for key in ("epoch_s", "warm_update_ms", "test_per_example_ms"):
-                if o.get(key) and d.get(key):
-                    ratios[key] = d[key] / o[key]
-            k = min(len(o["update_ms"]), len(d["update_ms"]))
-            if k:  # the same first k updates (the same batches) on both sides
-                o["first_updates_ms"] = sum(o["update_ms"][:k]) / k
-                d["first_updates_ms"] = sum(d["update_ms"][:k]) / k
-                ratios["first_updates_ms"] = d["first_updates_ms"] / o["first_updates_ms"]
-                ratios["first_updates"] = k
-            o_hits = _get(ours, "test", "hits")
-            d_hits = _get(dpl, "test", "hits")
-            if o_hits and d_hits and o["epoch_complete"] and d["epoch_complete"]:
-                # the same training, on the same test examples (DeepProbLog's may be fewer)
-                k = min(len(o_hits), len(d_hits))
-                o["test_sum_accuracy_same_examples"] = o_hits[:k].count("1") / k
-                d["test_sum_accuracy_same_examples"] = d_hits[:k].count("1") / k
-                ratios["accuracy_points"] = 100 * (o_hits[:k].count("1") -
-                                                   d_hits[:k].count("1")) / k
-                ratios["accuracy_examples"] = k
-            if d["status"] == "timeout" and not d.get("updates_measured") and o["update_ms"]:
-                ratios["first_update_lower_bound"] = d["process_wall_s"] / (
-                    o["update_ms"][0] / 1e3)
-            row["ratios"] = ratios
+        for label in OURS:
+            if label in row and "deepproblog" in row:
+                row["ratios" if label == "ours" else f"ratios_{label}"] = _ratios(
+                    row[label], row["deepproblog"], found[label], dpl)
         rows[n] = row
     carry = {}
     for n in sorted({c["case"]["digits"] for c in results["cases"]
@@ -131,6 +145,30 @@ def _load_range(results: dict) -> str:
     return f"{min(loads):.1f} to {max(loads):.1f}" if loads else "unknown"
 
 
+def _ratio_text(row: dict, label: str, ratios: dict) -> str:
+    parts = []
+    names = {"epoch_s": "epoch time", "first_updates_ms": "first updates",
+             "warm_update_ms": "warm update", "test_per_example_ms": "test per example"}
+    for key, name in names.items():
+        if key in ratios:
+            extra = " (extrapolated)" if key == "epoch_s" and (
+                row[label]["epoch_extrapolated"] or row["deepproblog"]["epoch_extrapolated"]) \
+                else ""
+            parts.append(f"{name} {ratios[key]:.1f}x{extra}")
+    if "accuracy_points" not in ratios and row[label].get("test_sum_accuracy") is not None:
+        parts.append("test accuracy not compared (DeepProbLog did not train the whole epoch)")
+    if "accuracy_points" in ratios:
+        parts.append(f"test sum accuracy problogic - DeepProbLog "
+                     f"{ratios['accuracy_points']:+.1f} points on the same "
+                     f"{ratios['accuracy_examples']} examples ("
+                     f"{100 * row[label]['test_sum_accuracy_same_examples']:.1f}% vs "
+                     f"{100 * row['deepproblog']['test_sum_accuracy_same_examples']:.1f}%)")
+    if ratios.get("first_update_lower_bound"):
+        parts.append(f"first update > {ratios['first_update_lower_bound']:.1f}x "
+                     "(DeepProbLog did not finish it)")
+    return ", ".join(parts)
+
+
 def markdown(results: dict) -> str:
     s = results["summary"]
     c = results["config"]
@@ -154,11 +192,11 @@ def markdown(results: dict) -> str:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for n, row in s["accumulator"].items():
-        for label in ("ours", "deepproblog"):
+        for label in (*OURS, "deepproblog"):
             r = row.get(label)
             if not r:
                 continue
-            name = "problogic" if label == "ours" else "DeepProbLog"
+            name = NAMES[label]
             epoch = _fmt(r["epoch_s"], ".1f") + (" x" if r["epoch_extrapolated"] and
                                                   r["epoch_s"] else "")
             acc = (_fmt(100 * r["test_sum_accuracy"], ".1f", "%") +
@@ -176,31 +214,10 @@ def markdown(results: dict) -> str:
                          f"{_fmt(r['cached'], 'd')} | {rss} |")
     lines += ["", "Ratios (DeepProbLog / problogic, same run):", ""]
     for n, row in s["accumulator"].items():
-        ratios = row.get("ratios")
-        if not ratios:
-            continue
-        parts = []
-        names = {"epoch_s": "epoch time", "first_updates_ms": "first updates",
-                 "warm_update_ms": "warm update", "test_per_example_ms": "test per example"}
-        for key, name in names.items():
-            if key in ratios:
-                extra = " (extrapolated)" if key == "epoch_s" and (
-                    row["ours"]["epoch_extrapolated"] or row["deepproblog"]["epoch_extrapolated"]) \
-                    else ""
-                parts.append(f"{name} {ratios[key]:.1f}x{extra}")
-        if "accuracy_points" not in ratios and row["ours"].get("test_sum_accuracy") is not None:
-            parts.append("test accuracy not compared (DeepProbLog did not train the whole "
-                         "epoch)")
-        if "accuracy_points" in ratios:
-            parts.append(f"test sum accuracy problogic - DeepProbLog "
-                         f"{ratios['accuracy_points']:+.1f} points on the same "
-                         f"{ratios['accuracy_examples']} examples ("
-                         f"{100 * row['ours']['test_sum_accuracy_same_examples']:.1f}% vs "
-                         f"{100 * row['deepproblog']['test_sum_accuracy_same_examples']:.1f}%)")
-        if ratios.get("first_update_lower_bound"):
-            parts.append(f"first update > {ratios['first_update_lower_bound']:.1f}x "
-                         "(DeepProbLog did not finish it)")
-        lines.append(f"- N={n}: " + ", ".join(parts))
+        for label in OURS:
+            ratios = row.get("ratios" if label == "ours" else f"ratios_{label}")
+            if ratios:
+                lines.append(f"- N={n}, {NAMES[label]}: " + _ratio_text(row, label, ratios))
     for n, row in s["accumulator"].items():
         d = row.get("deepproblog")
         if d and d.get("rss_per_cached_circuit_mb") is not None:
@@ -208,11 +225,12 @@ def markdown(results: dict) -> str:
                          f"{d['rss_per_cached_circuit_mb']:.1f} MB (RSS growth / circuits); "
                          f"for the {d['epoch_shapes']} circuits of an epoch "
                          f"{d['epoch_rss_growth_mb_extrapolated'] / 1024:.1f} GB (extrapolated)")
-        o = row.get("ours")
-        if o and o.get("compile_per_shape_s") is not None:
-            lines.append(f"- N={n}: problogic ground+compile per shape "
-                         f"{o['compile_per_shape_s']:.3f} s; RSS by examples seen "
-                         f"{o['rss_trace']}")
+        for label in OURS:
+            o = row.get(label)
+            if o and o.get("compile_per_shape_s") is not None:
+                lines.append(f"- N={n}: {NAMES[label]} ground+compile per shape "
+                             f"{o['compile_per_shape_s']:.3f} s; RSS by examples seen "
+                             f"{o['rss_trace']}")
     lines += ["", "## Carry program (problogic only; one circuit per N)", "",
               "| N | status | epoch (s) | warm update (ms) | compile (s) | circuit nodes / edges"
               " | test sum acc. | sum digits acc. | single digit acc. |",

@@ -121,11 +121,13 @@ def test_negation_of_a_neural_fact_is_exact_when_rows_sum_below_one():
     (torch.tensor([[float("nan"), 1.0, 0.0]]), "non-finite"),
     (torch.tensor([[1.5, -0.5, 0.0]]), r"outside \[0, 1\]"),
     (torch.tensor([[0.7, 0.7, 0.0]]), "summing to 1.4"),
+    (torch.tensor([[0.5, -0.25, 0.75]]), r"-0.25, outside \[0, 1\]"),  # sums to 1
+    (torch.tensor([[0.5, 0.25]]), "returned 2 columns for a domain of 3 values"),
 ])
 def test_bad_network_outputs_are_rejected_naming_the_network(output, message):
     class Bad(torch.nn.Module):
         def forward(self, x):
-            return output.expand(len(x), 3)
+            return output.expand(len(x), -1)
 
     model = pl.Model(ADDITION, networks={"digit": Bad()})
     with pytest.raises(pl.ProgramError, match=message) as info:

@@ -50,6 +50,7 @@ import math
 import warnings
 from typing import NamedTuple, Sequence
 
+import numpy as _np
 import torch
 from torch import Tensor, nn
 
@@ -58,9 +59,10 @@ from .layerize import (DEFAULT_CALL_COST, FALSE_ROW, FIRST_WEIGHT_ROW, TRUE_ROW,
                        WeightLayout, layerize)
 
 __all__ = ["TensorCircuit", "MPEResult", "WeightLayout", "layerize", "stack_weights",
-           "circuit_weights", "FIRST_WEIGHT_ROW"]
-from .semirings import (LOG_PROBABILITY, MAX_PRODUCT, PROBABILITY, Semiring, first_argmax,
-                        get_semiring)
+           "circuit_weights", "FIRST_WEIGHT_ROW", "SavedPass", "evaluate_roots",
+           "backward_roots"]
+from .semirings import (LOG_PROBABILITY, MAX_PRODUCT, PROBABILITY, Semiring, _numpy_ok,
+                        first_argmax, get_semiring)
 
 
 # Log space goes through probability space (see the module doc) on circuits with at least this
@@ -271,6 +273,19 @@ class TensorCircuit(nn.Module):
             values = weights.new_empty(self.num_rows, batch)
         else:
             values = self._workspace.take("values", (self.num_rows, batch), weights)
+        if self._numpy_pass(values, semiring):  # the same steps on the numpy views
+            vn = values.numpy()
+            vn[FALSE_ROW], vn[TRUE_ROW] = semiring.zero, semiring.one
+            _np.multiply(weights.detach().numpy().T, semiring.scale,
+                         out=vn[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + self.weight_size])
+            kernel = semiring.numpy_kernels[0]
+            # np.take, not vn[kids]: fancy indexing of rows costs 10x more (81 against 8 us
+            # for 5k rows of 2)
+            for block, kids, _ in self._numpy_blocks():
+                x = _np.take(vn, kids, axis=0).reshape(block.factors, block.terms, block.size,
+                                                       batch)
+                kernel(x, vn[block.start:block.stop])
+            return values
         values[FALSE_ROW].fill_(semiring.zero)
         values[TRUE_ROW].fill_(semiring.one)
         leaves = values[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + self.weight_size]
@@ -279,6 +294,25 @@ class TensorCircuit(nn.Module):
             leaves.mul_(semiring.scale)
         self._run("_forward_layers", values, self.layers, self.child_rows, semiring)
         return values
+
+    def _numpy_pass(self, values: Tensor, semiring: Semiring) -> bool:
+        """Whether a pass runs block by block in numpy: on CPU, in the eager loop, for a
+        semiring with numpy kernels. On small circuits torch's per-call dispatch (views,
+        gathers, conversions: a dozen calls per block) cost more than the arithmetic; the
+        kernels and their order of operations are the same, so the results are too."""
+        return (semiring.numpy_kernels is not None and self._forward_layers is _forward_layers
+                and _numpy_ok(values))
+
+    def _numpy_blocks(self) -> list[tuple[Block, "_np.ndarray", Tensor]]:
+        """Every block with its factor rows as a numpy array and a CPU tensor (cached)."""
+        blocks = self.__dict__.get("_numpy_block_cache")
+        if blocks is None:
+            rows = self.child_rows.cpu()
+            blocks = [(block, rows[block.edge_start:block.edge_stop].numpy(),
+                       rows[block.edge_start:block.edge_stop])
+                      for layer in self.layers for block in layer]
+            self.__dict__["_numpy_block_cache"] = blocks
+        return blocks
 
     def _log_by_probability(self, log_weights: Tensor):
         """The log semiring's rows computed in probability space: ``(values [N, B], roots
@@ -451,42 +485,74 @@ def _decode_block(block: Block, values: Tensor, active: Tensor, child_rows: Tens
     active.scatter_add_(0, chosen, parents.repeat(block.factors, 1))
 
 
+class SavedPass(NamedTuple):
+    """What a backward pass needs of a forward pass (see :func:`evaluate_roots`).
+    ``tensors``: ``(values,)``, or ``(values, roots, weights)`` where the log semiring went
+    through probability space, ``exact`` then saying for which elements that was exact."""
+
+    tensors: tuple[Tensor, ...]
+    semiring: Semiring
+    exact: Tensor | None
+
+
+def evaluate_roots(module: TensorCircuit, weights: Tensor, semiring: Semiring,
+                   keep: bool = False) -> tuple[Tensor, SavedPass | None]:
+    """The roots' values ``[B, R]`` (semiring domain) of ``weights: [B, V]``, outside
+    autograd; with ``keep``, also what :func:`backward_roots` needs. The caller must hold the
+    saved tensors through ``ctx.save_for_backward`` (the workspace hands a buffer out again
+    once nothing but itself refers to it)."""
+    if semiring is LOG_PROBABILITY and module.log_through_probability and \
+            module.num_edges >= PROBABILITY_ROUTE_MIN_EDGES:
+        values, roots, exact = module._log_by_probability(weights)
+        out = roots.log().T.contiguous()
+        if not bool(exact.all()):
+            rows = torch.logical_not(exact).nonzero().squeeze(1)
+            log_values = module._values(weights[rows], LOG_PROBABILITY, fresh=True)
+            out[rows] = _roots(module, log_values, LOG_PROBABILITY)
+        return out, SavedPass((values, roots, weights), LOG_PROBABILITY, exact) if keep else None
+    values = module._values(weights, semiring)
+    out = _roots(module, values, semiring)
+    return out, SavedPass((values,), semiring, None) if keep else None
+
+
+def backward_roots(module: TensorCircuit, saved: SavedPass, grad_roots: Tensor) -> Tensor:
+    """The gradient of the weights ``[B, V]`` given the roots' gradient ``[B, R]``."""
+    if saved.exact is None:
+        (values,) = saved.tensors
+        return _backward(module, values, grad_roots, saved.semiring)
+    values, roots, weights = saved.tensors
+    exact = saved.exact
+    # In probability space: d log r / d r = 1 / r at the roots, d p / d log p = p at the
+    # leaves. Elements without an exact forward pass get a zero seed here.
+    seed = torch.where(exact.unsqueeze(1), grad_roots / roots.T, 0.0)
+    grad = _backward(module, values, seed, PROBABILITY)
+    grad.mul_(values[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + module.weight_size].T)
+    again = torch.logical_not(exact & torch.isfinite(grad).all(dim=1))
+    if bool(again.any()):  # no exact forward pass, or an overflow: the log-space passes
+        rows = again.nonzero().squeeze(1)
+        del values, roots
+        with torch.no_grad():
+            log_values = module._values(weights[rows], LOG_PROBABILITY)
+        grad[rows] = _backward(module, log_values, grad_roots[rows], LOG_PROBABILITY)
+    return grad
+
+
 class _EvaluateCircuit(torch.autograd.Function):
     """weights ``[B, V]`` -> root values ``[B, R]``, with the hand-written backward pass."""
 
     @staticmethod
     def forward(ctx, weights: Tensor, module: TensorCircuit, semiring: Semiring) -> Tensor:
-        if semiring is LOG_PROBABILITY and module.log_through_probability and \
-                module.num_edges >= PROBABILITY_ROUTE_MIN_EDGES:
-            return _log_forward(ctx, weights, module)
-        values = module._values(weights, semiring)
-        if ctx.needs_input_grad[0]:
-            ctx.save_for_backward(values)
-            ctx.module, ctx.semiring, ctx.exact = module, semiring, None
-        return _roots(module, values, semiring)
+        out, saved = evaluate_roots(module, weights, semiring, keep=ctx.needs_input_grad[0])
+        if saved is not None:
+            ctx.save_for_backward(*saved.tensors)
+            ctx.module, ctx.semiring, ctx.exact = module, saved.semiring, saved.exact
+        return out
 
     @staticmethod
     @torch.autograd.function.once_differentiable
     def backward(ctx, grad_output: Tensor):
-        module = ctx.module
-        if ctx.exact is None:
-            (values,) = ctx.saved_tensors
-            return _backward(module, values, grad_output, ctx.semiring), None, None
-        values, roots, weights = ctx.saved_tensors
-        exact = ctx.exact
-        # In probability space: d log r / d r = 1 / r at the roots, d p / d log p = p at the
-        # leaves. Elements without an exact forward pass get a zero seed here.
-        seed = torch.where(exact.unsqueeze(1), grad_output / roots.T, 0.0)
-        grad = _backward(module, values, seed, PROBABILITY)
-        grad.mul_(values[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + module.weight_size].T)
-        again = torch.logical_not(exact & torch.isfinite(grad).all(dim=1))
-        if bool(again.any()):  # no exact forward pass, or an overflow: the log-space passes
-            rows = again.nonzero().squeeze(1)
-            del values, roots
-            with torch.no_grad():
-                log_values = module._values(weights[rows], LOG_PROBABILITY)
-            grad[rows] = _backward(module, log_values, grad_output[rows], LOG_PROBABILITY)
-        return grad, None, None
+        saved = SavedPass(ctx.saved_tensors, ctx.semiring, ctx.exact)
+        return backward_roots(ctx.module, saved, grad_output), None, None
 
 
 def _roots(module: TensorCircuit, values: Tensor, semiring: Semiring) -> Tensor:
@@ -495,21 +561,6 @@ def _roots(module: TensorCircuit, values: Tensor, semiring: Semiring) -> Tensor:
     rule (see Semiring.scale)."""
     roots = values.index_select(0, module.root_rows).T.contiguous()
     return roots if semiring.scale == 1.0 else roots.div_(semiring.scale)
-
-
-def _log_forward(ctx, weights: Tensor, module: TensorCircuit) -> Tensor:
-    """The log semiring's forward pass: in probability space, then in log space for the
-    elements where that was not exact (see the module doc)."""
-    values, roots, exact = module._log_by_probability(weights)
-    out = roots.log().T.contiguous()
-    if not bool(exact.all()):
-        rows = torch.logical_not(exact).nonzero().squeeze(1)
-        log_values = module._values(weights[rows], LOG_PROBABILITY, fresh=True)
-        out[rows] = _roots(module, log_values, LOG_PROBABILITY)
-    if ctx.needs_input_grad[0]:
-        ctx.save_for_backward(values, roots, weights)
-        ctx.module, ctx.semiring, ctx.exact = module, LOG_PROBABILITY, exact
-    return out
 
 
 def _backward(module: TensorCircuit, values: Tensor, grad_roots: Tensor,
@@ -523,8 +574,20 @@ def _backward(module: TensorCircuit, values: Tensor, grad_roots: Tensor,
         grads.index_add_(0, module.root_rows, grad_roots.T.to(grads.dtype))
 
     seed()
-    module._run("_backward_layers", values, grads, module.layers, module.child_rows,
-                semiring, before_retry=seed)
+    if module._numpy_pass(values, semiring):
+        vn, gn, batch = values.numpy(), grads.numpy(), values.shape[1]
+        vjp = semiring.numpy_kernels[1]
+        for block, kids, kids_tensor in reversed(module._numpy_blocks()):
+            x = _np.take(vn, kids, axis=0).reshape(block.factors, block.terms, block.size,
+                                                   batch)
+            grad_x = vjp(x, vn[block.start:block.stop], gn[block.start:block.stop])
+            if grad_x is None:  # no numpy kernel for this block's shape
+                _block_vjp(values, grads, module.child_rows, block, semiring)
+            else:
+                grads.index_add_(0, kids_tensor, torch.from_numpy(grad_x.reshape(-1, batch)))
+    else:
+        module._run("_backward_layers", values, grads, module.layers, module.child_rows,
+                    semiring, before_retry=seed)
     leaves = grads[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + module.weight_size]
     # a copy (never a view, even for B = 1): the workspace keeps grads for the next call
     return leaves.T.clone(memory_format=torch.contiguous_format)

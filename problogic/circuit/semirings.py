@@ -68,6 +68,9 @@ class Semiring:
     # Optional: its vector-Jacobian product, (x: [F, K, n, B], out: [n, B], grad_out: [n, B])
     # -> grad_x [F, K, n, B] (may overwrite x); None where it does not apply.
     sum_of_products_vjp: Callable[[Tensor, Tensor, Tensor], Tensor | None] | None = None
+    # Optional: both as numpy kernels (on arrays; the vjp may return None where it does not
+    # apply): whole passes on CPU then run in numpy (see :mod:`.layers`).
+    numpy_kernels: tuple[Callable, Callable] | None = None
 
     def __repr__(self) -> str:
         return f"Semiring({self.name!r})"
@@ -117,13 +120,10 @@ def _prod(x: Tensor, out: Tensor) -> None:
     _fold(x, out, torch.mul)
 
 
-def _probability_sum_of_products(x: Tensor, out: Tensor) -> bool:
-    """``out = sum_k prod_f x[f, k]`` for ``x: [F, K, n, B]`` on CPU through numpy: the same
-    operations as :func:`_prod` then :func:`_sum`, without torch's per-call dispatch and
-    indexing (a few microseconds each, a dozen per block)."""
-    if not (_numpy_ok(x) and _numpy_ok(out)):
-        return False
-    xn, on = x.numpy(), out.numpy()
+def _np_probability_sum_of_products(xn, on) -> None:
+    """``on = sum_k prod_f xn[f, k]`` for numpy ``xn: [F, K, n, B]``: the same operations as
+    :func:`_prod` then :func:`_sum`, without torch's per-call dispatch and indexing (a few
+    microseconds each, a dozen per block)."""
     if xn.shape[1] == 1:  # a product
         _fold(xn[:, 0], on, _np.multiply)
     elif xn.shape[0] == 1:  # a sum
@@ -132,23 +132,21 @@ def _probability_sum_of_products(x: Tensor, out: Tensor) -> bool:
         t = _np.empty(xn.shape[1:], xn.dtype)
         _fold(xn, t, _np.multiply)
         _fold(t, on, _np.add)
-    return True
 
 
-def _probability_sum_of_products_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor | None:
-    """The gradient of :func:`_probability_sum_of_products` for one or two factors (nearly
-    every block), on CPU through numpy: d/dx[f, k] = grad_y * (the other factor of term k)."""
-    factors = x.shape[0]
-    if factors > 2 or not (_numpy_ok(x) and _numpy_ok(grad_y)):
+def _np_probability_sum_of_products_vjp(xn, yn, gy):
+    """Its gradient for one or two factors (nearly every block; None beyond):
+    d/dx[f, k] = grad_y * (the other factor of term k)."""
+    factors = xn.shape[0]
+    if factors > 2:
         return None
-    xn, gy = x.numpy(), grad_y.numpy()
     grad = _np.empty(xn.shape, xn.dtype)
     if factors == 1:
         grad[0] = gy  # broadcast over the terms
     else:
         _np.multiply(xn[1], gy, out=grad[0])
         _np.multiply(xn[0], gy, out=grad[1])
-    return torch.from_numpy(grad)
+    return grad
 
 
 def _prod_vjp(x: Tensor, grad_y: Tensor) -> Tensor:
@@ -216,18 +214,15 @@ def _log2sumexp2(x: Tensor, out: Tensor) -> None:
     _log2_(out).add_(shift)  # log(0) + shift = -inf where every child is -inf
 
 
-def _log2_sum_of_products(x: Tensor, out: Tensor) -> bool:
-    """``out = log2 sum_k 2 ** (sum_f x[f, k])`` for ``x: [F, K, n, B]``, overwriting x, on CPU
-    through numpy: the same operations as :func:`_sum` then :func:`_log2sumexp2`, without
-    torch's per-call dispatch (a dozen calls per block, about a fifth of a log-space forward
-    pass on a 100k-node circuit at batch 128) and with numpy's faster exp2 and log2."""
-    if not (_numpy_ok(x) and _numpy_ok(out)):
-        return False
-    xn, on = x.numpy(), out.numpy()
+def _np_log2_sum_of_products(xn, on) -> None:
+    """``on = log2 sum_k 2 ** (sum_f xn[f, k])`` for numpy ``xn: [F, K, n, B]``, overwriting
+    xn: the same operations as :func:`_sum` then :func:`_log2sumexp2`, without torch's per-call
+    dispatch (a dozen calls per block, about a fifth of a log-space forward pass on a 100k-node
+    circuit at batch 128) and with numpy's faster exp2 and log2."""
     terms = xn.shape[1]
     if terms == 1:  # a product: the sum of its factors
         _fold(xn[:, 0], on, _np.add)
-        return True
+        return
     t = _np.empty(xn.shape[1:], xn.dtype)
     _fold(xn, t, _np.add)  # the terms [K, n, B]
     shift = _np.empty(t.shape[1:], t.dtype)
@@ -239,24 +234,19 @@ def _log2_sum_of_products(x: Tensor, out: Tensor) -> bool:
     with _np.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf is meant
         _np.log2(on, out=on)
     _np.add(on, shift, out=on)
-    return True
 
 
-def _log2_sum_of_products_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor | None:
-    """The gradient of :func:`_log2_sum_of_products` on CPU through numpy: every factor of
-    term k gets ``grad_y * 2 ** (term_k - y)`` (0, not NaN, where y is -inf)."""
-    if not (_numpy_ok(x) and _numpy_ok(y) and _numpy_ok(grad_y)):
-        return None
-    xn, yn, gy = x.numpy(), y.numpy(), grad_y.numpy()
+def _np_log2_sum_of_products_vjp(xn, yn, gy):
+    """Its gradient: every factor of term k gets ``grad_y * 2 ** (term_k - y)`` (0, not NaN,
+    where y is -inf); overwrites and returns xn."""
     t = _np.empty(xn.shape[1:], xn.dtype)
     _fold(xn, t, _np.add)  # the terms [K, n, B]
     shift = _np.maximum(yn, _np.finfo(yn.dtype).min)  # as _finite_shift
     _np.subtract(t, shift, out=t)
     _np.exp2(t, out=t)
     _np.multiply(t, gy, out=t)
-    grad = xn  # overwritten: every factor of a term gets the term's gradient
-    grad[...] = t
-    return x
+    xn[...] = t  # every factor of a term gets the term's gradient
+    return xn
 
 
 def _log2sumexp2_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor:
@@ -292,17 +282,42 @@ def _log(p: Tensor) -> Tensor:
     return torch.log(p)
 
 
+def _through_numpy(kernel):
+    """A numpy block kernel as the semiring's ``sum_of_products`` on tensors (False where
+    numpy does not apply, see :func:`_numpy_ok`)."""
+    def sum_of_products(x: Tensor, out: Tensor) -> bool:
+        if not (_numpy_ok(x) and _numpy_ok(out)):
+            return False
+        kernel(x.numpy(), out.numpy())
+        return True
+    return sum_of_products
+
+
+def _vjp_through_numpy(kernel):
+    """A numpy block kernel's gradient as ``sum_of_products_vjp`` on tensors."""
+    def sum_of_products_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor | None:
+        if not (_numpy_ok(x) and _numpy_ok(y) and _numpy_ok(grad_y)):
+            return None
+        grad = kernel(x.numpy(), y.numpy(), grad_y.numpy())
+        return None if grad is None else torch.from_numpy(grad)
+    return sum_of_products_vjp
+
+
 PROBABILITY = Semiring(
     name="probability", zero=0.0, one=1.0,
     add=_sum, add_vjp=_sum_vjp, multiply=_prod, multiply_vjp=_prod_vjp,
-    encode=lambda p: p, decode=lambda v: v, sum_of_products=_probability_sum_of_products,
-    sum_of_products_vjp=_probability_sum_of_products_vjp,
+    encode=lambda p: p, decode=lambda v: v,
+    sum_of_products=_through_numpy(_np_probability_sum_of_products),
+    sum_of_products_vjp=_vjp_through_numpy(_np_probability_sum_of_products_vjp),
+    numpy_kernels=(_np_probability_sum_of_products, _np_probability_sum_of_products_vjp),
 )
 LOG_PROBABILITY = Semiring(
     name="log", zero=-math.inf, one=0.0,
     add=_log2sumexp2, add_vjp=_log2sumexp2_vjp, multiply=_sum, multiply_vjp=_broadcast,
-    encode=_log, decode=torch.exp, scale=_LOG2_E, sum_of_products=_log2_sum_of_products,
-    sum_of_products_vjp=_log2_sum_of_products_vjp,
+    encode=_log, decode=torch.exp, scale=_LOG2_E,
+    sum_of_products=_through_numpy(_np_log2_sum_of_products),
+    sum_of_products_vjp=_vjp_through_numpy(_np_log2_sum_of_products_vjp),
+    numpy_kernels=(_np_log2_sum_of_products, _np_log2_sum_of_products_vjp),
 )
 MAX_PRODUCT = Semiring(
     name="max", zero=-math.inf, one=0.0,

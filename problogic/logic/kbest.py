@@ -91,7 +91,8 @@ class KBestFormula:
 
 
 def best_proofs(formula: Formula, alternatives: list[tuple[int, ...]], k: int, *,
-                max_states: int = 5_000_000, deadline: Deadline | None = None) -> ProofSearch:
+                max_states: int = 5_000_000, deadline: Deadline | None = None,
+                probabilities: list[list[float]] | None = None) -> ProofSearch:
     """The ``k`` most probable proofs of the disjunction of ``alternatives`` (each a
     conjunction of formula literals), best first.
 
@@ -99,9 +100,11 @@ def best_proofs(formula: Formula, alternatives: list[tuple[int, ...]], k: int, *
     the probability of the assignment, which never grows as literals are proved, so proofs
     leave the queue in non-increasing order of probability (uniform-cost search). Ties go to
     the state created last (depth first), which makes the order independent of ``k``.
+    ``probabilities``: each variable's, in place of the formula's own (network outputs).
     """
     deadline = deadline or Deadline(None)
-    probabilities = [v.probabilities for v in formula.variables]
+    if probabilities is None:
+        probabilities = [v.probabilities for v in formula.variables]
     kinds, payload = formula.kinds, formula.payload
     queue: list[tuple[float, int, dict[int, int], tuple[int, ...]]] = []
     counter = 0
@@ -173,21 +176,26 @@ def best_proofs(formula: Formula, alternatives: list[tuple[int, ...]], k: int, *
 
 
 def kbest_formula(formula: Formula, k: int, limits: Limits | None = None,
-                  deadline: Deadline | None = None) -> KBestFormula:
+                  deadline: Deadline | None = None,
+                  probabilities: list[list[float]] | None = None) -> KBestFormula:
     """Rewrite ``formula`` into the disjunctions of the k best proofs of each query (and of
-    the negated evidence), over the same choice variables; compile it as any formula."""
+    the negated evidence), over the same choice variables; compile it as any formula.
+    ``probabilities`` rank the proofs in place of the variables' own (see
+    :func:`best_proofs`)."""
     limits = limits or Limits()
     required = tuple(lit if value else -lit for _, lit, value in formula.evidence)
     builder = _DNFBuilder(formula)
     queries, searches = [], []
     for term, lit in formula.queries:
         search = best_proofs(formula, [(lit,) + required], k,
-                             max_states=limits.max_ground_size, deadline=deadline)
+                             max_states=limits.max_ground_size, deadline=deadline,
+                             probabilities=probabilities)
         queries.append((term, builder.disjunction(search.proofs)))
         searches.append(search)
     if required:
         search = best_proofs(formula, [(-lit,) for lit in required], k,
-                             max_states=limits.max_ground_size, deadline=deadline)
+                             max_states=limits.max_ground_size, deadline=deadline,
+                             probabilities=probabilities)
         queries.append((Term("$not_evidence"), builder.disjunction(search.proofs)))
         searches.append(search)
     rewritten = Formula(builder.kinds, builder.payload, formula.variables, builder.order,

@@ -94,10 +94,13 @@ class Answers(Mapping):
             raise ValueError(f"select needs one key per batch element ({self.values.shape[0]}),"
                              f" got {len(keys)}")
         columns = self._columns
-        index = [columns.get(key, len(self.answers)) for key in keys]
+        missing = len(self.answers)
+        index = [columns.get(key, missing) for key in keys]
+        rows = torch.as_tensor(index, device=self.values.device).unsqueeze(1)
+        if missing not in index:
+            return self.values.gather(1, rows).squeeze(1)
         absent = float("-inf") if self.log else 0.0
         padded = torch.cat([self.values, self.values.new_full((len(keys), 1), absent)], 1)
-        rows = torch.as_tensor(index, device=self.values.device).unsqueeze(1)
         return padded.gather(1, rows).squeeze(1)
 
     def most_probable(self) -> list:

@@ -58,11 +58,28 @@ def _parse_query(text: str) -> TermLike:
     return parse_term(text)
 
 
+@lru_cache(maxsize=1024)
+def _variables(term: Term) -> tuple[dict[str, Var], tuple[Var, ...]]:
+    found = tuple(variables(term))
+    return {v.name: v for v in found}, found
+
+
+@lru_cache(maxsize=65536)
+def _ground(term: Term, names: tuple[str, ...], values: tuple) -> Term:
+    """``term`` with the variables ``names`` bound to ``values`` (cached: a training loop
+    binds the same few values again and again)."""
+    by_name = _variables(term)[0]
+    subst = Substitution()
+    for name, value in zip(names, values):
+        subst.bind(by_name[name], value)
+    return subst.resolve(term)
+
+
 def bind_query(query: str | Term, bindings: dict) -> BoundQuery:
     term = _parse_query(query) if isinstance(query, str) else query
     if not isinstance(term, Term):
         raise ValueError(f"query {query!r} is not an atom")
-    names = {v.name: v for v in variables(term)}
+    names, found = _variables(term)
     unknown = sorted(set(bindings) - set(names))
     if unknown:
         raise ValueError(f"bindings {unknown} name no variable of the query {query!r}")
@@ -72,7 +89,7 @@ def bind_query(query: str | Term, bindings: dict) -> BoundQuery:
     batch = next(iter(sizes.values())) if sizes else 1
     if batch == 0:
         raise ValueError("empty batch")
-    bound = BoundQuery(batch, free=tuple(v for v in variables(term) if v.name not in bindings))
+    bound = BoundQuery(batch, free=tuple(v for v in found if v.name not in bindings))
     per_element: dict[str, list[TermLike]] = {}
     for name, value in bindings.items():
         if isinstance(value, torch.Tensor) and value.dim() > 1:
@@ -95,12 +112,7 @@ def bind_query(query: str | Term, bindings: dict) -> BoundQuery:
         groups.setdefault(key, []).append(b)
     if not order:
         groups[()] = list(range(batch))
-    subst = Substitution()
+    names_order = tuple(order)
     for key, elements in groups.items():
-        mark = subst.mark()
-        for name, value in zip(order, key):
-            subst.bind(names[name], value)
-        ground = subst.resolve(term)
-        subst.undo(mark)
-        bound.shapes.setdefault(ground, []).extend(elements)
+        bound.shapes.setdefault(_ground(term, names_order, key), []).extend(elements)
     return bound

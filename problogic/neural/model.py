@@ -33,10 +33,12 @@ from ..grounding.probabilistic import tunable_initial
 from ..language.program import ProbabilisticClause
 from ..language.terms import Term
 from ..limits import Limits
+from ..logic.kbest import KBest, kbest_formula
 from ..pipeline import Stages
 from .answers import Answers, collect_keys, sorted_keys
 from .bindings import bind_query
-from .weights import NetworkCalls, network_keys, neural_variable_keys, variable_log_weights
+from .evaluation import EvaluateShapes, Layout, ShapeRun
+from .weights import LogTable, WeightPlan
 
 
 @dataclass
@@ -47,13 +49,14 @@ class CompiledShape:
     query: Term
     circuit: Circuit
     module: TensorCircuit
+    plan: WeightPlan
     answers: list[Term] = field(default_factory=list)
-    network_keys: list = field(default_factory=list)  # distinct network calls
-    variable_keys: list = field(default_factory=list)  # network call of each neural variable
     has_evidence: bool = False
+    # k-best: the last root is L(not evidence), the bound of P(evidence) is 1 - L
+    evidence_bound: bool = False
     answer_keys: dict = field(default_factory=dict)  # free variables -> key of each answer
+    # free variables -> (sorted keys, column of each answer, whether those are in order)
     sorted_answer_keys: dict = field(default_factory=dict)
-    indices: list[int] | None = None  # batch elements of the current call
 
 
 def tunable_parameters(program) -> nn.ParameterDict:
@@ -89,6 +92,9 @@ class Model(nn.Module):
         self.limits = limits or Limits()
         self.tunables = tunable_parameters(self.program)
         self._shapes: dict[Term, CompiledShape] = {}
+        self._formulas: dict[Term, tuple] = {}  # k-best: ground formulas
+        self._approximate: dict[tuple, CompiledShape] = {}  # k-best circuits, by proofs
+        self.max_approximate_shapes = 4096
 
     # -- compilation ------------------------------------------------------------------------
 
@@ -103,23 +109,75 @@ class Model(nn.Module):
     def _compile(self, query: Term) -> CompiledShape:
         stages = Stages(self.limits)
         formula = stages.formula(stages.ground(self.program, goals=[query]))
+        return self._layerize(query, stages, formula, [t for t, _ in formula.queries],
+                              bool(formula.evidence))
+
+    def _layerize(self, query: Term, stages: Stages, formula, answers: list[Term],
+                  has_evidence: bool, evidence_bound: bool = False) -> CompiledShape:
         circuit = stages.circuit(formula, stages.compile(formula))
-        for variable in circuit.variables:
+        self._check_networks(circuit.variables)
+        module = TensorCircuit(circuit)
+        plan = WeightPlan.of(circuit.variables)
+        device = next((p.device for p in self.parameters()), None)
+        if device is not None:
+            module = module.to(device)
+            plan.to(device)
+        return CompiledShape(query, circuit, module, plan, answers, has_evidence, evidence_bound)
+
+    def _check_networks(self, variables) -> None:
+        for variable in variables:
             if variable.neural is not None and variable.neural.network not in self.networks:
                 raise ProgramError(f"unknown network {variable.neural.network!r} (known: "
                                    f"{', '.join(sorted(self.networks)) or 'none'})",
                                    variable.location)
-        module = TensorCircuit(circuit)
-        device = next((p.device for p in self.parameters()), None)
-        if device is not None:
-            module = module.to(device)
-        return CompiledShape(query, circuit, module, [term for term, _ in formula.queries],
-                             network_keys(circuit), neural_variable_keys(circuit),
-                             bool(formula.evidence))
+
+    # -- k-best approximation ---------------------------------------------------------------
+
+    def _formula(self, query: Term):
+        """The ground formula of a query and the weight plan of all its variables (cached:
+        the k-best circuits are rebuilt from it as the probabilities change)."""
+        found = self._formulas.get(query)
+        if found is None:
+            stages = Stages(self.limits)
+            formula = call_with_deep_stack(
+                lambda: stages.formula(stages.ground(self.program, goals=[query])))
+            used = [formula.variables[v] for v in formula.variable_order]
+            self._check_networks(used)
+            found = self._formulas[query] = (formula, WeightPlan.of(used), used)
+        return found
+
+    def _kbest_shapes(self, bound, approximation: KBest, table: LogTable):
+        """Each element's k best proofs under its own probabilities (the table's network
+        outputs), grouped: ``(shape, elements)`` with one compiled circuit per distinct set
+        of proofs (cached, least recently used first out)."""
+        out: dict[tuple, tuple[CompiledShape, list[int]]] = {}
+        for query, indices in bound.shapes.items():
+            formula, _, used = self._formulas[query]
+            for element in indices:
+                probabilities = [list(v.probabilities) for v in formula.variables]
+                for v, row in zip(formula.variable_order,
+                                  table.probabilities(used, element)):
+                    probabilities[v] = row
+                approximate = kbest_formula(formula, approximation.k, self.limits,
+                                            probabilities=probabilities)
+                key = (query, approximation.k, tuple(tuple(tuple(sorted(p)) for p in s.proofs)
+                                                      for s in approximate.searches))
+                if key not in out:
+                    shape = self._approximate.pop(key, None)
+                    if shape is None:
+                        shape = call_with_deep_stack(
+                            self._layerize, query, Stages(self.limits), approximate.formula,
+                            approximate.queries, False, approximate.has_evidence)
+                    self._approximate[key] = shape  # most recently used last
+                    while len(self._approximate) > self.max_approximate_shapes:
+                        self._approximate.pop(next(iter(self._approximate)))
+                    out[key] = (shape, [])
+                out[key][1].append(element)
+        return list(out.values())
 
     @property
     def num_compiled(self) -> int:
-        return len(self._shapes)
+        return len(self._shapes) + len(self._approximate)
 
     @property
     def compiled_shapes(self) -> dict[Term, CompiledShape]:
@@ -128,7 +186,8 @@ class Model(nn.Module):
 
     # -- evaluation ---------------------------------------------------------------------------
 
-    def query(self, query: str | Term, *, log: bool = False, **bindings) -> Tensor | Answers:
+    def query(self, query: str | Term, *, log: bool = False,
+              approximation: KBest | None = None, **bindings) -> Tensor | Answers:
         """P(query | evidence) per batch element (``log=True``: its logarithm), ``Tensor[B]``.
 
         Each keyword binds a variable of ``query`` to one value per batch element (see
@@ -136,58 +195,74 @@ class Model(nn.Module):
         result is an :class:`~problogic.neural.answers.Answers`: the probability of every
         ground answer, ``Tensor[B, A]``, from one circuit per shape whose roots are all the
         answers (``model.query("add(X, Y, Z)", X=a, Y=b)["7"]``... see its documentation).
+
+        ``approximation=problogic.KBest(k)`` evaluates, for each batch element, the circuit
+        of its ``k`` most probable proofs under its own probabilities (the networks' outputs
+        of this call) instead of the exact circuit: a **lower bound** of ``P(query |
+        evidence)``, monotone in ``k``, exact once ``k`` reaches the number of proofs, and
+        differentiable like the exact result (see :mod:`problogic.logic.kbest`). The query
+        is grounded once; the proof search runs per element and call, and the circuits are
+        cached by their sets of proofs (``max_approximate_shapes``, least recently used out).
         """
         bound = bind_query(query, bindings)
+        if approximation is None:
+            shapes = self._shapes_of(bound)
+            table = self._table(bound, shapes)
+        else:
+            if not isinstance(approximation, KBest):
+                raise TypeError(f"unknown approximation {approximation!r} (use "
+                                "problogic.KBest)")
+            plans = [(self._formula(q)[1], indices) for q, indices in bound.shapes.items()]
+            table = self._table(bound, plans)
+            shapes = self._kbest_shapes(bound, approximation, table)
+        keys, columns_of, in_order = None, {}, True
         if bound.free:
-            return self._answers(bound, log)
+            keys, columns_of, in_order = self._answer_columns(bound, shapes)
+        runs = [ShapeRun(shape.module, shape.plan, table.index(shape.plan, indices), indices,
+                         columns_of.get(id(shape)), shape.has_evidence, shape.evidence_bound)
+                for shape, indices in shapes]
+        elements = [e for _, indices in shapes for e in indices]
+        order = None  # the runs' rows are the batch in order: no assembly
+        if not (in_order and elements == list(range(bound.batch_size))):
+            order = torch.as_tensor(elements, device=table.device)
+        layout = Layout(bound.batch_size, 1 if keys is None else len(keys), keys is None)
+        result = EvaluateShapes.apply(table.flat, runs, layout, order)
+        if not log:
+            result = result.exp()
+        if keys is None:
+            return result[:, 0]
+        return Answers(tuple(v.name for v in bound.free), tuple(keys), result, log)
 
-        def log_conditional(shape, weights):
-            roots = shape.module(weights, "log")  # [B_shape, 2]: evidence, query & evidence
-            if not shape.has_evidence:
-                return roots[:, -1]
-            return roots[:, 1] - roots[:, 0]
-
-        result = self._per_shape(bound, log_conditional)
-        return result if log else result.exp()
-
-    def _answers(self, bound, log: bool) -> Answers:
-        """Every answer of a query with unbound variables (see :meth:`query`)."""
-        shapes = self._shapes_of(bound)
+    def _answer_columns(self, bound, shapes) -> tuple[list, dict[int, Tensor], bool]:
+        """The sorted answer keys of a non-ground query over its shapes, the output column
+        of each shape's answers, and whether a single shape's columns are all, in order
+        (cached per shape and free variables)."""
+        device = next((p.device for p in self.parameters()), torch.device("cpu"))
+        if len(shapes) == 1:
+            shape = shapes[0][0]
+            cached = shape.sorted_answer_keys.get(bound.free)
+            if cached is None:
+                keys = collect_keys(shape.query, list(bound.free), shape.answers)
+                ordered = sorted_keys(keys)
+                column = {key: i for i, key in enumerate(ordered)}
+                columns = [column[k] for k in keys]
+                cached = shape.sorted_answer_keys[bound.free] = (
+                    ordered, torch.as_tensor(columns, dtype=torch.long),
+                    columns == list(range(len(ordered))))
+            ordered, columns, in_order = cached
+            return ordered, {id(shape): columns.to(device)}, in_order
         keys_of = {}
-        for shape, _ in shapes:  # the answers' keys, once per shape and free variables
+        for shape, _ in shapes:
             cached = shape.answer_keys.get(bound.free)
             if cached is None:
                 cached = shape.answer_keys[bound.free] = collect_keys(
                     shape.query, list(bound.free), shape.answers)
             keys_of[id(shape)] = cached
-        if len(shapes) == 1:
-            keys = shapes[0][0].sorted_answer_keys.get(bound.free)
-            if keys is None:
-                keys = shapes[0][0].sorted_answer_keys[bound.free] = sorted_keys(
-                    keys_of[id(shapes[0][0])])
-        else:
-            keys = sorted_keys(k for ks in keys_of.values() for k in ks)
-        column = {key: i for i, key in enumerate(keys)}
-        outputs = []
-        for shape, indices, weights in self._weights(bound, shapes):
-            roots = shape.module(weights, "log")  # [B_shape, 1 + A_shape]
-            values = roots[:, 1:] - roots[:, :1] if shape.has_evidence else roots[:, 1:]
-            outputs.append((indices, [column[k] for k in keys_of[id(shape)]], values))
-        names = tuple(v.name for v in bound.free)
-        indices, columns, values = outputs[0]
-        if len(outputs) == 1 and indices == list(range(bound.batch_size)) and \
-                columns == list(range(len(keys))):  # one shape, in order: no assembly
-            return Answers(names, tuple(keys), values if log else values.exp(), log)
-        dtype = outputs[0][2].dtype
-        device = outputs[0][2].device
-        result = torch.full((bound.batch_size, len(keys)), float("-inf"), dtype=dtype,
-                            device=device)
-        for indices, columns, values in outputs:
-            if columns:
-                rows = torch.as_tensor(indices, device=device).unsqueeze(1)
-                result = result.index_put((rows, torch.as_tensor(columns, device=device)),
-                                          values)
-        return Answers(names, tuple(keys), result if log else result.exp(), log)
+        ordered = sorted_keys(k for ks in keys_of.values() for k in ks)
+        column = {key: i for i, key in enumerate(ordered)}
+        return ordered, {i: torch.as_tensor([column[k] for k in ks], dtype=torch.long,
+                                            device=device)
+                         for i, ks in keys_of.items()}, False
 
     def mpe(self, query: str | Term, **bindings) -> tuple[Tensor, list[list[str]]]:
         """The most probable world in which the query (and the evidence) holds, per batch
@@ -197,57 +272,45 @@ class Model(nn.Module):
         if bound.free:
             raise ValueError(f"mpe needs every variable of the query bound; unbound: "
                              f"{', '.join(v.name for v in bound.free)}")
+        shapes = self._shapes_of(bound)
+        table = self._table(bound, shapes)
+        values = None
         decoded: dict[int, list[str]] = {}
-
-        def best(shape, weights):
-            result = shape.module.mpe(weights)
-            for row, element in enumerate(shape.indices):
-                chosen = result.assignment[row, 1].tolist()
-                decoded[element] = [str(v.heads[k]) for v, k in zip(shape.circuit.variables,
-                                                                     chosen)
-                                    if k >= 0 and v.heads[k] is not None]
-            return result.value[:, 1]
-
-        values = self._per_shape(bound, best)
-        return values.exp(), [decoded[b] for b in range(len(values))]
+        with torch.no_grad():
+            for shape, indices in shapes:
+                run = ShapeRun(shape.module, shape.plan, table.index(shape.plan, indices),
+                               indices, None, shape.has_evidence)
+                result = shape.module.mpe(run.weights(table.flat.detach()))
+                for row, element in enumerate(indices):
+                    chosen = result.assignment[row, 1].tolist()
+                    decoded[element] = [str(v.heads[k]) for v, k in
+                                        zip(shape.circuit.variables, chosen)
+                                        if k >= 0 and v.heads[k] is not None]
+                if values is None:
+                    values = result.value.new_empty(bound.batch_size)
+                values[torch.as_tensor(indices, device=values.device)] = result.value[:, 1]
+        return values.exp(), [decoded[b] for b in range(bound.batch_size)]
 
     def _shapes_of(self, bound) -> list[tuple[CompiledShape, list[int]]]:
         return [(self.compiled(q), indices) for q, indices in bound.shapes.items()]
 
-    def _weights(self, bound, shapes):
-        """``(shape, indices, log_weights)`` per shape, after one call of each network."""
-        calls = NetworkCalls(self.networks, bound)
+    def _table(self, bound, shapes) -> LogTable:
+        """The call's learnable log-probabilities, after one call of each network.
+        ``shapes``: ``(shape or weight plan, elements)``."""
+        table = LogTable(self.networks, bound, self.tunables)
         for shape, indices in shapes:
-            calls.request(shape.network_keys, indices)
-        calls.run()
-        dtype = calls.dtype or torch.get_default_dtype()
-        device = calls.device or next((b.device for b in self.buffers()), torch.device("cpu"))
-        for shape, indices in shapes:
-            weights = variable_log_weights(shape.circuit, calls, indices, dtype, device,
-                                           self.tunables, shape.variable_keys)
-            shape.indices = indices
-            yield shape, indices, weights
-
-    def _per_shape(self, bound, evaluate) -> Tensor:
-        """``evaluate(shape, log_weights)`` for the elements of each shape, assembled into one
-        ``Tensor[B]`` in batch order."""
-        shapes = self._shapes_of(bound)
-        outputs = [(indices, evaluate(shape, weights))
-                   for shape, indices, weights in self._weights(bound, shapes)]
-        if len(outputs) == 1 and outputs[0][0] == list(range(bound.batch_size)):
-            return outputs[0][1]  # one shape in batch order: nothing to assemble
-        first = outputs[0][1]
-        result = first.new_empty(bound.batch_size)
-        for indices, values in outputs:
-            index = torch.as_tensor(indices, device=values.device)
-            result = result.index_copy(0, index, values)
-        return result
+            table.request(getattr(shape, "plan", shape), indices)
+        table.run(lambda: next((p.device for p in self.parameters()), torch.device("cpu")))
+        return table
 
     def _apply(self, fn, *args, **kwargs):
         # Cached circuits are not submodules (their keys are terms): move them with the model.
         super()._apply(fn, *args, **kwargs)
-        for shape in self._shapes.values():
+        device = next((p.device for p in self.parameters()), None)
+        for shape in [*self._shapes.values(), *self._approximate.values()]:
             shape.module._apply(fn, *args, **kwargs)
+            if device is not None:
+                shape.plan.to(device)
         return self
 
     def forward(self, query: str | Term, **bindings) -> Tensor:

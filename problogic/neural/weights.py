@@ -1,13 +1,25 @@
-"""Leaf weights of a compiled query: network outputs for neural variables, the program's
-probabilities for the others, in log space and in the circuit's weight layout."""
+"""Leaf weights of compiled queries: network outputs for neural variables, ``t(...)``
+parameters for tunable ones, the program's probabilities for the others, in log space.
+
+Every learnable log-probability of one ``Model.query`` call sits in one flat vector, the
+:class:`LogTable` (built by a handful of autograd operations per network, whatever the number
+of shapes); a shape's weights ``[B_s, V]`` are its constant row with the learnable columns
+gathered from the table by an index ``[B_s, n]`` (:meth:`LogTable.index`). The gradient of
+every shape then reaches the networks through one ``index_add_`` per shape into the table's
+gradient (:mod:`.evaluation`), not through a chain of per-variable autograd nodes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import torch
 from torch import Tensor, nn
 
-from ..circuit.circuit import Circuit
-from ..circuit.layers import stack_weights
+from collections.abc import Sequence
+
+from ..grounding.ground_program import ChoiceVariable
 from ..errors import ProgramError
 from ..language.terms import Term
 from .bindings import BoundQuery
@@ -23,36 +35,110 @@ def _input_name(term, network: str) -> str:
                        "bound in the query (bind the variable to a tensor)")
 
 
-class NetworkCalls:
-    """Collects which batch elements each network must see, calls each network once on all of
-    them, and hands out the log-probability rows (with the "no value" remainder appended)."""
+def network_key(variable) -> tuple[str, tuple[str, ...]]:
+    """A neural variable's call: the network and the names of the tensors it reads."""
+    call = variable.neural
+    return call.network, tuple(_input_name(t, call.network) for t in call.inputs)
 
-    def __init__(self, networks: nn.ModuleDict, bound: BoundQuery):
+
+# A table section: ("neural", network, has a domain), the rows of every call of the network,
+# or ("tunable", clause index).
+Section = tuple
+
+
+@dataclass
+class WeightPlan:
+    """How one compiled circuit takes its weights, fixed at compilation: the learnable
+    columns, the section each reads, and its value within the section's row."""
+
+    columns: Tensor           # [n] learnable weight columns, ascending
+    sections: list[Section]   # the distinct sections the shape reads
+    column_section: np.ndarray  # [n] position in ``sections`` of each column
+    column_key: np.ndarray    # [n] position in ``network_keys`` of each column (0: tunable)
+    column_value: np.ndarray  # [n] value within the section's row (0 .. arity - 1)
+    arities: list[int]        # the row width of each section
+    network_keys: list        # the distinct network calls
+    constants: list[float]    # every column's fixed probability (1 for learnable ones)
+
+    @classmethod
+    def of(cls, variables: Sequence[ChoiceVariable]) -> "WeightPlan":
+        """The plan of a circuit over ``variables`` (its own, in order)."""
+        columns, section_of, values, sections, arities = [], [], [], {}, []
+        key_of: list[int] = []
+        keys: dict = {}
+        constants: list[float] = []
+        for variable in variables:
+            key = 0
+            if variable.neural is not None:
+                section = ("neural", variable.neural.network, bool(variable.neural.domain))
+                key = keys.setdefault(network_key(variable), len(keys))
+            elif variable.tunable is not None:
+                section = ("tunable", variable.tunable)
+            else:
+                constants.extend(variable.probabilities)
+                continue
+            position = sections.setdefault(section, len(sections))
+            if position == len(arities):
+                arities.append(variable.arity)
+            for value in range(variable.arity):
+                columns.append(len(constants))
+                section_of.append(position)
+                key_of.append(key)
+                values.append(value)
+                constants.append(1.0)
+        as_array = lambda xs: np.array(xs, dtype=np.int64)  # noqa: E731
+        return cls(torch.tensor(columns, dtype=torch.long), list(sections), as_array(section_of),
+                   as_array(key_of), as_array(values), arities, list(keys), constants)
+
+    def constant_row(self, dtype: torch.dtype, device) -> Tensor:
+        """``[1, V]`` log-probabilities of the fixed columns (0 in the learnable ones), cached
+        per dtype and device."""
+        cache = self.__dict__.setdefault("_rows", {})
+        row = cache.get((dtype, device))
+        if row is None:
+            row = cache[(dtype, device)] = safe_log(
+                torch.tensor(self.constants, dtype=dtype, device=device)).unsqueeze(0)
+        return row
+
+    def to(self, device) -> None:
+        self.columns = self.columns.to(device)
+
+
+class LogTable:
+    """The learnable log-probabilities of one query call, flat: each network called once on
+    the stacked inputs of every element that needs it, then one section per network call
+    kind (rows ``[M, arity]``: the output with its "no value" remainder, or ``p, 1 - p`` for
+    nn/3) and one per ``t(...)`` clause (its log-softmax). :meth:`index` maps a shape's learnable
+    columns to positions in :attr:`flat`."""
+
+    def __init__(self, networks: nn.ModuleDict, bound: BoundQuery, tunables=None):
         self.networks = networks
         self.bound = bound
+        self.tunables = tunables
         self.needed: dict[tuple[str, tuple[str, ...]], set[int]] = {}
-        # key -> (log rows [M, K + 1] or [M, 2], element -> row)
-        self.rows: dict[tuple, tuple[Tensor, dict[int, int]]] = {}
+        self.outputs: dict[str, Tensor] = {}
+        # key -> row of each batch element in its network's output (-1: not called)
+        self.rows: dict[tuple, np.ndarray] = {}
+        self.arities: dict[Section, int] = {}  # the sections the shapes read
+        self.offsets: dict[Section, int] = {}  # where each starts in the flat table
+        self.flat: Tensor | None = None
         self.dtype: torch.dtype | None = None
         self.device: torch.device | None = None
-        self._picked: dict[tuple, Tensor | None] = {}
-        self.log_rows: dict[tuple, Tensor] = {}
 
-    @staticmethod
-    def key(variable) -> tuple[str, tuple[str, ...]]:
-        call = variable.neural
-        return call.network, tuple(_input_name(t, call.network) for t in call.inputs)
-
-    def request(self, keys, indices: list[int]) -> None:
-        """``keys``: the network calls of one shape (:func:`network_keys`)."""
-        for key in keys:
+    def request(self, plan: WeightPlan, indices: list[int]) -> None:
+        """The batch elements ``indices`` of a shape with weight plan ``plan``."""
+        for key in plan.network_keys:
             missing = [name for name in key[1] if name not in self.bound.inputs]
             if missing:
                 raise ProgramError(f"network {key[0]!r} needs the tensors {missing}, "
                                    "which the query does not bind")
             self.needed.setdefault(key, set()).update(indices)
+        for section, arity in zip(plan.sections, plan.arities):
+            self.arities.setdefault(section, arity)
 
-    def run(self) -> None:
+    def run(self, default_device) -> None:
+        """Call every network once, then lay out the flat table. ``default_device()``: the
+        device when no network runs."""
         by_network: dict[str, list] = {}
         for key, elements in self.needed.items():
             by_network.setdefault(key[0], []).append((key, sorted(elements)))
@@ -61,15 +147,51 @@ class NetworkCalls:
             inputs = [torch.cat([self._input(key[1][j], elements) for key, elements in groups])
                       for j in range(arity)]
             output = self.networks[network](*inputs)
-            check_probabilities(output, network)
+            if not isinstance(output, Tensor) or output.dim() not in (1, 2):
+                check_probabilities(output, network)  # the diagnosis
             if output.dim() == 1:
                 output = output.unsqueeze(1)
+            self.outputs[network] = output
             self.dtype, self.device = output.dtype, output.device
             start = 0
             for key, elements in groups:
-                rows = output[start:start + len(elements)]
-                self.rows[key] = (rows, {e: i for i, e in enumerate(elements)})
+                rows = np.full(self.bound.batch_size, -1, dtype=np.int64)
+                rows[elements] = np.arange(start, start + len(elements))
+                self.rows[key] = rows
                 start += len(elements)
+        self.dtype = self.dtype or torch.get_default_dtype()
+        self.device = self.device or default_device()
+        parts, offset = [], 0
+        for section, arity in self.arities.items():
+            rows = self._section(section, arity)
+            self.offsets[section] = offset
+            parts.append(rows.reshape(-1))
+            offset += rows.numel()
+        if len(parts) == 1:
+            self.flat = parts[0]
+        else:
+            self.flat = torch.cat(parts) if parts else torch.empty(0, dtype=self.dtype,
+                                                                   device=self.device)
+
+    def probabilities(self, variables: Sequence[ChoiceVariable], element: int
+                      ) -> list[list[float]]:
+        """Every variable's probabilities for one batch element, as numbers (to rank
+        proofs): network outputs with their remainder, ``t(...)`` parameters' softmax."""
+        rows = self.__dict__.setdefault("_host_rows", {})
+        out = []
+        for variable in variables:
+            if variable.neural is not None:
+                network = variable.neural.network
+                if network not in rows:
+                    rows[network] = self.outputs[network].detach().double().cpu().numpy()
+                row = rows[network][self.rows[network_key(variable)][element]].tolist()
+                out.append(row + [max(0.0, 1.0 - sum(row))])
+            elif variable.tunable is not None and self.tunables is not None:
+                logits = self.tunables[f"clause_{variable.tunable}"].detach()
+                out.append(torch.softmax(logits.double(), 0).tolist())
+            else:
+                out.append(variable.probabilities)
+        return out
 
     def _input(self, name: str, elements: list[int]) -> Tensor:
         tensor = self.bound.inputs[name]
@@ -77,30 +199,65 @@ class NetworkCalls:
             return tensor
         return tensor[elements]
 
-    def select(self, rows: Tensor, key, indices: list[int]) -> Tensor:
-        """The rows (of the call of ``key``, or a tensor computed from them) of ``indices``."""
-        cache = (key, id(indices))
-        if cache not in self._picked:
-            position = self.rows[key][1]
-            if len(indices) == len(position) and \
-                    all(position[i] == r for r, i in enumerate(indices)):
-                self._picked[cache] = None  # the call's rows are the elements, in order
-            else:
-                self._picked[cache] = torch.as_tensor([position[i] for i in indices],
-                                                      device=rows.device)
-        picked = self._picked[cache]
-        return rows if picked is None else rows.index_select(0, picked)
+    def _section(self, section: Section, arity: int) -> Tensor:
+        """The log-probability rows of one section, ``[M, arity]`` (``[1, arity]`` for a
+        tunable clause), through autograd."""
+        if section[0] == "tunable":
+            logits = self.tunables[f"clause_{section[1]}"]
+            return torch.log_softmax(logits.to(device=self.device, dtype=self.dtype), 0)[None]
+        _, network, has_domain = section
+        out = self.outputs[network]
+        if not has_domain and out.shape[1] != 1:  # nn/3: one probability per call
+            raise ProgramError(f"network {network!r} returned {out.shape[1]} columns for a "
+                               "single probability (nn/3 takes one)")
+        if has_domain and out.shape[1] != arity - 1:
+            raise ProgramError(f"network {network!r} returned {out.shape[1]} columns for a "
+                               f"domain of {arity - 1} values")
+        return LogRows.apply(out, network).to(self.dtype)  # nn/3: [log p, log(1 - p)]
 
-    def output(self, variable, indices: list[int]) -> Tensor:
-        """The network's output rows for the batch elements ``indices``."""
-        key = self.key(variable)
-        return self.select(self.rows[key][0], key, indices)
+    def index(self, plan: WeightPlan, indices: list[int]) -> Tensor:
+        """``LongTensor[len(indices), n]``: the position in :attr:`flat` of each learnable
+        column of the shape, for each of its batch elements (index arithmetic in numpy: a
+        few microseconds, where torch's dispatch would cost more than the evaluation of a
+        small circuit)."""
+        if not plan.sections:
+            return torch.empty(len(indices), 0, dtype=torch.long, device=self.device)
+        starts = np.array([self.offsets[s] for s in plan.sections])
+        widths = np.array([self.arities[s] if s[0] == "neural" else 0  # a single row
+                           for s in plan.sections])
+        section = plan.column_section
+        index = starts[section] + plan.column_value  # [n]
+        if plan.network_keys:
+            rows = np.stack([self.rows[key][indices] for key in plan.network_keys], 1)
+            index = index + rows[:, plan.column_key] * widths[section]  # [B_s, n]
+        else:  # tunable clauses only: the same row for every element
+            index = np.broadcast_to(index, (len(indices), len(index)))
+        return torch.from_numpy(np.ascontiguousarray(index)).to(self.device)
 
 
-def network_keys(circuit: Circuit) -> list[tuple[str, tuple[str, ...]]]:
-    """The distinct network calls of a circuit's neural variables."""
-    return list(dict.fromkeys(NetworkCalls.key(v) for v in circuit.variables
-                              if v.neural is not None))
+class LogRows(torch.autograd.Function):
+    """A network's probabilities ``p: [M, K]`` to ``log [p, 1 - sum p]``, ``[M, K + 1]`` (the
+    remainder clamped at 0; ``log 0 = -inf`` with a zero gradient), as one autograd node: as a
+    chain of elementwise operations it cost more than evaluating a small circuit. Rejects rows
+    that are not (sub-)probabilities, naming the network (:func:`check_probabilities`)."""
+
+    @staticmethod
+    def forward(ctx, p: Tensor, network: str) -> Tensor:
+        probs = torch.cat([p, 1 - p.sum(dim=1, keepdim=True)], dim=1)
+        # every value and the remainder in [0, 1] up to rounding; NaN fails the comparison.
+        # One reduction and one synchronisation; the diagnosis only on failure.
+        if probs.numel() and not bool((probs - 0.5).abs().max() <= 0.5 + TOLERANCE):
+            check_probabilities(p, network)
+        probs[:, -1:].clamp_min_(0)
+        ctx.save_for_backward(probs)
+        return probs.log()
+
+    @staticmethod
+    @torch.autograd.function.once_differentiable
+    def backward(ctx, grad: Tensor) -> Tensor:
+        (probs,) = ctx.saved_tensors
+        scaled = torch.where(probs > 0, grad / probs, 0.0)  # d log p / d p; 0 where p = 0
+        return scaled[:, :-1] - scaled[:, -1:], None  # the remainder's share: - d/d rest
 
 
 def check_probabilities(output: Tensor, network: str) -> None:
@@ -113,7 +270,7 @@ def check_probabilities(output: Tensor, network: str) -> None:
     row_sums = values.sum(dim=1) if values.dim() == 2 else values.new_zeros(1)
     if not values.numel():
         return
-    in_range = (values.abs() - 0.5).abs().max() <= 0.5 + TOLERANCE  # NaN compares false
+    in_range = (values - 0.5).abs().max() <= 0.5 + TOLERANCE  # NaN compares false
     if bool(in_range & (row_sums.max() <= 1 + TOLERANCE)):
         return
     if not torch.isfinite(values).all():
@@ -132,70 +289,3 @@ def safe_log(p: Tensor) -> Tensor:
     positive = p > 0
     return torch.where(positive, torch.log(torch.where(positive, p, torch.ones_like(p))),
                        torch.full_like(p, float("-inf")))
-
-
-def _log_rows(calls: NetworkCalls, variable, key) -> Tensor:
-    """The log-probabilities of every value of a neural variable, for all the rows of its
-    network call (computed once per call and variable kind)."""
-    cache = (key, bool(variable.neural.domain), variable.arity)
-    found = calls.log_rows.get(cache)
-    if found is not None:
-        return found
-    out = calls.rows[key][0]
-    if not variable.neural.domain:  # nn/2: one probability per call
-        p = out.reshape(-1)
-        probs = torch.stack([p, 1 - p], dim=1)
-    else:
-        if out.shape[1] != variable.arity - 1:
-            raise ProgramError(
-                f"network {variable.neural.network!r} returned {out.shape[1]} columns "
-                f"for a domain of {variable.arity - 1} values")
-        rest = (1 - out.sum(dim=1, keepdim=True)).clamp_min(0)
-        probs = torch.cat([out, rest], dim=1)
-    found = calls.log_rows[cache] = safe_log(probs)
-    return found
-
-
-def _constant_log_weights(circuit: Circuit, variable_index: int, dtype, device) -> Tensor:
-    """``[1, arity]`` log-probabilities of a variable with fixed probabilities, cached on the
-    circuit per dtype and device."""
-    cache = circuit.__dict__.setdefault("_log_constants", {})
-    key = (variable_index, dtype, device)
-    found = cache.get(key)
-    if found is None:
-        probs = torch.tensor(circuit.variables[variable_index].probabilities, dtype=dtype,
-                             device=device)
-        found = cache[key] = safe_log(probs).unsqueeze(0)
-    return found
-
-
-def variable_log_weights(circuit: Circuit, calls: NetworkCalls, indices: list[int],
-                         dtype: torch.dtype, device, tunables=None, keys=None) -> Tensor:
-    """``Tensor[len(indices), V]``: log weights of every value of every circuit variable.
-    ``keys``: the network key of each neural variable, in order (saves recomputing them)."""
-    batch = len(indices)
-    columns = []
-    keys = iter(keys) if keys is not None else None
-    softmaxed: dict[int, Tensor] = {}
-    for number, variable in enumerate(circuit.variables):
-        if variable.tunable is not None and tunables is not None:
-            found = softmaxed.get(variable.tunable)
-            if found is None:
-                logits = tunables[f"clause_{variable.tunable}"].to(device=device, dtype=dtype)
-                found = softmaxed[variable.tunable] = torch.log_softmax(logits, 0)
-            columns.append(found.expand(batch, -1))
-            continue
-        if variable.neural is None:
-            columns.append(_constant_log_weights(circuit, number, dtype, device)
-                           .expand(batch, -1))
-            continue
-        key = next(keys) if keys is not None else calls.key(variable)
-        log_rows = _log_rows(calls, variable, key).to(dtype)
-        columns.append(calls.select(log_rows, key, indices))
-    return stack_weights(columns) if columns else torch.empty(batch, 0, dtype=dtype,
-                                                              device=device)
-
-
-def neural_variable_keys(circuit: Circuit) -> list[tuple[str, tuple[str, ...]]]:
-    """The network key of each neural variable of the circuit, in variable order."""
-    return [NetworkCalls.key(v) for v in circuit.variables if v.neural is not None]
