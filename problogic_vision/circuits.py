@@ -16,7 +16,6 @@ from torch import Tensor
 
 from problogic.circuit.layers import TensorCircuit
 from problogic.deepstack import call_with_deep_stack
-from problogic.language.parser import parse_program
 from problogic.language.terms import Term
 from problogic.limits import Limits
 from problogic.pipeline import Stages

@@ -47,12 +47,18 @@ class TinyBackbone(nn.Sequential):
 def tiny_fasterrcnn(num_classes: int, *, min_size: int = 128, max_size: int = 192,
                     anchor_sizes=(8, 16, 32, 64), aspect_ratios=(0.5, 1.0, 2.0),
                     channels: int = 64, representation_size: int = 256,
+                    box_batch_size_per_image: int = 128, sampling_ratio: int = 2,
                     detections_per_image: int = 100) -> FasterRCNN:
     """A torchvision ``FasterRCNN`` with ``num_classes + 1`` outputs on a ``TinyBackbone``.
 
     Defaults suit 64-192 px scenes: images are resized so the short side is 128 px (the long
     side at most 192 px); anchors of 8-64 px on a stride-4 map; fewer proposals and sampled
     RoIs than torchvision's defaults, which are sized for 800 px COCO images.
+
+    ``box_batch_size_per_image`` (RoIs sampled per image for the box head's training loss) and
+    ``sampling_ratio`` (bilinear samples per RoIAlign bin and axis) set most of the cost of a
+    supervised step on a CPU: RoIAlign's backward pass scatters into the feature map once per
+    sample of every sampled RoI, and took about half of the training time at the defaults.
     """
     backbone = TinyBackbone(channels)
     anchors = AnchorGenerator(sizes=(tuple(anchor_sizes),), aspect_ratios=(tuple(aspect_ratios),))
@@ -67,9 +73,10 @@ def tiny_fasterrcnn(num_classes: int, *, min_size: int = 128, max_size: int = 19
         rpn_pre_nms_top_n_test=300,
         rpn_post_nms_top_n_test=150,
         rpn_batch_size_per_image=128,
-        box_roi_pool=MultiScaleRoIAlign(featmap_names=["0"], output_size=7, sampling_ratio=2),
+        box_roi_pool=MultiScaleRoIAlign(featmap_names=["0"], output_size=7,
+                                        sampling_ratio=sampling_ratio),
         box_head=TwoMLPHead(channels * 7 * 7, representation_size),
         box_predictor=FastRCNNPredictor(representation_size, num_classes + 1),
-        box_batch_size_per_image=128,
+        box_batch_size_per_image=box_batch_size_per_image,
         box_detections_per_img=detections_per_image,
     )

@@ -132,6 +132,21 @@ def test_gradients_flow_to_roi_head_and_backbone_only_with_grad(train_mode):
     detector.zero_grad(set_to_none=True)
     plain = detector.detect(images, score_threshold=0.0)
     assert not plain[0].class_probs.requires_grad and not plain[0].features.requires_grad
+    # with grad, the selected detections' box head is recomputed: same boxes and values
+    for a, b in zip(results, plain):
+        assert torch.equal(a.boxes, b.boxes)
+        torch.testing.assert_close(a.class_probs.detach(), b.class_probs)
+        torch.testing.assert_close(a.features.detach(), b.features)
+    [none] = detector.detect(images[:1], with_grad=True, score_threshold=1.0)
+    check_detections(none, K, 64, 64)
+
+
+def test_tiny_roi_sampling_options():
+    detector = tiny(box_batch_size_per_image=32, sampling_ratio=1)
+    assert detector.model.roi_heads.fg_bg_sampler.batch_size_per_image == 32
+    assert detector.model.roi_heads.box_roi_pool.sampling_ratio == 1
+    with pytest.raises(ValueError, match="sampling_ratio"):
+        tiny(sampling_ratio=0)
 
 
 def test_one_stage_scores_become_a_distribution():

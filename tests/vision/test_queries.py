@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 import problogic_vision as pv
 from problogic_vision.circuits import CircuitCache
-from problogic_vision.queries import CountLabel, RangeLabel, SumLabel
+from problogic_vision.queries import CountLabel
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
 

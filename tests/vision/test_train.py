@@ -77,10 +77,27 @@ def test_config_file_overrides_and_bad_toml(tmp_path):
 
 
 def test_demo_configs_are_valid():
-    for name in ("digits_demo.toml", "molecules_demo.toml"):
+    for name in ("digits_demo.toml", "digits_quick.toml", "molecules_demo.toml"):
         config = load_config(CONFIGS / name)
         assert [s.name for s in plan_stages(config)][:4] == [
             "pretrain", "source_only", "finetune", "finetuned"]
+
+
+def test_quick_digits_config_runs_the_whole_loop_in_its_own_directories():
+    from problogic_vision.adapters import build_detector
+
+    config = load_config(CONFIGS / "digits_quick.toml")
+    demo = load_config(CONFIGS / "digits_demo.toml")
+    assert config.data.kind == "digits" and config.data.label == "count"
+    assert config.log.run_dir != demo.log.run_dir and config.data.root != demo.data.root
+    assert config.train.pretrain_epochs > 0 and config.train.finetune_epochs > 0
+    assert [s.name for s in plan_stages(config)][-3:] == [
+        f"relabel_{config.train.rounds}", f"retrain_{config.train.rounds}",
+        f"round{config.train.rounds}"]
+    # the detector options are accepted (building it is cheap; nothing is trained here)
+    detector = build_detector(config.model.name, 10, **config.model.options)
+    sampler = detector.model.roi_heads.fg_bg_sampler
+    assert sampler.batch_size_per_image == config.model.options["box_batch_size_per_image"]
 
 
 def test_folds_partition_the_split():
