@@ -8,7 +8,7 @@ import time
 from dataclasses import asdict
 
 from benchmarks.digit_addition import (Case, Config, _Reporter, _setup, _summarise_updates,
-                                       rss_mb)
+                                       make_optimizer, rss_mb)
 
 def run_deepproblog(config: Config, case: Case) -> dict:
     import torch
@@ -60,7 +60,7 @@ def run_deepproblog(config: Config, case: Case) -> dict:
                               Constant(self.sums[i])), substitution)
 
     network = Network(net, "mnist_net", batching=True)
-    network.optimizer = torch.optim.Adam(net.parameters(), lr=config.lr)
+    network.optimizer = make_optimizer(net.parameters(), config.lr)
     model = Model(example.ACCUMULATOR, [network], load=False)
     model.set_engine(ExactEngine(model), cache=True)
     model.add_tensor_source("train", Slots(train))

@@ -9,7 +9,7 @@
 
 Both systems get the same data (scikit-learn's 8x8 digits, split and paired by seed), the same
 network (``examples/digit_addition.py``'s DigitNet, initialised from the same seed), the same
-program text (DeepProbLog's accumulator program), batch size 2, Adam (lr 1e-3), the same
+program text (DeepProbLog's accumulator program), batch size 2, Adam (lr 1e-3, fused), the same
 batches in the same order, and one torch thread. Each case runs in its own process (fresh
 memory, killed at its time limit; the updates done before a kill are kept, as reported).
 
@@ -91,6 +91,7 @@ def default_cases(profile: str = "default") -> tuple[Case, ...]:
     epoch = 300 if quick else None  # updates per case that runs "the epoch"
     return (
         Case("ours", 1, max_updates=epoch),
+        Case("ours", 1, max_updates=epoch, query_mode="answers"),
         Case("deepproblog", 1, max_updates=epoch, test_budget_s=20 if quick else 45,
              timeout_s=600 if full else 400),
         Case("ours", 2, max_updates=epoch),
@@ -121,6 +122,19 @@ def _example_module():
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def make_optimizer(parameters, lr: float):
+    """Adam, in PyTorch's fused implementation where this torch has it (the same update, one
+    kernel for all parameters instead of a dozen small operations per parameter: 64 against
+    228 us per step for the digit network on one thread), for both systems alike."""
+    import torch
+
+    parameters = list(parameters)
+    try:
+        return torch.optim.Adam(parameters, lr=lr, fused=True)
+    except (RuntimeError, TypeError, ValueError):  # no fused kernel for this device or dtype
+        return torch.optim.Adam(parameters, lr=lr)
 
 
 def rss_mb() -> float:
@@ -172,11 +186,9 @@ def _summarise_updates(times: list[float]) -> dict:
 
 
 def run_ours(config: Config, case: Case) -> dict:
-    import torch
-
     example, net, train, test, batches = _setup(config, case)
     model = example.make_model(case.program, net)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    optimizer = make_optimizer(model.parameters(), config.lr)
     query = example.addition_query(case.program, case.digits)
     result: dict = {"case": asdict(case), "rss_mb": {"start": rss_mb()},
                     "load_average_start": os.getloadavg()[0],

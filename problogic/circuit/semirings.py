@@ -135,17 +135,22 @@ def _np_probability_sum_of_products(xn, on) -> None:
 
 
 def _np_probability_sum_of_products_vjp(xn, yn, gy):
-    """Its gradient for one or two factors (nearly every block; None beyond):
-    d/dx[f, k] = grad_y * (the other factor of term k)."""
+    """Its gradient: d/dx[f, k] = grad_y * (the product of the other factors of term k), by
+    exclusive prefix and suffix products beyond two factors (no division: a zero factor
+    keeps the right derivative)."""
     factors = xn.shape[0]
-    if factors > 2:
-        return None
     grad = _np.empty(xn.shape, xn.dtype)
     if factors == 1:
         grad[0] = gy  # broadcast over the terms
-    else:
+    elif factors == 2:
         _np.multiply(xn[1], gy, out=grad[0])
         _np.multiply(xn[0], gy, out=grad[1])
+    else:
+        grad[0] = 1
+        _np.cumprod(xn[:-1], axis=0, out=grad[1:])  # products of the factors before f
+        suffix = _np.cumprod(xn[:0:-1], axis=0)[::-1]  # products of the factors after f
+        _np.multiply(grad[:-1], suffix, out=grad[:-1])
+        _np.multiply(grad, gy, out=grad)
     return grad
 
 

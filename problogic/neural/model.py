@@ -217,7 +217,7 @@ class Model(nn.Module):
             shapes = self._kbest_shapes(bound, approximation, table)
         keys, columns_of, in_order = None, {}, True
         if bound.free:
-            keys, columns_of, in_order = self._answer_columns(bound, shapes)
+            keys, columns_of, in_order = self._answer_columns(bound, shapes, table.device)
         runs = [ShapeRun(shape.module, shape.plan, table.index(shape.plan, indices), indices,
                          columns_of.get(id(shape)), shape.has_evidence, shape.evidence_bound)
                 for shape, indices in shapes]
@@ -233,11 +233,10 @@ class Model(nn.Module):
             return result[:, 0]
         return Answers(tuple(v.name for v in bound.free), tuple(keys), result, log)
 
-    def _answer_columns(self, bound, shapes) -> tuple[list, dict[int, Tensor], bool]:
+    def _answer_columns(self, bound, shapes, device) -> tuple[list, dict[int, Tensor], bool]:
         """The sorted answer keys of a non-ground query over its shapes, the output column
-        of each shape's answers, and whether a single shape's columns are all, in order
-        (cached per shape and free variables)."""
-        device = next((p.device for p in self.parameters()), torch.device("cpu"))
+        of each shape's answers (on ``device``), and whether a single shape's columns are
+        all, in order (cached per shape and free variables)."""
         if len(shapes) == 1:
             shape = shapes[0][0]
             cached = shape.sorted_answer_keys.get(bound.free)
