@@ -3,7 +3,8 @@
 The harness's view of :mod:`benchmarks.digit_addition` (whose ``run_ours`` and
 ``benchmarks.deepproblog_baseline.run_deepproblog`` do the training): the same data
 (scikit-learn's 8x8 digits, paired by seed), the same seeded network, DeepProbLog's
-accumulator program, batch size 2, Adam, the same batches in the same order, one torch thread.
+accumulator program, batch size 2, Adam (fused, both sides), the same batches in the same order,
+one torch thread.
 
 * ``problogic``: ``problogic.Model`` on the accumulator program;
 * ``deepproblog``: DeepProbLog's ExactEngine (circuits cached per query shape) on it;
