@@ -17,7 +17,7 @@ import torch
 from torch import Tensor
 
 from ..circuit.layers import LOG_PROBABILITY, TensorCircuit, backward_roots, evaluate_roots
-from .weights import WeightPlan
+from .weights import WeightPlan, on_host
 
 
 @dataclass
@@ -38,7 +38,7 @@ class ShapeRun:
     def weights(self, flat: Tensor) -> Tensor:
         """``[B_s, V]`` log weights: the constant row, learnable columns from ``flat``."""
         row = self.plan.constant_row(flat.dtype, flat.device)
-        if _on_host(flat):  # the same in numpy: a few microseconds instead of a few dozen
+        if on_host(flat):  # the same in numpy: a few microseconds instead of a few dozen
             weights = np.repeat(row.numpy(), self.index.shape[0], axis=0)
             if self.index.numel():
                 weights[:, self.plan.columns.numpy()] = np.take(flat.numpy(),
@@ -61,12 +61,6 @@ class Layout:
     ground: bool
 
 
-def _on_host(x: Tensor) -> bool:
-    """A CPU float tensor outside autograd: the small steps then run on numpy views."""
-    return x.device.type == "cpu" and x.dtype in (torch.float32, torch.float64) and \
-        not x.requires_grad and x.is_contiguous()
-
-
 def _results(roots: Tensor, run: ShapeRun) -> Tensor:
     """``log P(answer | evidence)`` from the roots ``[B_s, 1 + A]`` (root 0: evidence), or
     its k-best bound ``log L(answer & evidence) - log(1 - L(not evidence))``."""
@@ -78,7 +72,7 @@ def _results(roots: Tensor, run: ShapeRun) -> Tensor:
 
 def _grad_roots(g: Tensor, run: ShapeRun, last: Tensor | None) -> Tensor:
     """The roots' gradient ``[B_s, R]`` from the results' gradient ``g: [B_s, A]``."""
-    if not run.evidence_bound and _on_host(g):
+    if not run.evidence_bound and on_host(g):
         gn = g.numpy()
         roots = np.empty((gn.shape[0], gn.shape[1] + 1), gn.dtype)
         roots[:, 1:] = gn
@@ -140,7 +134,7 @@ class EvaluateShapes(torch.autograd.Function):
         else:
             grads = [grad[torch.as_tensor(run.elements, device=grad.device).unsqueeze(1),
                           run.columns] for run in runs]
-        host = _on_host(grad)
+        host = on_host(grad)
         grad_flat = grad.new_zeros(ctx.flat_size)
         start = 0
         for run, state, count, g in zip(runs, ctx.passes, ctx.counts, grads):

@@ -5,22 +5,21 @@ Every learnable log-probability of one ``Model.query`` call sits in one flat vec
 :class:`LogTable` (built by a handful of autograd operations per network, whatever the number
 of shapes); a shape's weights ``[B_s, V]`` are its constant row with the learnable columns
 gathered from the table by an index ``[B_s, n]`` (:meth:`LogTable.index`). The gradient of
-every shape then reaches the networks through one ``index_add_`` per shape into the table's
+every shape then reaches the networks through one accumulation per shape into the table's
 gradient (:mod:`.evaluation`), not through a chain of per-variable autograd nodes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import Tensor, nn
 
-from collections.abc import Sequence
-
-from ..grounding.ground_program import ChoiceVariable
 from ..errors import ProgramError
+from ..grounding.ground_program import ChoiceVariable
 from ..language.terms import Term
 from .bindings import BoundQuery
 
@@ -86,9 +85,9 @@ class WeightPlan:
                 key_of.append(key)
                 values.append(value)
                 constants.append(1.0)
-        as_array = lambda xs: np.array(xs, dtype=np.int64)  # noqa: E731
-        return cls(torch.tensor(columns, dtype=torch.long), list(sections), as_array(section_of),
-                   as_array(key_of), as_array(values), arities, list(keys), constants)
+        return cls(torch.tensor(columns, dtype=torch.long), list(sections),
+                   np.array(section_of, dtype=np.int64), np.array(key_of, dtype=np.int64),
+                   np.array(values, dtype=np.int64), arities, list(keys), constants)
 
     def constant_row(self, dtype: torch.dtype, device) -> Tensor:
         """``[1, V]`` log-probabilities of the fixed columns (0 in the learnable ones), cached
@@ -243,7 +242,7 @@ class LogRows(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, p: Tensor, network: str) -> Tensor:
-        if _on_host(p):  # the same steps in numpy: a fifth of the time on small batches
+        if on_host(p):  # the same steps in numpy: a fifth of the time on small batches
             pn = p.detach().numpy()
             probs = np.empty((pn.shape[0], pn.shape[1] + 1), pn.dtype)
             probs[:, :-1] = pn
@@ -268,7 +267,7 @@ class LogRows(torch.autograd.Function):
     @torch.autograd.function.once_differentiable
     def backward(ctx, grad: Tensor) -> Tensor:
         (probs,) = ctx.saved_tensors
-        if _on_host(grad) and grad.is_contiguous():
+        if on_host(grad):
             pn, gn = probs.numpy(), grad.numpy()
             with np.errstate(divide="ignore", invalid="ignore"):
                 scaled = np.where(pn > 0, gn / pn, 0.0).astype(pn.dtype, copy=False)
@@ -277,7 +276,9 @@ class LogRows(torch.autograd.Function):
         return scaled[:, :-1] - scaled[:, -1:], None  # the remainder's share: - d/d rest
 
 
-def _on_host(x: Tensor) -> bool:
+def on_host(x: Tensor) -> bool:
+    """A CPU tensor of a dtype numpy computes in: the small steps of a call then run on numpy
+    views (``x.detach().numpy()``), without torch's per-call dispatch."""
     return x.device.type == "cpu" and x.dtype in (torch.float32, torch.float64)
 
 
