@@ -205,7 +205,7 @@ def _measurement(result: dict, answers: dict[str, float]) -> Measurement:
 
 FAMILY = Family(
     name="digit-addition",
-    description="training N-digit addition from sums (batch 2, Adam): problogic.Model vs "
+    description="training N-digit addition from sums (batch 2, fused Adam): problogic.Model vs "
     "DeepProbLog's ExactEngine on DeepProbLog's program",
     sizes={"tiny": (1,), "quick": (1, 2, 3, 4, 15), "full": (1, 2, 3, 4, 15)},
     systems=SYSTEMS,
