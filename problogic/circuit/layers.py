@@ -28,6 +28,12 @@ in-place slice writes would copy the whole buffer at every layer; a chain of per
 would need pass-through nodes for edges that skip layers. First-order only (``gradcheck``
 passes; there is no double backward).
 
+On CPU (float32 and float64, at most two torch threads) both passes run block by block on
+numpy views of the same buffers with the semiring's numpy kernels (:mod:`.semirings`): the
+same operations in the same order as the torch loop, without torch's per-call dispatch, which
+dominated small circuits (a B = 1 circuit of four blocks: 177 to 108 us forward). Gathers use
+``np.take``, ten times faster than fancy indexing of rows.
+
 Log space through probability space: the log semiring's forward pass first runs in probability
 space (no exponential or logarithm per node: about twice as fast) and keeps that result where
 it provably equals the log-space one up to rounding: every weight and every row at most 1 (so
