@@ -96,7 +96,7 @@ class EvaluateShapes(torch.autograd.Function):
     def forward(ctx, flat: Tensor, runs: list[ShapeRun], layout: Layout,
                 order: Tensor | None) -> Tensor:
         keep = ctx.needs_input_grad[0]
-        values = flat.detach()
+        values = flat.detach().reshape(-1)
         parts, passes = [], []
         for run in runs:
             out, saved = evaluate_roots(run.module, run.weights(values), LOG_PROBABILITY, keep)
@@ -115,7 +115,7 @@ class EvaluateShapes(torch.autograd.Function):
                 rows = torch.as_tensor(run.elements, device=part.device).unsqueeze(1)
                 result[rows, run.columns] = part
         if keep:
-            ctx.runs, ctx.layout, ctx.flat_size = runs, layout, flat.shape[0]
+            ctx.runs, ctx.layout, ctx.flat_shape = runs, layout, flat.shape
             ctx.passes = [p._replace(tensors=()) for p in passes]  # tensors: saved below
             ctx.counts = [len(p.tensors) for p in passes]
             ctx.save_for_backward(*(t for p in passes for t in p.tensors),
@@ -135,7 +135,7 @@ class EvaluateShapes(torch.autograd.Function):
             grads = [grad[torch.as_tensor(run.elements, device=grad.device).unsqueeze(1),
                           run.columns] for run in runs]
         host = on_host(grad)
-        grad_flat = grad.new_zeros(ctx.flat_size)
+        grad_flat = grad.new_zeros(ctx.flat_shape.numel())
         start = 0
         for run, state, count, g in zip(runs, ctx.passes, ctx.counts, grads):
             tensors, start = saved[start:start + count], start + count
@@ -148,9 +148,9 @@ class EvaluateShapes(torch.autograd.Function):
                 continue
             if host:  # numpy's bincount: a tenth of index_add_'s dispatch on small batches
                 grad_flat.numpy()[...] += np.bincount(
-                    run.index.numpy().ravel(), minlength=ctx.flat_size,
+                    run.index.numpy().ravel(), minlength=len(grad_flat),
                     weights=grad_weights.numpy()[:, run.plan.columns.numpy()].ravel())
             else:
                 grad_flat.index_add_(0, run.index.reshape(-1),
                                      grad_weights[:, run.plan.columns].reshape(-1))
-        return grad_flat, None, None, None
+        return grad_flat.view(ctx.flat_shape), None, None, None

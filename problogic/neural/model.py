@@ -95,6 +95,7 @@ class Model(nn.Module):
         self._formulas: dict[Term, tuple] = {}  # k-best: ground formulas
         self._approximate: dict[tuple, CompiledShape] = {}  # k-best circuits, by proofs
         self.max_approximate_shapes = 4096
+        self._index_cache: dict[tuple, tuple[list, list[Tensor]]] = {}  # see _indices
 
     # -- compilation ------------------------------------------------------------------------
 
@@ -218,9 +219,10 @@ class Model(nn.Module):
         keys, columns_of, in_order = None, {}, True
         if bound.free:
             keys, columns_of, in_order = self._answer_columns(bound, shapes, table.device)
-        runs = [ShapeRun(shape.module, shape.plan, table.index(shape.plan, indices), indices,
-                         columns_of.get(id(shape)), shape.has_evidence, shape.evidence_bound)
-                for shape, indices in shapes]
+        runs = [ShapeRun(shape.module, shape.plan, index, indices, columns_of.get(id(shape)),
+                         shape.has_evidence, shape.evidence_bound)
+                for (shape, indices), index in zip(
+                    shapes, self._indices(table, shapes, cache=approximation is None))]
         elements = [e for _, indices in shapes for e in indices]
         order = None  # the runs' rows are the batch in order: no assembly
         if not (in_order and elements == list(range(bound.batch_size))):
@@ -279,7 +281,7 @@ class Model(nn.Module):
             for shape, indices in shapes:
                 run = ShapeRun(shape.module, shape.plan, table.index(shape.plan, indices),
                                indices, None, shape.has_evidence)
-                result = shape.module.mpe(run.weights(table.flat.detach()))
+                result = shape.module.mpe(run.weights(table.flat.detach().reshape(-1)))
                 for row, element in enumerate(indices):
                     chosen = result.assignment[row, 1].tolist()
                     decoded[element] = [str(v.heads[k]) for v, k in
@@ -292,6 +294,24 @@ class Model(nn.Module):
 
     def _shapes_of(self, bound) -> list[tuple[CompiledShape, list[int]]]:
         return [(self.compiled(q), indices) for q, indices in bound.shapes.items()]
+
+    def _indices(self, table: LogTable, shapes, cache: bool = True) -> list[Tensor]:
+        """Each shape's positions in the table (:meth:`LogTable.index`). For exact queries
+        they depend only on the shapes and their elements, which a training loop repeats:
+        cached per call layout (the last 64), device and dtype. (The cache holds the plans,
+        so that their ids, part of the key, stay theirs.)"""
+        if not cache:
+            return [table.index(shape.plan, indices) for shape, indices in shapes]
+        key = (tuple((id(shape.plan), tuple(indices)) for shape, indices in shapes),
+               table.device, table.dtype)
+        found = self._index_cache.get(key)
+        if found is None:
+            found = ([shape.plan for shape, _ in shapes],
+                     [table.index(shape.plan, indices) for shape, indices in shapes])
+            if len(self._index_cache) >= 64:
+                self._index_cache.pop(next(iter(self._index_cache)))
+            self._index_cache[key] = found
+        return found[1]
 
     def _table(self, bound, shapes) -> LogTable:
         """The call's learnable log-probabilities, after one call of each network.

@@ -120,7 +120,7 @@ class LogTable:
         self.rows: dict[tuple, np.ndarray] = {}
         self.arities: dict[Section, int] = {}  # the sections the shapes read
         self.offsets: dict[Section, int] = {}  # where each starts in the flat table
-        self.flat: Tensor | None = None
+        self.flat: Tensor | None = None  # read as flat (row-major); one section: its rows
         self.dtype: torch.dtype | None = None
         self.device: torch.device | None = None
 
@@ -164,13 +164,13 @@ class LogTable:
         for section, arity in self.arities.items():
             rows = self._section(section, arity)
             self.offsets[section] = offset
-            parts.append(rows.reshape(-1))
+            parts.append(rows)
             offset += rows.numel()
-        if len(parts) == 1:
+        if len(parts) == 1:  # one section: its rows, unflattened (one autograd node less)
             self.flat = parts[0]
         else:
-            self.flat = torch.cat(parts) if parts else torch.empty(0, dtype=self.dtype,
-                                                                   device=self.device)
+            self.flat = torch.cat([p.reshape(-1) for p in parts]) if parts else torch.empty(
+                0, dtype=self.dtype, device=self.device)
 
     def probabilities(self, variables: Sequence[ChoiceVariable], element: int
                       ) -> list[list[float]]:
