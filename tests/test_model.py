@@ -197,3 +197,63 @@ def test_mpe_is_the_most_probable_consistent_world():
     assert value.tolist() == pytest.approx([0.24, 0.56])
     assert worlds == [["digit(tensor('X'),1)", "digit(tensor('Y'),1)"],
                       ["digit(tensor('X'),0)", "digit(tensor('Y'),2)"]]
+
+
+MIXED = ADDITION + """
+t(0.3)::bonus.
+evidence(known).
+known :- bonus.
+known :- \\+ bonus.
+big(X, Y) :- add(X, Y, Z), Z > 2.
+big(X, Y) :- bonus, digit(X, 2).
+"""
+
+
+def _values_and_gradients(model, net_input):
+    x, y = (t.clone().requires_grad_() for t in net_input)
+    ground = model.query("add(X, Y, Z)", log=True, X=x, Y=y, Z=torch.tensor([0, 2, 4, 2, 1]))
+    answers = model.query("add(X, Y, Z)", log=True, X=x, Y=y)
+    evidence = model.query("big(X, Y)", X=x, Y=y)
+    total = ground.sum() + answers.select([1, 2, 3, 4, 0]).sum() + evidence.sum()
+    grads = torch.autograd.grad(total, [x, y, *model.tunables.values()])
+    return [ground, answers.values, evidence], grads
+
+
+def test_cpu_numpy_paths_equal_the_torch_paths(monkeypatch):
+    # On CPU the small steps of a call run on numpy views; other devices run the torch
+    # operations. Forcing those here checks them against each other (and covers the code
+    # that CUDA runs, on a machine without CUDA).
+    torch.manual_seed(3)
+    inputs = (torch.randn(5, 3, dtype=torch.float64), torch.randn(5, 3, dtype=torch.float64))
+    fast, fast_grads = _values_and_gradients(pl.Model(MIXED, networks={"digit": Softmax()}),
+                                             inputs)
+    import problogic.circuit.layers as layers
+    import problogic.circuit.semirings as semirings
+    import problogic.neural.evaluation as evaluation
+    import problogic.neural.weights as weights
+
+    def never(*args, **kwargs):
+        return False
+
+    for module, name in [(weights, "on_host"), (evaluation, "on_host"), (layers, "_numpy_ok"),
+                         (semirings, "_numpy_ok")]:
+        monkeypatch.setattr(module, name, never)
+    slow, slow_grads = _values_and_gradients(pl.Model(MIXED, networks={"digit": Softmax()}),
+                                             inputs)
+    for a, b in zip(fast + list(fast_grads), slow + list(slow_grads)):
+        assert torch.allclose(a, b, atol=1e-12, equal_nan=True)
+    assert any(g.abs().sum() > 0 for g in fast_grads)
+
+
+def test_cached_index_plans_follow_the_batch_layout():
+    # the same shapes in other groupings and orders: each call is exact (no stale plan)
+    torch.manual_seed(4)
+    model = pl.Model(ADDITION, networks={"digit": Softmax()})
+    x, y = torch.randn(6, 3, dtype=torch.float64), torch.randn(6, 3, dtype=torch.float64)
+    p, q = torch.softmax(x, 1), torch.softmax(y, 1)
+    for sums in ([0, 1, 2, 3, 4, 2], [2, 2, 2, 0, 0, 0], [4, 3, 2, 1, 0, 4], [0, 1, 2, 3, 4, 2]):
+        result = model.query("add(X, Y, Z)", X=x, Y=y, Z=torch.tensor(sums))
+        expected = [reference(p[b], q[b], s).item() for b, s in enumerate(sums)]
+        assert result.tolist() == pytest.approx(expected, abs=1e-12)
+        subset = model.query("add(X, Y, Z)", X=x[2:5], Y=y[2:5], Z=torch.tensor(sums[2:5]))
+        assert subset.tolist() == pytest.approx(expected[2:5], abs=1e-12)
