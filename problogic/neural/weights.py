@@ -230,8 +230,8 @@ class LogTable:
             rows = np.stack([self.rows[key][indices] for key in plan.network_keys], 1)
             index = index + rows[:, plan.column_key] * widths[section]  # [B_s, n]
         else:  # tunable clauses only: the same row for every element
-            index = np.broadcast_to(index, (len(indices), len(index)))
-        return torch.from_numpy(np.ascontiguousarray(index)).to(self.device)
+            index = np.repeat(index[None], len(indices), axis=0)
+        return torch.from_numpy(index).to(self.device)
 
 
 class LogRows(torch.autograd.Function):
