@@ -110,11 +110,12 @@ class Model(nn.Module):
     def _compile(self, query: Term) -> CompiledShape:
         stages = Stages(self.limits)
         formula = stages.formula(stages.ground(self.program, goals=[query]))
-        return self._layerize(query, stages, formula, [t for t, _ in formula.queries],
-                              bool(formula.evidence))
+        return self._shape_from_formula(query, stages, formula,
+                                        [t for t, _ in formula.queries], bool(formula.evidence))
 
-    def _layerize(self, query: Term, stages: Stages, formula, answers: list[Term],
-                  has_evidence: bool, evidence_bound: bool = False) -> CompiledShape:
+    def _shape_from_formula(self, query: Term, stages: Stages, formula, answers: list[Term],
+                            has_evidence: bool, evidence_bound: bool = False) -> CompiledShape:
+        """Compile a ground formula and layerize its circuit, on the model's device."""
         circuit = stages.circuit(formula, stages.compile(formula))
         self._check_networks(circuit.variables)
         module = TensorCircuit(circuit)
@@ -167,8 +168,9 @@ class Model(nn.Module):
                     shape = self._approximate.pop(key, None)
                     if shape is None:
                         shape = call_with_deep_stack(
-                            self._layerize, query, Stages(self.limits), approximate.formula,
-                            approximate.queries, False, approximate.has_evidence)
+                            self._shape_from_formula, query, Stages(self.limits),
+                            approximate.formula, approximate.queries, False,
+                            approximate.has_evidence)
                     self._approximate[key] = shape  # most recently used last
                     while len(self._approximate) > self.max_approximate_shapes:
                         self._approximate.pop(next(iter(self._approximate)))

@@ -239,7 +239,8 @@ def _section(factory, name: str, values: dict[str, Any]):
     kwargs = {}
     for key, value in values.items():
         if key not in known:
-            raise ConfigError(f"unknown key {name}.{key}; expected one of {', '.join(sorted(known))}")
+            raise ConfigError(f"unknown key {name}.{key}; expected one of "
+                              f"{', '.join(sorted(known))}")
         kwargs[key] = _check_type(f"{name}.{key}", value, hints[key])
     return cls(**kwargs)
 

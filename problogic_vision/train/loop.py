@@ -218,7 +218,8 @@ class _Run:
         def request_stop(signum, frame):
             self.stop_requested = True
 
-        previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        previous = {sig: signal.signal(sig, request_stop)
+                    for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
             yield
         finally:
