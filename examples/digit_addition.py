@@ -14,7 +14,12 @@ the sums alone. Two programs:
   integers in the query, every distinct sum would be a new shape to ground and compile.
   Both programs give exactly the same probability to the same example.
 
-Run ``python examples/digit_addition.py`` (N = 1, three epochs: about 20 s on one core) or
+With the accumulator program the sum is left unbound in the query by default: one circuit
+answers every sum and training selects each example's (``--bound-sum`` binds it, as
+DeepProbLog does, compiling one circuit per distinct sum; the probabilities are the same).
+
+Run ``python examples/digit_addition.py`` (N = 1, three epochs of 3000 examples: 4500 updates
+in 8 s, 13 s in all on one core, 96.9% test sum accuracy) or
 ``python examples/digit_addition.py --digits 15 --program carry``.
 """
 
@@ -104,10 +109,17 @@ def query_bindings(program: str, batch: AdditionBatch) -> dict[str, Tensor]:
     return bindings
 
 
-def log_likelihood(model: pl.Model, program: str, batch: AdditionBatch) -> Tensor:
-    """``log P(sum | images)``, ``Tensor[B]``, exact."""
-    return model.query(addition_query(program, batch.digits), log=True,
-                       **query_bindings(program, batch))
+def log_likelihood(model: pl.Model, program: str, batch: AdditionBatch,
+                   sum_unbound: bool = False) -> Tensor:
+    """``log P(sum | images)``, ``Tensor[B]``, exact. ``sum_unbound`` (accumulator program):
+    leave ``S`` unbound, so that one circuit answers every sum (compiled once per N, instead
+    of once per distinct sum), and select each example's sum from it."""
+    bindings = query_bindings(program, batch)
+    if sum_unbound and program == "accumulator":
+        sums = bindings.pop("S")
+        return model.query(addition_query(program, batch.digits), log=True,
+                           **bindings).select(sums)
+    return model.query(addition_query(program, batch.digits), log=True, **bindings)
 
 
 def make_model(program: str, net: nn.Module | None = None) -> pl.Model:
@@ -157,9 +169,10 @@ def evaluate(net: nn.Module, data: AdditionBatch) -> dict[str, float]:
 
 def run(digits: int = 1, program: str = "accumulator", epochs: int = 1, batch_size: int = 2,
         train_size: int = 3000, test_size: int = 1000, lr: float = 1e-3, seed: int = 0,
-        max_updates: int | None = None, progress: bool = True) -> dict:
+        max_updates: int | None = None, progress: bool = True,
+        sum_unbound: bool = True) -> dict:
     """Train and evaluate; returns the history of :func:`problogic.neural.training.train`
-    plus the final test numbers and timings."""
+    plus the final test numbers and timings (``sum_unbound``: see :func:`log_likelihood`)."""
     torch.manual_seed(seed)
     train_digits, test_digits = load_digits(seed=seed)
     train_set = addition_dataset(train_digits, train_size, digits, seed=seed)
@@ -169,7 +182,7 @@ def run(digits: int = 1, program: str = "accumulator", epochs: int = 1, batch_si
     net = model.networks["mnist_net"]
 
     def loss(model, batch):
-        return -log_likelihood(model, program, batch).mean()
+        return -log_likelihood(model, program, batch, sum_unbound).mean()
 
     start = time.perf_counter()
     history = train(model, lambda epoch: list(train_set.batches(batch_size, shuffle=epoch > 0,
@@ -196,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-updates", type=int, default=None, help="stop after this many")
+    parser.add_argument("--bound-sum", action="store_true",
+                        help="accumulator program: bind the sum in the query, as DeepProbLog "
+                             "does (one circuit per distinct sum) instead of one circuit for "
+                             "all sums")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (0: default)")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
@@ -204,12 +221,13 @@ def main(argv: list[str] | None = None) -> int:
     program = args.program or ("accumulator" if args.digits <= 2 else "carry")
     if program == "accumulator" and args.digits >= 3:
         print(f"note: the accumulator program grounds 10**{2 * args.digits} pairs of numbers "
-              "for each distinct sum; use --program carry for N >= 3", file=sys.stderr)
+              f"({'for each distinct sum' if args.bound_sum else 'once'}: about 30 s at N = 3, "
+              "out of reach at N = 4); the carry program is linear in N", file=sys.stderr)
     if args.threads:
         torch.set_num_threads(args.threads)
     history = run(args.digits, program, args.epochs, args.batch_size, args.train_size,
                   args.test_size, args.lr, args.seed, args.max_updates,
-                  progress=not args.no_progress)
+                  progress=not args.no_progress, sum_unbound=not args.bound_sum)
     test = history["test"]
     print(f"N={args.digits} program={program}: {sum(history['updates'])} updates in "
           f"{sum(history['epoch_time_s']):.1f} s ({history['compiled_shapes']} compiled shapes)")

@@ -182,6 +182,23 @@ def test_carry_program_equals_accumulator_program(digits):
                           atol=1e-12)
 
 
+@pytest.mark.parametrize("digits", [1, 2])
+def test_sum_unbound_equals_sum_bound(digits):
+    # one circuit whose roots are every sum, each example's selected: the same numbers and
+    # gradients as one circuit per distinct sum
+    batch = _random_batch(digits, 6, 10 + digits)
+    a = batch.a.clone().requires_grad_()
+    batch = AdditionBatch(a, batch.b, None, None, batch.sums)
+    results, grads = {}, {}
+    for unbound in (False, True):
+        model = example.make_model("accumulator", Softmax())
+        results[unbound] = example.log_likelihood(model, "accumulator", batch, unbound)
+        (grads[unbound],) = torch.autograd.grad(results[unbound].sum(), a)
+        assert model.num_compiled == (1 if unbound else len(set(batch.sums.tolist())))
+    assert torch.allclose(results[True], results[False], atol=1e-12)
+    assert torch.allclose(grads[True], grads[False], atol=1e-12)
+
+
 def _carry_reference(pa, pb, result_digits):
     """P(the sum has these digits): a forward pass over the carry, least significant first."""
     n = pa.shape[1]
@@ -218,7 +235,7 @@ def _run(args, timeout=120):
                           timeout=timeout)
 
 
-@pytest.mark.parametrize("extra", [[], ["-N", "3", "--program", "carry"]])
+@pytest.mark.parametrize("extra", [[], ["--bound-sum"], ["-N", "3", "--program", "carry"]])
 def test_example_script_runs_with_tiny_settings(extra):
     pytest.importorskip("sklearn")
     out = _run(["examples/digit_addition.py", "--train-size", "12", "--test-size", "6",
