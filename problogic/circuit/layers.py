@@ -309,14 +309,12 @@ class TensorCircuit(nn.Module):
         return (semiring.numpy_kernels is not None and self._forward_layers is _forward_layers
                 and _numpy_ok(values))
 
-    def _numpy_root_rows(self) -> tuple["_np.ndarray", bool]:
-        """The roots' rows as a numpy array, and whether they are distinct (cached)."""
-        found = self.__dict__.get("_numpy_root_cache")
-        if found is None:
-            rows = self.root_rows.cpu().numpy()
-            found = self.__dict__["_numpy_root_cache"] = (rows, len(set(rows.tolist())) ==
-                                                          len(rows))
-        return found
+    def _numpy_root_rows(self) -> "_np.ndarray":
+        """The roots' rows as a numpy array (cached)."""
+        rows = self.__dict__.get("_numpy_root_cache")
+        if rows is None:
+            rows = self.__dict__["_numpy_root_cache"] = self.root_rows.cpu().numpy()
+        return rows
 
     def _numpy_blocks(self) -> list[tuple[Block, "_np.ndarray", Tensor]]:
         """Every block with its factor rows as a numpy array and a CPU tensor (cached)."""
@@ -575,7 +573,7 @@ def _roots(module: TensorCircuit, values: Tensor, semiring: Semiring) -> Tensor:
     from the internal domain: the scaling of the leaves and this one cancel in the chain
     rule (see Semiring.scale)."""
     if _numpy_ok(values):  # the same on numpy views (4 small torch calls cost ~15 us)
-        roots = _np.take(values.numpy(), module._numpy_root_rows()[0], axis=0).T
+        roots = _np.take(values.numpy(), module._numpy_root_rows(), axis=0).T
         return torch.from_numpy(_np.divide(roots, semiring.scale, order="C"))
     roots = values.index_select(0, module.root_rows).T.contiguous()
     return roots if semiring.scale == 1.0 else roots.div_(semiring.scale)
@@ -591,28 +589,18 @@ def _backward(module: TensorCircuit, values: Tensor, grad_roots: Tensor,
         grads.zero_()
         grads.index_add_(0, module.root_rows, grad_roots.T.to(grads.dtype))
 
+    seed()
     if module._numpy_pass(values, semiring):
         vn, gn, batch = values.numpy(), grads.numpy(), values.shape[1]
-        gn.fill(0)
-        rows, distinct = module._numpy_root_rows()
-        seeds = grad_roots.detach().to(values.dtype).numpy().T
-        if distinct:
-            gn[rows] = seeds
-        else:  # two roots on one row (e.g. two answers that are both false): accumulate
-            _np.add.at(gn, rows, seeds)
         vjp = semiring.numpy_kernels[1]
         for block, kids, kids_tensor in reversed(module._numpy_blocks()):
             x = _np.take(vn, kids, axis=0).reshape(block.factors, block.terms, block.size,
                                                    batch)
             grad_x = vjp(x, vn[block.start:block.stop], gn[block.start:block.stop])
-            if grad_x is None:  # no numpy kernel for this block's shape
-                _block_vjp(values, grads, module.child_rows, block, semiring)
-            else:
-                grads.index_add_(0, kids_tensor, torch.from_numpy(grad_x.reshape(-1, batch)))
+            grads.index_add_(0, kids_tensor, torch.from_numpy(grad_x.reshape(-1, batch)))
         # a copy (never a view, even for B = 1): the workspace keeps grads for the next call
         return torch.from_numpy(gn[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + module.weight_size].T
                                 .copy())
-    seed()
     module._run("_backward_layers", values, grads, module.layers, module.child_rows,
                 semiring, before_retry=seed)
     leaves = grads[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + module.weight_size]

@@ -68,8 +68,8 @@ class Semiring:
     # Optional: its vector-Jacobian product, (x: [F, K, n, B], out: [n, B], grad_out: [n, B])
     # -> grad_x [F, K, n, B] (may overwrite x); None where it does not apply.
     sum_of_products_vjp: Callable[[Tensor, Tensor, Tensor], Tensor | None] | None = None
-    # Optional: both as numpy kernels (on arrays; the vjp may return None where it does not
-    # apply): whole passes on CPU then run in numpy (see :mod:`.layers`).
+    # Optional: both as numpy kernels on arrays: whole passes on CPU then run in numpy (see
+    # :mod:`.layers`).
     numpy_kernels: tuple[Callable, Callable] | None = None
 
     def __repr__(self) -> str:
@@ -303,8 +303,7 @@ def _vjp_through_numpy(kernel):
     def sum_of_products_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor | None:
         if not (_numpy_ok(x) and _numpy_ok(y) and _numpy_ok(grad_y)):
             return None
-        grad = kernel(x.numpy(), y.numpy(), grad_y.numpy())
-        return None if grad is None else torch.from_numpy(grad)
+        return torch.from_numpy(kernel(x.numpy(), y.numpy(), grad_y.numpy()))
     return sum_of_products_vjp
 
 

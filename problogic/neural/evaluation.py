@@ -72,15 +72,6 @@ def _results(roots: Tensor, run: ShapeRun) -> Tensor:
 
 def _grad_roots(g: Tensor, run: ShapeRun, last: Tensor | None) -> Tensor:
     """The roots' gradient ``[B_s, R]`` from the results' gradient ``g: [B_s, A]``."""
-    if not run.evidence_bound and on_host(g):
-        gn = g.numpy()
-        roots = np.empty((gn.shape[0], gn.shape[1] + 1), gn.dtype)
-        roots[:, 1:] = gn
-        if run.has_evidence:
-            np.negative(gn.sum(axis=1), out=roots[:, 0])
-        else:
-            roots[:, 0] = 0
-        return torch.from_numpy(roots)
     if run.evidence_bound:  # d/dr -log(1 - e^r) = e^r / (1 - e^r)
         scale = torch.exp(last) / -torch.expm1(last)
         return torch.cat([g.new_zeros(len(g), 1), g, g.sum(1, keepdim=True) * scale], 1)

@@ -38,7 +38,7 @@ from ..pipeline import Stages
 from .answers import Answers, collect_keys, sorted_keys
 from .bindings import bind_query
 from .evaluation import EvaluateShapes, Layout, ShapeRun
-from .weights import LogTable, WeightPlan
+from .weights import LogTable, WeightPlan, network_key
 
 
 @dataclass
@@ -145,7 +145,8 @@ class Model(nn.Module):
                 lambda: stages.formula(stages.ground(self.program, goals=[query])))
             used = [formula.variables[v] for v in formula.variable_order]
             self._check_networks(used)
-            found = self._formulas[query] = (formula, WeightPlan.of(used), used)
+            keys = [network_key(v) if v.neural is not None else None for v in used]
+            found = self._formulas[query] = (formula, WeightPlan.of(used), used, keys)
         return found
 
     def _kbest_shapes(self, bound, approximation: KBest, table: LogTable):
@@ -154,11 +155,12 @@ class Model(nn.Module):
         of proofs (cached, least recently used first out)."""
         out: dict[tuple, tuple[CompiledShape, list[int]]] = {}
         for query, indices in bound.shapes.items():
-            formula, _, used = self._formulas[query]
+            formula, _, used, keys = self._formulas[query]
+            own = [v.probabilities for v in formula.variables]  # read only: not copied
             for element in indices:
-                probabilities = [list(v.probabilities) for v in formula.variables]
+                probabilities = list(own)
                 for v, row in zip(formula.variable_order,
-                                  table.probabilities(used, element)):
+                                  table.probabilities(used, keys, element)):
                     probabilities[v] = row
                 approximate = kbest_formula(formula, approximation.k, self.limits,
                                             probabilities=probabilities)
@@ -210,7 +212,7 @@ class Model(nn.Module):
         bound = bind_query(query, bindings)
         if approximation is None:
             shapes = self._shapes_of(bound)
-            table = self._table(bound, shapes)
+            table = self._table(bound, [(shape.plan, indices) for shape, indices in shapes])
         else:
             if not isinstance(approximation, KBest):
                 raise TypeError(f"unknown approximation {approximation!r} (use "
@@ -276,7 +278,7 @@ class Model(nn.Module):
             raise ValueError(f"mpe needs every variable of the query bound; unbound: "
                              f"{', '.join(v.name for v in bound.free)}")
         shapes = self._shapes_of(bound)
-        table = self._table(bound, shapes)
+        table = self._table(bound, [(shape.plan, indices) for shape, indices in shapes])
         values = None
         decoded: dict[int, list[str]] = {}
         with torch.no_grad():
@@ -315,12 +317,12 @@ class Model(nn.Module):
             self._index_cache[key] = found
         return found[1]
 
-    def _table(self, bound, shapes) -> LogTable:
+    def _table(self, bound, plans) -> LogTable:
         """The call's learnable log-probabilities, after one call of each network.
-        ``shapes``: ``(shape or weight plan, elements)``."""
+        ``plans``: ``(weight plan, elements)`` of each shape."""
         table = LogTable(self.networks, bound, self.tunables)
-        for shape, indices in shapes:
-            table.request(getattr(shape, "plan", shape), indices)
+        for plan, indices in plans:
+            table.request(plan, indices)
         table.run(lambda: next((p.device for p in self.parameters()), torch.device("cpu")))
         return table
 

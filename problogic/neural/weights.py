@@ -123,6 +123,7 @@ class LogTable:
         self.flat: Tensor | None = None  # read as flat (row-major); one section: its rows
         self.dtype: torch.dtype | None = None
         self.device: torch.device | None = None
+        self._host: dict[str, object] = {}  # numbers for ranking proofs, see probabilities
 
     def request(self, plan: WeightPlan, indices: list[int]) -> None:
         """The batch elements ``indices`` of a shape with weight plan ``plan``."""
@@ -172,22 +173,25 @@ class LogTable:
             self.flat = torch.cat([p.reshape(-1) for p in parts]) if parts else torch.empty(
                 0, dtype=self.dtype, device=self.device)
 
-    def probabilities(self, variables: Sequence[ChoiceVariable], element: int
-                      ) -> list[list[float]]:
+    def probabilities(self, variables: Sequence[ChoiceVariable], keys: Sequence,
+                      element: int) -> list[list[float]]:
         """Every variable's probabilities for one batch element, as numbers (to rank
-        proofs): network outputs with their remainder, ``t(...)`` parameters' softmax."""
-        rows = self.__dict__.setdefault("_host_rows", {})
+        proofs): network outputs with their remainder, ``t(...)`` parameters' softmax.
+        ``keys``: each variable's :func:`network_key` (None for the others)."""
         out = []
-        for variable in variables:
-            if variable.neural is not None:
-                network = variable.neural.network
-                if network not in rows:
-                    rows[network] = self.outputs[network].detach().double().cpu().numpy()
-                row = rows[network][self.rows[network_key(variable)][element]].tolist()
+        for variable, key in zip(variables, keys):
+            if key is not None:
+                rows = self._host.get(key[0])
+                if rows is None:  # once per network and call
+                    rows = self._host[key[0]] = self.outputs[key[0]].detach().double().cpu()
+                row = rows[self.rows[key][element]].tolist()
                 out.append(row + [max(0.0, 1.0 - sum(row))])
             elif variable.tunable is not None and self.tunables is not None:
-                logits = self.tunables[f"clause_{variable.tunable}"].detach()
-                out.append(torch.softmax(logits.double(), 0).tolist())
+                name = f"clause_{variable.tunable}"
+                if name not in self._host:  # once per clause and call
+                    self._host[name] = torch.softmax(
+                        self.tunables[name].detach().double(), 0).tolist()
+                out.append(self._host[name])
             else:
                 out.append(variable.probabilities)
         return out
