@@ -88,24 +88,29 @@ def run_deepproblog(config: Config, case: Case) -> dict:
         last = [time.perf_counter()]
         started = last[0]
 
+        def refresh():  # summaries per report, not per update (see _Reporter)
+            result[label] = {"updates": len(times), "wall_s": last[0] - started,
+                             **_summarise_updates(times),
+                             "update_ms": [round(t * 1e3, 3) for t in times],
+                             "cached_circuits": cache_size(), "rss_trace": trace}
+
         def hook(train_object):
             now = time.perf_counter()
             times.append(now - last[0])
-            last[0] = now
             count = len(times)
             if count % max(1, len(batch_list) // 10) == 0 or count == len(batch_list):
                 trace.append({"updates": count, "examples": count * config.batch_size,
                               "cached_circuits": cache_size(), "rss_mb": rss_mb()})
-            result[label] = {"updates": count, "wall_s": now - started,
-                             **_summarise_updates(times),
-                             "update_ms": [round(t * 1e3, 3) for t in times],
-                             "cached_circuits": cache_size(), "rss_trace": trace}
             report(force=label == "cold" and count <= 3)
+            last[0] = time.perf_counter()  # the hook's own work is not an update's time
 
+        report.refresh = refresh
         loader = _ListLoader(batch_list)
         trainer = TrainObject(model)
         trainer.hooks.append((1, hook))
         trainer.train(loader, Stop(len(batch_list)), verbose=0, log_iter=10 ** 9)
+        refresh()
+        report.refresh = lambda: None
 
     result["cold"] = {"updates": 0}
     train_pass(todo, "cold")

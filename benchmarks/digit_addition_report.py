@@ -6,20 +6,31 @@ import math
 
 
 def _find(results: dict, system: str, digits: int, program: str = "accumulator",
-          query_mode: str = "ground"):
+          query_mode: str = "ground", native_conv: bool = False):
     for case in results["cases"]:
         c = case.get("case", {})
-        if (c.get("system"), c.get("digits"), c.get("program"),
-                c.get("query_mode", "ground")) == (system, digits, program, query_mode):
+        if (c.get("system"), c.get("digits"), c.get("program"), c.get("query_mode", "ground"),
+                c.get("native_conv", False)) == (system, digits, program, query_mode,
+                                                  native_conv):
             return case
     return None
 
 
 # Our accumulator variants: the sum bound in the query (one circuit per sum, as DeepProbLog
-# does) or left unbound (one circuit whose roots are every sum, each example's selected).
-OURS = {"ours": "ground", "ours_answers": "answers"}
+# does) or left unbound (one circuit whose roots are every sum, each example's selected);
+# (query mode, native convolutions). Each is compared with DeepProbLog's case of the same
+# convolution backend.
+OURS = {"ours": ("ground", False), "ours_answers": ("answers", False),
+        "ours_answers_native": ("answers", True)}
+DEEPPROBLOG = {"deepproblog": False, "deepproblog_native": True}
 NAMES = {"ours": "problogic", "ours_answers": "problogic (sum unbound)",
-         "deepproblog": "DeepProbLog"}
+         "ours_answers_native": "problogic (sum unbound), native convolutions",
+         "deepproblog": "DeepProbLog", "deepproblog_native": "DeepProbLog, native convolutions"}
+
+
+def _baseline(label: str) -> str:
+    """The DeepProbLog case an ``OURS`` label is compared with."""
+    return "deepproblog_native" if OURS[label][1] else "deepproblog"
 
 
 def _get(d, *keys):
@@ -57,7 +68,7 @@ def _ratios(o: dict, d: dict, ours: dict, dpl: dict) -> dict:
         o["first_updates_ms"] = sum(o["update_ms"][:k]) / k
         d["first_updates_ms"] = sum(d["update_ms"][:k]) / k
         ratios["first_updates_ms"] = d["first_updates_ms"] / o["first_updates_ms"]
-        ratios["first_updates"] = k
+        ratios["first_updates"] = o["first_updates_k"] = d["first_updates_k"] = k
     o_hits = _get(ours, "test", "hits")
     d_hits = _get(dpl, "test", "hits")
     if o_hits and d_hits and o["epoch_complete"] and d["epoch_complete"]:
@@ -77,8 +88,10 @@ def summarise(results: dict) -> dict:
     batches = math.ceil(config["train_size"] / config["batch_size"])
     rows = {}
     for n in (1, 2, 3, 4):
-        found = {label: _find(results, "ours", n, query_mode=mode) for label, mode in OURS.items()}
-        dpl = found["deepproblog"] = _find(results, "deepproblog", n)
+        found = {label: _find(results, "ours", n, query_mode=mode, native_conv=native)
+                 for label, (mode, native) in OURS.items()}
+        found.update({label: _find(results, "deepproblog", n, native_conv=native)
+                      for label, native in DEEPPROBLOG.items()})
         row: dict = {}
         for label, case in found.items():
             if case is None:
@@ -109,15 +122,16 @@ def summarise(results: dict) -> dict:
             if label in OURS:
                 row[label]["compile_per_shape_s"] = cold.get("compile_per_shape_s")
             row[label]["epoch_shapes"] = case.get("epoch_shapes")
-            if label == "deepproblog" and len(trace) >= 1 and cold.get("updates"):
+            if label in DEEPPROBLOG and len(trace) >= 1 and cold.get("updates"):
                 first = case["rss_mb"]["start"]
                 per = (trace[-1]["rss_mb"] - first) / max(1, trace[-1]["cached_circuits"])
                 row[label]["rss_per_cached_circuit_mb"] = per
                 row[label]["epoch_rss_growth_mb_extrapolated"] = per * case["epoch_shapes"]
         for label in OURS:
-            if label in row and "deepproblog" in row:
+            baseline = _baseline(label)
+            if label in row and baseline in row:
                 row["ratios" if label == "ours" else f"ratios_{label}"] = _ratios(
-                    row[label], row["deepproblog"], found[label], dpl)
+                    row[label], row[baseline], found[label], found[baseline])
         rows[n] = row
     carry = {}
     for n in sorted({c["case"]["digits"] for c in results["cases"]
@@ -146,13 +160,13 @@ def _load_range(results: dict) -> str:
 
 
 def _ratio_text(row: dict, label: str, ratios: dict) -> str:
-    parts = []
+    parts, baseline = [], _baseline(label)
     names = {"epoch_s": "epoch time", "first_updates_ms": "first updates",
              "warm_update_ms": "warm update", "test_per_example_ms": "test per example"}
     for key, name in names.items():
         if key in ratios:
             extra = " (extrapolated)" if key == "epoch_s" and (
-                row[label]["epoch_extrapolated"] or row["deepproblog"]["epoch_extrapolated"]) \
+                row[label]["epoch_extrapolated"] or row[baseline]["epoch_extrapolated"]) \
                 else ""
             parts.append(f"{name} {ratios[key]:.1f}x{extra}")
     if "accuracy_points" not in ratios and row[label].get("test_sum_accuracy") is not None:
@@ -162,7 +176,7 @@ def _ratio_text(row: dict, label: str, ratios: dict) -> str:
                      f"{ratios['accuracy_points']:+.1f} points on the same "
                      f"{ratios['accuracy_examples']} examples ("
                      f"{100 * row[label]['test_sum_accuracy_same_examples']:.1f}% vs "
-                     f"{100 * row['deepproblog']['test_sum_accuracy_same_examples']:.1f}%)")
+                     f"{100 * row[baseline]['test_sum_accuracy_same_examples']:.1f}%)")
     if ratios.get("first_update_lower_bound"):
         parts.append(f"first update > {ratios['first_update_lower_bound']:.1f}x "
                      "(DeepProbLog did not finish it)")
@@ -192,7 +206,7 @@ def markdown(results: dict) -> str:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for n, row in s["accumulator"].items():
-        for label in (*OURS, "deepproblog"):
+        for label in (*OURS, *DEEPPROBLOG):
             r = row.get(label)
             if not r:
                 continue
@@ -205,7 +219,7 @@ def markdown(results: dict) -> str:
             rss = f"{_fmt(r['rss_start_mb'], '.0f')} -> {trace[-1][1]:.0f}" if trace else "-"
             status = r["status"] + (f" ({r['updates_measured']} updates)"
                                     if r["updates_measured"] else "")
-            first = (f"{r['first_updates_ms']:.1f} (k={row['ratios']['first_updates']})"
+            first = (f"{r['first_updates_ms']:.1f} (k={r['first_updates_k']})"
                      if r.get("first_updates_ms") else "-")
             lines.append(f"| {n} | {name} | {status} | {epoch} | "
                          f"{_fmt(r['epoch_update_ms'], '.1f')} | {first} | "
@@ -219,7 +233,7 @@ def markdown(results: dict) -> str:
             if ratios:
                 lines.append(f"- N={n}, {NAMES[label]}: " + _ratio_text(row, label, ratios))
     for n, row in s["accumulator"].items():
-        d = row.get("deepproblog")
+        d = row.get("deepproblog")  # the main case's memory
         if d and d.get("rss_per_cached_circuit_mb") is not None:
             lines.append(f"- N={n}: DeepProbLog memory per cached circuit "
                          f"{d['rss_per_cached_circuit_mb']:.1f} MB (RSS growth / circuits); "

@@ -206,6 +206,7 @@ known :- bonus.
 known :- \\+ bonus.
 big(X, Y) :- add(X, Y, Z), Z > 2.
 big(X, Y) :- bonus, digit(X, 2).
+shifted(X, Y, K, Z) :- add(X, Y, W), Z is W + K.
 """
 
 
@@ -214,9 +215,14 @@ def _values_and_gradients(model, net_input):
     ground = model.query("add(X, Y, Z)", log=True, X=x, Y=y, Z=torch.tensor([0, 2, 4, 2, 1]))
     answers = model.query("add(X, Y, Z)", log=True, X=x, Y=y)
     evidence = model.query("big(X, Y)", X=x, Y=y)
-    total = ground.sum() + answers.select([1, 2, 3, 4, 0]).sum() + evidence.sum()
+    # three shapes, whose answers differ; 9 is no answer of element 1
+    shifts = model.query("shifted(X, Y, K, Z)", log=True, X=x, Y=y,
+                         K=torch.tensor([0, 1, 0, 2, 1]))
+    selected = shifts.select([1, 9, 3, 6, 2])
+    total = (ground.sum() + answers.select([1, 2, 3, 4, 0]).sum() + evidence.sum()
+             + selected[selected > float("-inf")].sum() + shifts.values.exp().sum())
     grads = torch.autograd.grad(total, [x, y, *model.tunables.values()])
-    return [ground, answers.values, evidence], grads
+    return [ground, answers.values, evidence, selected, shifts.values], grads
 
 
 def test_cpu_numpy_paths_equal_the_torch_paths(monkeypatch):

@@ -280,17 +280,7 @@ class TensorCircuit(nn.Module):
         else:
             values = self._workspace.take("values", (self.num_rows, batch), weights)
         if self._numpy_pass(values, semiring):  # the same steps on the numpy views
-            vn = values.numpy()
-            vn[FALSE_ROW], vn[TRUE_ROW] = semiring.zero, semiring.one
-            _np.multiply(weights.detach().numpy().T, semiring.scale,
-                         out=vn[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + self.weight_size])
-            kernel = semiring.numpy_kernels[0]
-            # np.take, not vn[kids]: fancy indexing of rows costs 10x more (81 against 8 us
-            # for 5k rows of 2)
-            for block, kids, _ in self._numpy_blocks():
-                x = _np.take(vn, kids, axis=0).reshape(block.factors, block.terms, block.size,
-                                                       batch)
-                kernel(x, vn[block.start:block.stop])
+            self.numpy_forward(weights.detach().numpy(), values.numpy(), semiring)
             return values
         values[FALSE_ROW].fill_(semiring.zero)
         values[TRUE_ROW].fill_(semiring.one)
@@ -300,6 +290,42 @@ class TensorCircuit(nn.Module):
             leaves.mul_(semiring.scale)
         self._run("_forward_layers", values, self.layers, self.child_rows, semiring)
         return values
+
+    def numpy_forward(self, weights: "_np.ndarray | None", values: "_np.ndarray",
+                      semiring: Semiring) -> None:
+        """The forward pass in numpy: every row's value into ``values: [num_rows, B]`` from
+        ``weights: [B, V]`` (semiring domain), with the semiring's numpy kernels. With
+        ``weights`` None, the caller has filled the first ``2 + V`` rows (FALSE, TRUE, the
+        leaves, scaled by ``semiring.scale``)."""
+        batch = values.shape[1]
+        if weights is not None:
+            values[FALSE_ROW], values[TRUE_ROW] = semiring.zero, semiring.one
+            _np.multiply(weights.T, semiring.scale,
+                         out=values[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + self.weight_size])
+        kernel = semiring.numpy_kernels[0]
+        # np.take, not values[kids]: fancy indexing of rows costs 10x more (81 against 8 us
+        # for 5k rows of 2)
+        with _np.errstate(divide="ignore", invalid="ignore"):  # log 0 = -inf is meant
+            for block, kids, _ in self._numpy_blocks():
+                x = _np.take(values, kids, axis=0).reshape(block.factors, block.terms,
+                                                           block.size, batch)
+                kernel(x, values[block.start:block.stop])
+
+    def numpy_backward(self, values: "_np.ndarray", grads: "_np.ndarray",
+                       semiring: Semiring) -> None:
+        """The backward pass in numpy, from :meth:`numpy_forward`'s ``values``: ``grads: [
+        num_rows, B]`` (seeded at the roots) accumulates every row's gradient. The scatter of
+        each block's gradient into its factor rows is torch's ``index_add_`` on the same
+        memory: numpy's ``np.add.at`` is three times slower."""
+        batch, grads_tensor = values.shape[1], torch.from_numpy(grads)
+        vjp = semiring.numpy_kernels[1]
+        with _np.errstate(divide="ignore", invalid="ignore"):
+            for block, kids, kids_tensor in reversed(self._numpy_blocks()):
+                x = _np.take(values, kids, axis=0).reshape(block.factors, block.terms,
+                                                           block.size, batch)
+                grad_x = vjp(x, values[block.start:block.stop], grads[block.start:block.stop])
+                grads_tensor.index_add_(0, kids_tensor,
+                                        torch.from_numpy(grad_x.reshape(-1, batch)))
 
     def _numpy_pass(self, values: Tensor, semiring: Semiring) -> bool:
         """Whether a pass runs block by block in numpy: on CPU, in the eager loop, for a
@@ -315,6 +341,14 @@ class TensorCircuit(nn.Module):
         if rows is None:
             rows = self.__dict__["_numpy_root_cache"] = self.root_rows.cpu().numpy()
         return rows
+
+    def _distinct_roots(self) -> bool:
+        """Whether no two roots share a row (cached)."""
+        distinct = self.__dict__.get("_distinct_root_cache")
+        if distinct is None:
+            rows = self._numpy_root_rows()
+            distinct = self.__dict__["_distinct_root_cache"] = len(set(rows.tolist())) == len(rows)
+        return distinct
 
     def _numpy_blocks(self) -> list[tuple[Block, "_np.ndarray", Tensor]]:
         """Every block with its factor rows as a numpy array and a CPU tensor (cached)."""
@@ -591,16 +625,10 @@ def _backward(module: TensorCircuit, values: Tensor, grad_roots: Tensor,
 
     seed()
     if module._numpy_pass(values, semiring):
-        vn, gn, batch = values.numpy(), grads.numpy(), values.shape[1]
-        vjp = semiring.numpy_kernels[1]
-        for block, kids, kids_tensor in reversed(module._numpy_blocks()):
-            x = _np.take(vn, kids, axis=0).reshape(block.factors, block.terms, block.size,
-                                                   batch)
-            grad_x = vjp(x, vn[block.start:block.stop], gn[block.start:block.stop])
-            grads.index_add_(0, kids_tensor, torch.from_numpy(grad_x.reshape(-1, batch)))
+        module.numpy_backward(values.numpy(), grads.numpy(), semiring)
         # a copy (never a view, even for B = 1): the workspace keeps grads for the next call
-        return torch.from_numpy(gn[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + module.weight_size].T
-                                .copy())
+        return torch.from_numpy(grads.numpy()[FIRST_WEIGHT_ROW:
+                                              FIRST_WEIGHT_ROW + module.weight_size].T.copy())
     module._run("_backward_layers", values, grads, module.layers, module.child_rows,
                 semiring, before_retry=seed)
     leaves = grads[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + module.weight_size]

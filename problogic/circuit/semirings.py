@@ -83,16 +83,17 @@ def _sum(x: Tensor, out: Tensor) -> None:
     _fold(x, out, torch.add)
 
 
-def _fold(x: Tensor, out: Tensor, op) -> None:
+def _fold(x: Tensor, out: Tensor, op) -> Tensor:
     """Reduce dimension 0 of ``x`` with the binary ``op`` into ``out``, leaving x intact, in
     an order that depends on the number of terms only: a batch element's result never
     depends on the batch around it (torch's reductions change their order with the shape).
     Two or three terms (nearly every node) take binary ops, which cost half a reduction; more
-    fold in halves, ``2 log2 K`` ops. Works on tensors and on numpy arrays (numpy ufuncs)."""
+    fold in halves, ``2 log2 K`` ops. Works on tensors and on numpy arrays (numpy ufuncs).
+    Returns ``out``."""
     k = x.shape[0]
     if k == 1:
         out[...] = x[0]
-        return
+        return out
     while k > 3:
         half = k // 2
         folded = op(x[:half], x[half:2 * half])
@@ -102,6 +103,7 @@ def _fold(x: Tensor, out: Tensor, op) -> None:
     op(x[0], x[1], out=out)
     if k == 3:
         op(out, x[2], out=out)
+    return out
 
 
 def _broadcast(x: Tensor, grad_y: Tensor) -> Tensor:
@@ -208,6 +210,7 @@ def _numpy_ok(x: Tensor) -> bool:
 
 
 _NUMPY_DTYPES = (torch.float32, torch.float64)
+_FINITE_MIN = {_np.float32: _np.finfo(_np.float32).min, _np.float64: _np.finfo(_np.float64).min}
 _LOG2_E = 1.0 / math.log(2.0)
 
 
@@ -223,34 +226,36 @@ def _np_log2_sum_of_products(xn, on) -> None:
     """``on = log2 sum_k 2 ** (sum_f xn[f, k])`` for numpy ``xn: [F, K, n, B]``, overwriting
     xn: the same operations as :func:`_sum` then :func:`_log2sumexp2`, without torch's per-call
     dispatch (a dozen calls per block, about a fifth of a log-space forward pass on a 100k-node
-    circuit at batch 128) and with numpy's faster exp2 and log2."""
+    circuit at batch 128) and with numpy's faster exp2 and log2. Like every numpy kernel, it
+    runs under ``np.errstate(divide="ignore", invalid="ignore")``, set once per pass by its
+    caller (the context costs more than a small block)."""
     terms = xn.shape[1]
     if terms == 1:  # a product: the sum of its factors
         _fold(xn[:, 0], on, _np.add)
         return
-    t = _np.empty(xn.shape[1:], xn.dtype)
-    _fold(xn, t, _np.add)  # the terms [K, n, B]
-    shift = _np.empty(t.shape[1:], t.dtype)
-    _fold(t, shift, _np.maximum)
-    _np.maximum(shift, _np.finfo(shift.dtype).min, out=shift)  # as _finite_shift
+    t = xn[0] if xn.shape[0] == 1 else _fold(xn, _np.empty(xn.shape[1:], xn.dtype), _np.add)
+    # the terms' maximum: in any order (a maximum is exact), as torch's amax
+    shift = _np.max(t, axis=0)
+    _np.maximum(shift, _FINITE_MIN[shift.dtype.type], out=shift)  # as _finite_shift
     _np.subtract(t, shift, out=t)
     _np.exp2(t, out=t)
     _fold(t, on, _np.add)
-    with _np.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf is meant
-        _np.log2(on, out=on)
+    _np.log2(on, out=on)  # log(0) = -inf is meant (callers silence numpy's warning)
     _np.add(on, shift, out=on)
 
 
 def _np_log2_sum_of_products_vjp(xn, yn, gy):
     """Its gradient: every factor of term k gets ``grad_y * 2 ** (term_k - y)`` (0, not NaN,
     where y is -inf); overwrites and returns xn."""
-    t = _np.empty(xn.shape[1:], xn.dtype)
-    _fold(xn, t, _np.add)  # the terms [K, n, B]
-    shift = _np.maximum(yn, _np.finfo(yn.dtype).min)  # as _finite_shift
+    factors = xn.shape[0]
+    # the terms [K, n, B] (one factor: its own row, computed in place)
+    t = xn[0] if factors == 1 else _fold(xn, _np.empty(xn.shape[1:], xn.dtype), _np.add)
+    shift = _np.maximum(yn, _FINITE_MIN[yn.dtype.type])  # as _finite_shift
     _np.subtract(t, shift, out=t)
     _np.exp2(t, out=t)
     _np.multiply(t, gy, out=t)
-    xn[...] = t  # every factor of a term gets the term's gradient
+    if factors > 1:
+        xn[...] = t  # every factor of a term gets the term's gradient
     return xn
 
 
@@ -293,7 +298,8 @@ def _through_numpy(kernel):
     def sum_of_products(x: Tensor, out: Tensor) -> bool:
         if not (_numpy_ok(x) and _numpy_ok(out)):
             return False
-        kernel(x.numpy(), out.numpy())
+        with _np.errstate(divide="ignore", invalid="ignore"):
+            kernel(x.numpy(), out.numpy())
         return True
     return sum_of_products
 
@@ -303,7 +309,8 @@ def _vjp_through_numpy(kernel):
     def sum_of_products_vjp(x: Tensor, y: Tensor, grad_y: Tensor) -> Tensor | None:
         if not (_numpy_ok(x) and _numpy_ok(y) and _numpy_ok(grad_y)):
             return None
-        return torch.from_numpy(kernel(x.numpy(), y.numpy(), grad_y.numpy()))
+        with _np.errstate(divide="ignore", invalid="ignore"):
+            return torch.from_numpy(kernel(x.numpy(), y.numpy(), grad_y.numpy()))
     return sum_of_products_vjp
 
 

@@ -8,8 +8,9 @@ an element has no such answer).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+
+import numpy as np
 
 import torch
 from torch import Tensor
@@ -41,7 +42,6 @@ def _order(key):
     return tuple((0, p, "") if isinstance(p, (int, float)) else (1, 0, str(p)) for p in parts)
 
 
-@dataclass(frozen=True)
 class Answers(Mapping):
     """The answers of a query with unbound variables, for a batch.
 
@@ -53,12 +53,30 @@ class Answers(Mapping):
     a row sums to 1 only when the program makes the answer unique, as in digit addition.
 
     As a mapping, ``answers[key]`` is the column of one answer, ``Tensor[B]``.
+
+    :meth:`Model.query <problogic.Model.query>` evaluates the circuits when they are first
+    read: ``values`` evaluates every answer (once, then kept), while :meth:`select` before
+    ``values`` evaluates only the selected answer of each element, in one step. (For that,
+    ``evaluate(columns)`` returns the values ``[B, A]`` for None, else ``[B]``: each element's
+    column, a numpy array, ``columns[b] = -1`` for no answer.)
     """
 
-    variables: tuple[str, ...]
-    answers: tuple
-    values: Tensor
-    log: bool = False
+    def __init__(self, variables: tuple[str, ...], answers: tuple,
+                 values: Tensor | None = None, log: bool = False, *,
+                 evaluate: Callable[[np.ndarray | None], Tensor] | None = None,
+                 batch: int | None = None):
+        if (values is None) == (evaluate is None) or (evaluate is not None and batch is None):
+            raise ValueError("Answers takes values, or evaluate and batch")
+        self.variables, self.answers, self.log = variables, answers, log
+        self._values, self._evaluate = values, evaluate
+        self._batch = len(values) if values is not None else batch
+        self._columns: dict | None = None
+
+    @property
+    def values(self) -> Tensor:
+        if self._values is None:
+            self._values = self._evaluate(None)
+        return self._values
 
     def __getitem__(self, key) -> Tensor:
         return self.values[:, self._column(key)]
@@ -69,20 +87,21 @@ class Answers(Mapping):
     def __len__(self) -> int:
         return len(self.answers)
 
+    def __repr__(self) -> str:
+        return (f"Answers(variables={self.variables}, answers={list(self.answers)[:10]}"
+                f"{' ...' if len(self.answers) > 10 else ''}, log={self.log})")
+
     def _column(self, key) -> int:
         try:
-            return self._columns[key]
+            return self._column_map()[key]
         except KeyError:
             raise KeyError(f"{key!r} is not an answer (answers: {list(self.answers)[:10]}"
                            f"{' ...' if len(self.answers) > 10 else ''})") from None
 
-    @property
-    def _columns(self) -> dict:
-        columns = self.__dict__.get("_column_map")
-        if columns is None:
-            columns = {key: i for i, key in enumerate(self.answers)}
-            object.__setattr__(self, "_column_map", columns)
-        return columns
+    def _column_map(self) -> dict:
+        if self._columns is None:
+            self._columns = {key: i for i, key in enumerate(self.answers)}
+        return self._columns
 
     def select(self, keys) -> Tensor:
         """``Tensor[B]``: for each batch element, the probability (or log) of the answer
@@ -90,18 +109,18 @@ class Answers(Mapping):
         answer. Differentiable: train on a labelled answer with ``-select(labels).mean()``."""
         if isinstance(keys, Tensor):
             keys = keys.tolist()
-        if len(keys) != self.values.shape[0]:
-            raise ValueError(f"select needs one key per batch element ({self.values.shape[0]}),"
-                             f" got {len(keys)}")
-        columns = self._columns
-        missing = len(self.answers)
-        index = [columns.get(key, missing) for key in keys]
-        rows = torch.as_tensor(index, device=self.values.device).unsqueeze(1)
-        if missing not in index:
-            return self.values.gather(1, rows).squeeze(1)
-        absent = float("-inf") if self.log else 0.0
-        padded = torch.cat([self.values, self.values.new_full((len(keys), 1), absent)], 1)
-        return padded.gather(1, rows).squeeze(1)
+        if len(keys) != self._batch:
+            raise ValueError(f"select needs one key per batch element ({self._batch}), got "
+                             f"{len(keys)}")
+        columns = self._column_map()
+        index = np.array([columns.get(key, -1) for key in keys], dtype=np.int64)
+        if self._values is None:  # only the selected answers, in the evaluation itself
+            return self._evaluate(index)
+        values = self._values
+        index = torch.from_numpy(index).to(values.device)
+        picked = values.gather(1, index.clamp_min(0).unsqueeze(1))
+        missing = (index < 0).unsqueeze(1)
+        return picked.masked_fill(missing, float("-inf") if self.log else 0.0).squeeze(1)
 
     def most_probable(self) -> list:
         """The most probable answer of each batch element (the first of equals)."""

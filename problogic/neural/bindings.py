@@ -23,8 +23,10 @@ from ..language.terms import String, Term, TermLike, Var, variables
 from ..grounding.unify import Substitution
 
 
+@lru_cache(maxsize=4096)
 def placeholder(name: str) -> Term:
-    """The term standing for the network input bound to variable ``name``."""
+    """The term standing for the network input bound to variable ``name`` (one object per
+    name: the cached ground queries then compare by identity)."""
     return Term("tensor", (Term(name),))
 
 

@@ -4,20 +4,23 @@ A call's batch elements fall into shapes (one compiled circuit each); a DeepProb
 two examples typically has two. Built from autograd operations, each shape would cost a chain
 of nodes (weight gathers, a concatenation, the circuit, the root arithmetic, the assembly) and
 their backward calls: on small circuits that overhead, not the circuits, dominated a training
-step. :class:`EvaluateShapes` does the forward pass of every shape outside autograd and
-returns the gradient of the whole :class:`~.weights.LogTable` in one backward call.
+step. :class:`EvaluateShapes` takes the call's network outputs and ``t(...)`` logits, builds
+the :class:`~.weights.LogTable`, does the forward pass of every shape outside autograd, and
+returns the gradient of every network output in one backward call.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import torch
 from torch import Tensor
 
-from ..circuit.layers import LOG_PROBABILITY, TensorCircuit, backward_roots, evaluate_roots
-from .weights import WeightPlan, on_host
+from ..circuit.layers import (FIRST_WEIGHT_ROW, LOG_PROBABILITY, PROBABILITY_ROUTE_MIN_EDGES,
+                              TensorCircuit, _forward_layers, backward_roots, evaluate_roots)
+from .weights import LogTable, WeightPlan, on_host
 
 
 @dataclass
@@ -34,6 +37,18 @@ class ShapeRun:
     # k-best (see Model.query): the last root is L(not evidence), a lower bound, and results
     # are divided by 1 - L, an upper bound of P(evidence)
     evidence_bound: bool = False
+
+    @cached_property
+    def host(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """Numpy views of the CPU run's elements and answer columns (for the numpy path,
+        where a ``.numpy()`` call costs more than a small step)."""
+        return (np.asarray(self.elements, dtype=np.int64),
+                None if self.columns is None else self.columns.numpy())
+
+    @cached_property
+    def host_index(self) -> np.ndarray:
+        """The index as a numpy array (CPU runs)."""
+        return self.index.numpy()
 
     def weights(self, flat: Tensor) -> Tensor:
         """``[B_s, V]`` log weights: the constant row, learnable columns from ``flat``."""
@@ -54,11 +69,14 @@ class ShapeRun:
 class Layout:
     """Where the runs' results go, ``[batch, width]``: for ground queries (``ground``; the
     runs cover every element once) the rows ``order`` (the runs' elements, concatenated;
-    None where that is the batch in order), for answers one column per answer."""
+    None where that is the batch in order), for answers one column per answer. ``select``
+    (answers): one column per element, the result is then that column of each row (``-inf``
+    where it is -1: no answer). Ground and selected results are ``[batch]``."""
 
     batch: int
     width: int
     ground: bool
+    select: np.ndarray | None = None
 
 
 def _results(roots: Tensor, run: ShapeRun) -> Tensor:
@@ -79,15 +97,31 @@ def _grad_roots(g: Tensor, run: ShapeRun, last: Tensor | None) -> Tensor:
     return torch.cat([first, g], 1)
 
 
+def _select(result: Tensor, columns: Tensor) -> Tensor:
+    """``result[b, columns[b]]``, ``[B]`` (``-inf`` where the column is -1)."""
+    picked = result.gather(1, columns.clamp_min(0).unsqueeze(1))[:, 0]
+    return picked.masked_fill_(columns < 0, float("-inf"))
+
+
+def _unselect(grad: Tensor, columns: Tensor, width: int) -> Tensor:
+    """The gradient ``[B, width]`` of :func:`_select`'s input given its output's ``[B]``."""
+    return grad.new_zeros(len(grad), width).scatter_(
+        1, columns.clamp_min(0).unsqueeze(1), grad.masked_fill(columns < 0, 0.0).unsqueeze(1))
+
+
 class EvaluateShapes(torch.autograd.Function):
-    """``flat`` (the call's :class:`~.weights.LogTable`) to ``log P`` of every element and
-    answer, ``[B, width]`` (``-inf`` where an element's shape has no such answer)."""
+    """The call's sources (``table.sources``: network outputs, ``t(...)`` logits) to ``log
+    P`` of every element and answer, ``[B, width]`` (``-inf`` where an element's shape has no
+    such answer), or ``[B]``: of each element's ground query or selected answer
+    (``layout.select``)."""
 
     @staticmethod
-    def forward(ctx, flat: Tensor, runs: list[ShapeRun], layout: Layout,
-                order: Tensor | None) -> Tensor:
-        keep = ctx.needs_input_grad[0]
-        values = flat.detach().reshape(-1)
+    def forward(ctx, table: LogTable, runs: list[ShapeRun], layout: Layout,
+                order: Tensor | None, *sources: Tensor) -> Tensor:
+        keep = any(ctx.needs_input_grad[4:])
+        if _host_call(table, runs):
+            return _host_forward(ctx, table, runs, layout, order, keep)
+        values, table_state = table.log_values()
         parts, passes = [], []
         for run in runs:
             out, saved = evaluate_roots(run.module, run.weights(values), LOG_PROBABILITY, keep)
@@ -105,8 +139,13 @@ class EvaluateShapes(torch.autograd.Function):
             for run, part in zip(runs, parts):
                 rows = torch.as_tensor(run.elements, device=part.device).unsqueeze(1)
                 result[rows, run.columns] = part
+        if layout.select is not None:
+            result = _select(result, torch.from_numpy(layout.select).to(result.device))
+        elif layout.ground:
+            result = result[:, 0]
         if keep:
-            ctx.runs, ctx.layout, ctx.flat_shape = runs, layout, flat.shape
+            ctx.host = False
+            ctx.table, ctx.table_state, ctx.runs, ctx.layout = table, table_state, runs, layout
             ctx.passes = [p._replace(tensors=()) for p in passes]  # tensors: saved below
             ctx.counts = [len(p.tensors) for p in passes]
             ctx.save_for_backward(*(t for p in passes for t in p.tensors),
@@ -117,7 +156,14 @@ class EvaluateShapes(torch.autograd.Function):
     @staticmethod
     @torch.autograd.function.once_differentiable
     def backward(ctx, grad: Tensor):
+        if ctx.host:
+            return (None, None, None, None, *_host_backward(ctx, grad))
         saved, runs, layout = ctx.saved_tensors, ctx.runs, ctx.layout
+        if layout.select is not None:
+            grad = _unselect(grad, torch.from_numpy(layout.select).to(grad.device),
+                             layout.width)
+        elif layout.ground:
+            grad = grad[:, None]
         if not ctx.has_order:
             grads = grad.split([len(run.elements) for run in runs])
         elif layout.ground:
@@ -126,7 +172,7 @@ class EvaluateShapes(torch.autograd.Function):
             grads = [grad[torch.as_tensor(run.elements, device=grad.device).unsqueeze(1),
                           run.columns] for run in runs]
         host = on_host(grad)
-        grad_flat = grad.new_zeros(ctx.flat_shape.numel())
+        grad_flat = grad.new_zeros(ctx.table.size)
         start = 0
         for run, state, count, g in zip(runs, ctx.passes, ctx.counts, grads):
             tensors, start = saved[start:start + count], start + count
@@ -144,4 +190,119 @@ class EvaluateShapes(torch.autograd.Function):
             else:
                 grad_flat.index_add_(0, run.index.reshape(-1),
                                      grad_weights[:, run.plan.columns].reshape(-1))
-        return grad_flat.view(ctx.flat_shape), None, None, None
+        return (None, None, None, None,
+                *ctx.table.vjp(ctx.table_state, grad_flat, ctx.needs_input_grad[4:]))
+
+
+# ---- the same call on numpy arrays ---------------------------------------------------------
+# On CPU every step of a call on a small circuit costs more in torch's per-call dispatch (and
+# in the Python layers around each step) than in arithmetic: a DeepProbLog batch's circuits
+# take a few microseconds of numpy work. These two functions do the whole call on numpy
+# arrays: the same operations as above, in the same order (the circuit through
+# TensorCircuit.numpy_forward/numpy_backward, the kernels _values and _backward use), so the
+# results are the same.
+
+def _host_call(table: LogTable, runs: list[ShapeRun]) -> bool:
+    """Whether a call runs on numpy arrays: CPU sources of a numpy dtype, and circuits whose
+    log-space passes run in numpy (see TensorCircuit._numpy_pass) without the probability
+    route (decided per circuit, by its size)."""
+    return (all(on_host(source) for source in table.sources) and table.dtype in _HOST_DTYPES
+            and torch.get_num_threads() <= 2
+            and all(run.module._forward_layers is _forward_layers and
+                    not (run.module.log_through_probability and
+                         run.module.num_edges >= PROBABILITY_ROUTE_MIN_EDGES)
+                    for run in runs))
+
+
+_HOST_DTYPES = (torch.float32, torch.float64)
+
+
+def _host_results(roots: np.ndarray, run: ShapeRun) -> np.ndarray:
+    """:func:`_results` on numpy roots ``[B_s, R]``."""
+    if run.evidence_bound:
+        with np.errstate(divide="ignore"):
+            bound = roots[:, 1:-1] - np.log(-np.expm1(roots[:, -1:]))
+        return np.minimum(bound, 0.0, out=bound)
+    return roots[:, 1:] - roots[:, :1] if run.has_evidence else roots[:, 1:]
+
+
+def _host_forward(ctx, table: LogTable, runs: list[ShapeRun], layout: Layout,
+                  order: Tensor | None, keep: bool) -> Tensor:
+    flat, table_state = table.log_values(host=True)
+    parts, passes = [], []
+    for run in runs:
+        module, index = run.module, run.host_index
+        columns, constants = run.plan.host_leaves(table.dtype)
+        # the leaves' rows straight from the table (the circuits are small: fresh buffers,
+        # which glibc then serves from its heap without page faults)
+        values = np.empty((module.num_rows, len(run.elements)), flat.dtype)
+        values[:FIRST_WEIGHT_ROW + module.weight_size] = constants
+        if index.size:
+            values[columns] = np.take(flat, index.T) * LOG_PROBABILITY.scale
+        module.numpy_forward(None, values, LOG_PROBABILITY)
+        roots = np.take(values, module._numpy_root_rows(), axis=0).T
+        roots = np.divide(roots, LOG_PROBABILITY.scale, order="C")
+        parts.append(_host_results(roots, run))
+        passes.append((values, roots[:, -1:] if run.evidence_bound else None))
+    if order is None:
+        result = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    elif layout.ground:
+        result = np.empty((layout.batch, 1), flat.dtype)
+        result[order.numpy()] = np.concatenate(parts)
+    else:
+        result = np.full((layout.batch, layout.width), -np.inf, flat.dtype)
+        for run, part in zip(runs, parts):
+            result[run.host[0][:, None], run.host[1]] = part
+    if layout.select is not None:
+        columns = layout.select
+        result = result[np.arange(len(columns)), columns]
+        result[columns < 0] = -np.inf
+    elif layout.ground:
+        result = result[:, 0]
+    if keep:
+        ctx.host, ctx.passes = True, passes
+        ctx.table, ctx.table_state, ctx.runs, ctx.layout = table, table_state, runs, layout
+        ctx.order = None if order is None else order.numpy()
+    return torch.from_numpy(np.ascontiguousarray(result))
+
+
+def _host_backward(ctx, grad: Tensor) -> list[Tensor | None]:
+    runs, layout = ctx.runs, ctx.layout
+    g = grad.numpy()
+    if layout.select is not None:
+        columns = layout.select
+        full = np.zeros((len(g), layout.width), g.dtype)
+        rows = np.flatnonzero(columns >= 0)
+        full[rows, columns[rows]] = g[rows]
+        g = full
+    elif layout.ground:
+        g = g[:, None]
+    if len(runs) == 1 and ctx.order is None:
+        grads = [g]
+    elif layout.ground:  # rows in the runs' order, then split
+        rows = g if ctx.order is None else g[ctx.order]
+        grads = np.split(rows, np.cumsum([len(run.elements) for run in runs])[:-1])
+    else:
+        grads = [g[run.host[0][:, None], run.host[1]] for run in runs]
+    grad_flat = np.zeros(ctx.table.size, g.dtype)
+    for run, (values, last), g_run in zip(runs, ctx.passes, grads):
+        module = run.module
+        grad_roots = np.zeros((len(g_run), module.num_roots), g.dtype)
+        grad_roots[:, 1:1 + g_run.shape[1]] = g_run
+        if run.evidence_bound:  # d/dr -log(1 - e^r) = e^r / (1 - e^r)
+            grad_roots[:, -1:] = g_run.sum(1, keepdims=True) * np.exp(last) / -np.expm1(last)
+        elif run.has_evidence:
+            grad_roots[:, 0] = -g_run.sum(1)
+        grads_rows = np.zeros(values.shape, values.dtype)
+        roots, distinct = module._numpy_root_rows(), module._distinct_roots()
+        if distinct:  # an assignment: a fraction of a scatter's cost
+            grads_rows[roots] = grad_roots.T
+        else:
+            torch.from_numpy(grads_rows).index_add_(0, module.root_rows,
+                                                    torch.from_numpy(grad_roots.T))
+        module.numpy_backward(values, grads_rows, LOG_PROBABILITY)
+        index, (columns, _) = run.host_index, run.plan.host_leaves(ctx.table.dtype)
+        if index.size:
+            grad_flat += np.bincount(index.T.ravel(), minlength=len(grad_flat),
+                                     weights=grads_rows[columns].ravel())
+    return ctx.table.vjp(ctx.table_state, grad_flat, ctx.needs_input_grad[4:])

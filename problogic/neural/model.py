@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 
@@ -95,7 +96,7 @@ class Model(nn.Module):
         self._formulas: dict[Term, tuple] = {}  # k-best: ground formulas
         self._approximate: dict[tuple, CompiledShape] = {}  # k-best circuits, by proofs
         self.max_approximate_shapes = 4096
-        self._index_cache: dict[tuple, tuple[list, list[Tensor]]] = {}  # see _indices
+        self._run_cache: dict[tuple, tuple] = {}  # see _runs
 
     # -- compilation ------------------------------------------------------------------------
 
@@ -223,21 +224,18 @@ class Model(nn.Module):
         keys, columns_of, in_order = None, {}, True
         if bound.free:
             keys, columns_of, in_order = self._answer_columns(bound, shapes, table.device)
-        runs = [ShapeRun(shape.module, shape.plan, index, indices, columns_of.get(id(shape)),
-                         shape.has_evidence, shape.evidence_bound)
-                for (shape, indices), index in zip(
-                    shapes, self._indices(table, shapes, cache=approximation is None))]
-        elements = [e for _, indices in shapes for e in indices]
-        order = None  # the runs' rows are the batch in order: no assembly
-        if not (in_order and elements == list(range(bound.batch_size))):
-            order = torch.as_tensor(elements, device=table.device)
-        layout = Layout(bound.batch_size, 1 if keys is None else len(keys), keys is None)
-        result = EvaluateShapes.apply(table.flat, runs, layout, order)
-        if not log:
-            result = result.exp()
+        runs, order = self._runs(table, shapes, bound, columns_of, in_order,
+                                 cache=approximation is None)
+        def evaluate(select: np.ndarray | None) -> Tensor:
+            layout = Layout(bound.batch_size, 1 if keys is None else len(keys), keys is None,
+                            select)
+            result = EvaluateShapes.apply(table, runs, layout, order, *table.sources)
+            return result if log else result.exp()
+
         if keys is None:
-            return result[:, 0]
-        return Answers(tuple(v.name for v in bound.free), tuple(keys), result, log)
+            return evaluate(None)
+        return Answers(tuple(v.name for v in bound.free), tuple(keys), log=log,
+                       evaluate=evaluate, batch=bound.batch_size)
 
     def _answer_columns(self, bound, shapes, device) -> tuple[list, dict[int, Tensor], bool]:
         """The sorted answer keys of a non-ground query over its shapes, the output column
@@ -285,7 +283,7 @@ class Model(nn.Module):
             for shape, indices in shapes:
                 run = ShapeRun(shape.module, shape.plan, table.index(shape.plan, indices),
                                indices, None, shape.has_evidence)
-                result = shape.module.mpe(run.weights(table.flat.detach().reshape(-1)))
+                result = shape.module.mpe(run.weights(table.log_values()[0]))
                 for row, element in enumerate(indices):
                     chosen = result.assignment[row, 1].tolist()
                     decoded[element] = [str(v.heads[k]) for v, k in
@@ -299,23 +297,32 @@ class Model(nn.Module):
     def _shapes_of(self, bound) -> list[tuple[CompiledShape, list[int]]]:
         return [(self.compiled(q), indices) for q, indices in bound.shapes.items()]
 
-    def _indices(self, table: LogTable, shapes, cache: bool = True) -> list[Tensor]:
-        """Each shape's positions in the table (:meth:`LogTable.index`). For exact queries
-        they depend only on the shapes and their elements, which a training loop repeats:
-        cached per call layout (the last 64), device and dtype. (The cache holds the plans,
-        so that their ids, part of the key, stay theirs.)"""
-        if not cache:
-            return [table.index(shape.plan, indices) for shape, indices in shapes]
-        key = (tuple((id(shape.plan), tuple(indices)) for shape, indices in shapes),
-               table.device, table.dtype)
-        found = self._index_cache.get(key)
-        if found is None:
-            found = ([shape.plan for shape, _ in shapes],
-                     [table.index(shape.plan, indices) for shape, indices in shapes])
-            if len(self._index_cache) >= 64:
-                self._index_cache.pop(next(iter(self._index_cache)))
-            self._index_cache[key] = found
-        return found[1]
+    def _runs(self, table: LogTable, shapes, bound, columns_of: dict, in_order: bool,
+              cache: bool = True) -> tuple[list[ShapeRun], Tensor | None]:
+        """Each shape's part of the call (its positions in the table, :meth:`LogTable.index`,
+        and where its results go) and the order of the runs' rows (None: the batch in order).
+        For exact queries they depend only on the shapes, their elements and the unbound
+        variables, which a training loop repeats: cached per call layout (the last 64),
+        device and dtype. (The cache holds the plans, so that their ids stay theirs.)"""
+        key = None
+        if cache:
+            key = (tuple((id(shape.plan), tuple(indices)) for shape, indices in shapes),
+                   bound.free, table.device, table.dtype)
+            found = self._run_cache.get(key)
+            if found is not None:
+                return found[1], found[2]
+        runs = [ShapeRun(shape.module, shape.plan, table.index(shape.plan, indices), indices,
+                         columns_of.get(id(shape)), shape.has_evidence, shape.evidence_bound)
+                for shape, indices in shapes]
+        elements = [e for _, indices in shapes for e in indices]
+        order = None  # the runs' rows are the batch in order: no assembly
+        if not (in_order and elements == list(range(bound.batch_size))):
+            order = torch.as_tensor(elements, device=table.device)
+        if key is not None:
+            if len(self._run_cache) >= 64:
+                self._run_cache.pop(next(iter(self._run_cache)))
+            self._run_cache[key] = ([shape.plan for shape, _ in shapes], runs, order)
+        return runs, order
 
     def _table(self, bound, plans) -> LogTable:
         """The call's learnable log-probabilities, after one call of each network.

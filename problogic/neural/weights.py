@@ -2,11 +2,14 @@
 parameters for tunable ones, the program's probabilities for the others, in log space.
 
 Every learnable log-probability of one ``Model.query`` call sits in one flat vector, the
-:class:`LogTable` (built by a handful of autograd operations per network, whatever the number
-of shapes); a shape's weights ``[B_s, V]`` are its constant row with the learnable columns
-gathered from the table by an index ``[B_s, n]`` (:meth:`LogTable.index`). The gradient of
-every shape then reaches the networks through one accumulation per shape into the table's
-gradient (:mod:`.evaluation`), not through a chain of per-variable autograd nodes.
+:class:`LogTable`, computed from its *sources* (each network's output, each ``t(...)``
+clause's logits) outside autograd; a shape's weights ``[B_s, V]`` are its constant row with
+the learnable columns gathered from the table by an index ``[B_s, n]``
+(:meth:`LogTable.index`). The evaluation of a call (:mod:`.evaluation`) is one autograd node
+from the sources to the results: in its backward pass every shape's gradient accumulates into
+the table's, which :meth:`LogTable.vjp` takes back to the sources. (Built from autograd
+operations, each step would cost a node, and on small circuits those nodes, not the circuits,
+dominated a training step.)
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from ..circuit.layerize import FIRST_WEIGHT_ROW
+from ..circuit.semirings import LOG_PROBABILITY
 from ..errors import ProgramError
 from ..grounding.ground_program import ChoiceVariable
 from ..language.terms import Term
@@ -99,6 +104,22 @@ class WeightPlan:
                 torch.tensor(self.constants, dtype=dtype, device=device)).unsqueeze(0)
         return row
 
+    def host_leaves(self, dtype: torch.dtype) -> tuple[np.ndarray, np.ndarray]:
+        """For the numpy path of a call (cached per dtype): the circuit rows of the learnable
+        columns, and the first ``2 + V`` rows of the circuit's values, ``[2 + V, 1]``: FALSE,
+        TRUE and every column's weight (the constants; 0 in the learnable ones), scaled to
+        the log semiring's base 2 (see :mod:`problogic.circuit.layers`)."""
+        cache = self.__dict__.setdefault("_host_leaves", {})
+        found = cache.get(dtype)
+        if found is None:
+            # scaled in the dtype itself, as the torch path scales its leaves
+            row = self.constant_row(dtype, torch.device("cpu")).numpy()[0]
+            constants = np.concatenate([np.array([LOG_PROBABILITY.zero, LOG_PROBABILITY.one],
+                                                 row.dtype), row * LOG_PROBABILITY.scale])
+            found = cache[dtype] = (self.columns.cpu().numpy() + FIRST_WEIGHT_ROW,
+                                    constants[:, None])
+        return found
+
     def to(self, device) -> None:
         self.columns = self.columns.to(device)
 
@@ -108,7 +129,7 @@ class LogTable:
     the stacked inputs of every element that needs it, then one section per network call
     kind (rows ``[M, arity]``: the output with its "no value" remainder, or ``p, 1 - p`` for
     nn/3) and one per ``t(...)`` clause (its log-softmax). :meth:`index` maps a shape's learnable
-    columns to positions in :attr:`flat`."""
+    columns to positions in the table (:meth:`log_values`)."""
 
     def __init__(self, networks: nn.ModuleDict, bound: BoundQuery, tunables=None):
         self.networks = networks
@@ -120,7 +141,8 @@ class LogTable:
         self.rows: dict[tuple, np.ndarray] = {}
         self.arities: dict[Section, int] = {}  # the sections the shapes read
         self.offsets: dict[Section, int] = {}  # where each starts in the flat table
-        self.flat: Tensor | None = None  # read as flat (row-major); one section: its rows
+        self.sources: list[Tensor] = []  # per section: the network output or the logits
+        self.size = 0  # of the flat table
         self.dtype: torch.dtype | None = None
         self.device: torch.device | None = None
         self._host: dict[str, object] = {}  # numbers for ranking proofs, see probabilities
@@ -161,17 +183,70 @@ class LogTable:
                 start += len(elements)
         self.dtype = self.dtype or torch.get_default_dtype()
         self.device = self.device or default_device()
-        parts, offset = [], 0
+        offset = 0
         for section, arity in self.arities.items():
-            rows = self._section(section, arity)
+            source = self._source(section, arity)
             self.offsets[section] = offset
-            parts.append(rows)
-            offset += rows.numel()
-        if len(parts) == 1:  # one section: its rows, unflattened (one autograd node less)
-            self.flat = parts[0]
-        else:
-            self.flat = torch.cat([p.reshape(-1) for p in parts]) if parts else torch.empty(
-                0, dtype=self.dtype, device=self.device)
+            self.sources.append(source)
+            offset += arity * (len(source) if section[0] == "neural" else 1)
+        self.size = offset
+
+    def log_values(self, host: bool = False) -> tuple[Tensor, list]:
+        """The flat table, ``[size]``, outside autograd: each neural section's rows ``log [p,
+        1 - sum p]`` (checked, see :func:`check_probabilities`), each ``t(...)`` clause's
+        log-softmax; and what :meth:`vjp` needs. ``host``: as numpy arrays (CPU sources of a
+        numpy dtype only)."""
+        parts, saved = [], []
+        for (section, arity), source in zip(self.arities.items(), self.sources):
+            source = source.detach()
+            if section[0] == "tunable":
+                rows = torch.log_softmax(source.to(device=self.device, dtype=self.dtype), 0)
+                if host:
+                    rows = rows.numpy()
+                saved.append(rows)
+            elif host:
+                rows, probabilities = host_log_rows(source.numpy(), section[1], source)
+                saved.append(probabilities)
+            else:
+                rows, probabilities = log_rows(source, section[1])
+                saved.append(probabilities)
+            parts.append(rows.reshape(-1))
+        if host:
+            flat = np.concatenate(parts) if len(parts) != 1 else parts[0]
+            return flat.astype(_NUMPY_DTYPES[self.dtype], copy=False), saved
+        if len(parts) == 1:
+            return parts[0].to(self.dtype), saved
+        if not parts:
+            return torch.empty(0, dtype=self.dtype, device=self.device), saved
+        return torch.cat([p.to(self.dtype) for p in parts]), saved
+
+    def vjp(self, saved: list, grad, needed: Sequence[bool]) -> list[Tensor | None]:
+        """The gradient of each source (:attr:`sources`) given the flat table's, ``grad:
+        [size]`` (a numpy array after ``log_values(host=True)``), and what :meth:`log_values`
+        saved; None where not ``needed``."""
+        out = []
+        for (section, arity), source, saved, need in zip(
+                self.arities.items(), self.sources, saved, needed):
+            if not need:
+                out.append(None)
+                continue
+            start = self.offsets[section]
+            host = isinstance(saved, np.ndarray)
+            g = grad[start:start + (saved.size if host else saved.numel())].reshape(saved.shape)
+            if host:
+                if section[0] == "tunable":  # log-softmax: g - softmax * sum g
+                    g = g - np.exp(saved) * g.sum()
+                else:
+                    g = host_log_rows_vjp(saved, g)
+                out.append(torch.from_numpy(g.astype(_NUMPY_DTYPES[source.dtype],
+                                                     copy=False)))
+                continue
+            if section[0] == "tunable":
+                g = g - saved.exp() * g.sum()
+            else:
+                g = log_rows_vjp(saved, g)
+            out.append(g.to(source.dtype))
+        return out
 
     def probabilities(self, variables: Sequence[ChoiceVariable], keys: Sequence,
                       element: int) -> list[list[float]]:
@@ -202,12 +277,11 @@ class LogTable:
             return tensor
         return tensor[elements]
 
-    def _section(self, section: Section, arity: int) -> Tensor:
-        """The log-probability rows of one section, ``[M, arity]`` (``[1, arity]`` for a
-        tunable clause), through autograd."""
+    def _source(self, section: Section, arity: int) -> Tensor:
+        """The autograd tensor behind one section: a network's output ``[M, K]`` (checked
+        for its number of columns), or a ``t(...)`` clause's logits."""
         if section[0] == "tunable":
-            logits = self.tunables[f"clause_{section[1]}"]
-            return torch.log_softmax(logits.to(device=self.device, dtype=self.dtype), 0)[None]
+            return self.tunables[f"clause_{section[1]}"]
         _, network, has_domain = section
         out = self.outputs[network]
         if not has_domain and out.shape[1] != 1:  # nn/3: one probability per call
@@ -216,10 +290,10 @@ class LogTable:
         if has_domain and out.shape[1] != arity - 1:
             raise ProgramError(f"network {network!r} returned {out.shape[1]} columns for a "
                                f"domain of {arity - 1} values")
-        return LogRows.apply(out, network).to(self.dtype)  # nn/3: [log p, log(1 - p)]
+        return out
 
     def index(self, plan: WeightPlan, indices: list[int]) -> Tensor:
-        """``LongTensor[len(indices), n]``: the position in :attr:`flat` of each learnable
+        """``LongTensor[len(indices), n]``: the position in the table of each learnable
         column of the shape, for each of its batch elements (index arithmetic in numpy: a
         few microseconds, where torch's dispatch would cost more than the evaluation of a
         small circuit)."""
@@ -238,46 +312,52 @@ class LogTable:
         return torch.from_numpy(index).to(self.device)
 
 
-class LogRows(torch.autograd.Function):
-    """A network's probabilities ``p: [M, K]`` to ``log [p, 1 - sum p]``, ``[M, K + 1]`` (the
-    remainder clamped at 0; ``log 0 = -inf`` with a zero gradient), as one autograd node: as a
-    chain of elementwise operations it cost more than evaluating a small circuit. Rejects rows
-    that are not (sub-)probabilities, naming the network (:func:`check_probabilities`)."""
+def log_rows(p: Tensor, network: str) -> tuple[Tensor, Tensor]:
+    """A network's probabilities ``p: [M, K]`` (no autograd) to ``log [p, 1 - sum p]``,
+    ``[M, K + 1]`` (the remainder clamped at 0; ``log 0 = -inf``), and ``[p, 1 - sum p]`` for
+    :func:`log_rows_vjp`. Rejects rows that are not (sub-)probabilities, naming the network
+    (:func:`check_probabilities`)."""
+    if on_host(p):  # the same steps in numpy: a fifth of the time on small batches
+        log, probs = host_log_rows(p.numpy(), network, p)
+        return torch.from_numpy(log), torch.from_numpy(probs)
+    probs = torch.cat([p, 1 - p.sum(dim=1, keepdim=True)], dim=1)
+    # every value and the remainder in [0, 1] up to rounding; NaN fails the comparison.
+    # One reduction and one synchronisation; the diagnosis only on failure.
+    if probs.numel() and not bool((probs - 0.5).abs().max() <= 0.5 + TOLERANCE):
+        check_probabilities(p, network)
+    probs[:, -1:].clamp_min_(0)
+    return probs.log(), probs
 
-    @staticmethod
-    def forward(ctx, p: Tensor, network: str) -> Tensor:
-        if on_host(p):  # the same steps in numpy: a fifth of the time on small batches
-            pn = p.detach().numpy()
-            probs = np.empty((pn.shape[0], pn.shape[1] + 1), pn.dtype)
-            probs[:, :-1] = pn
-            np.subtract(1, pn.sum(axis=1), out=probs[:, -1])
-            if probs.size and not (probs.min() >= -TOLERANCE and probs.max() <= 1 + TOLERANCE):
-                check_probabilities(p, network)  # the diagnosis (NaN fails the test above)
-            np.maximum(probs[:, -1], 0, out=probs[:, -1])
-            probs = torch.from_numpy(probs)
-            ctx.save_for_backward(probs)
-            with np.errstate(divide="ignore"):  # log 0 = -inf is meant
-                return torch.from_numpy(np.log(probs.numpy()))
-        probs = torch.cat([p, 1 - p.sum(dim=1, keepdim=True)], dim=1)
-        # every value and the remainder in [0, 1] up to rounding; NaN fails the comparison.
-        # One reduction and one synchronisation; the diagnosis only on failure.
-        if probs.numel() and not bool((probs - 0.5).abs().max() <= 0.5 + TOLERANCE):
-            check_probabilities(p, network)
-        probs[:, -1:].clamp_min_(0)
-        ctx.save_for_backward(probs)
-        return probs.log()
 
-    @staticmethod
-    @torch.autograd.function.once_differentiable
-    def backward(ctx, grad: Tensor) -> Tensor:
-        (probs,) = ctx.saved_tensors
-        if on_host(grad):
-            pn, gn = probs.numpy(), grad.numpy()
-            with np.errstate(divide="ignore", invalid="ignore"):
-                scaled = np.where(pn > 0, gn / pn, 0.0).astype(pn.dtype, copy=False)
-            return torch.from_numpy(scaled[:, :-1] - scaled[:, -1:]), None
-        scaled = torch.where(probs > 0, grad / probs, 0.0)  # d log p / d p; 0 where p = 0
-        return scaled[:, :-1] - scaled[:, -1:], None  # the remainder's share: - d/d rest
+def host_log_rows(pn: np.ndarray, network: str, p: Tensor) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`log_rows` on the numpy view ``pn`` of ``p`` (``p``: for the diagnosis)."""
+    probs = np.empty((pn.shape[0], pn.shape[1] + 1), pn.dtype)
+    probs[:, :-1] = pn
+    np.subtract(1, pn.sum(axis=1), out=probs[:, -1])
+    if probs.size and not (probs.min() >= -TOLERANCE and probs.max() <= 1 + TOLERANCE):
+        check_probabilities(p, network)  # the diagnosis (NaN fails the test above)
+    np.maximum(probs[:, -1], 0, out=probs[:, -1])
+    with np.errstate(divide="ignore"):  # log 0 = -inf is meant
+        return np.log(probs), probs
+
+
+def log_rows_vjp(probs: Tensor, grad: Tensor) -> Tensor:
+    """The gradient of ``p`` given that of :func:`log_rows`' result (0 where a probability is
+    0: ``log 0`` is a constant ``-inf`` there)."""
+    if on_host(grad):
+        return torch.from_numpy(host_log_rows_vjp(probs.numpy(), grad.numpy()))
+    scaled = torch.where(probs > 0, grad / probs, 0.0)  # d log p / d p
+    return scaled[:, :-1] - scaled[:, -1:]  # the remainder's share: - d/d rest
+
+
+def host_log_rows_vjp(probs: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """:func:`log_rows_vjp` on numpy arrays."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scaled = np.where(probs > 0, grad / probs, 0.0).astype(probs.dtype, copy=False)
+    return scaled[:, :-1] - scaled[:, -1:]
+
+
+_NUMPY_DTYPES = {torch.float32: np.float32, torch.float64: np.float64}
 
 
 def on_host(x: Tensor) -> bool:
