@@ -79,3 +79,30 @@ def test_mpe_needs_a_ground_query():
     model = pl.Model(ADDITION, networks={"digit": Softmax()})
     with pytest.raises(ValueError, match="unbound: Z"):
         model.mpe("add(X, Y, Z)", X=torch.zeros(1, 3), Y=torch.zeros(1, 3))
+
+
+class Coin(torch.nn.Module):
+    def forward(self, x):  # [N, 1] -> [N, 2]: heads with probability x
+        return torch.cat([x, 1 - x], dim=1)
+
+
+@pytest.mark.parametrize("numpy_path", [True, False])
+def test_answers_sharing_one_circuit_node_get_every_gradient(numpy_path, monkeypatch):
+    # q(a, X) and q(b, X) are the same formula: their roots share one row of the circuit,
+    # so the roots' gradient is scattered, not assigned (on either path)
+    if not numpy_path:
+        import problogic.neural.evaluation as evaluation
+        monkeypatch.setattr(evaluation, "_host_call", lambda table, runs: False)
+    model = pl.Model("nn(coin, [X], S, [h, t]) :: side(X, S).\n"
+                     "q(a, X) :- side(X, h).\nq(b, X) :- side(X, h).",
+                     networks={"coin": Coin()})
+    x = torch.tensor([[0.25], [0.5]], dtype=torch.float64, requires_grad=True)
+    answers = model.query("q(K, X)", X=x)
+    (shape,) = model.compiled_shapes.values()
+    assert not shape.module._distinct_roots()
+    assert answers.values.tolist() == [[0.25, 0.25], [0.5, 0.5]]
+    (grad,) = torch.autograd.grad(answers.values.sum(), x)
+    assert grad.tolist() == [[2.0], [2.0]]
+    selected = model.query("q(K, X)", log=True, X=x).select(["a", "b"])
+    (grad,) = torch.autograd.grad(selected.sum(), x)
+    assert grad[:, 0].tolist() == pytest.approx([4.0, 2.0])  # d log x / dx = 1 / x
