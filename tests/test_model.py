@@ -263,3 +263,12 @@ def test_cached_index_plans_follow_the_batch_layout():
         assert result.tolist() == pytest.approx(expected, abs=1e-12)
         subset = model.query("add(X, Y, Z)", X=x[2:5], Y=y[2:5], Z=torch.tensor(sums[2:5]))
         assert subset.tolist() == pytest.approx(expected[2:5], abs=1e-12)
+
+
+def test_a_model_without_learnable_weights_and_bad_bindings():
+    model = pl.Model("0.3::c. a(X) :- X > 1, c. b(X, Y) :- Y is X + 1.", networks={})
+    assert model.query("a(X)", X=torch.tensor([3, 0])).tolist() == pytest.approx([0.3, 0.0])
+    assert model.query("b(X, Y)", X=[1, 2]).select([2, 2]).tolist() == [1.0, 0.0]
+    for bad in (torch.tensor(3), 3, "x"):
+        with pytest.raises(ValueError, match="binding X: one value per batch element"):
+            model.query("a(X)", X=bad)

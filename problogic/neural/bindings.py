@@ -85,7 +85,14 @@ def bind_query(query: str | Term, bindings: dict) -> BoundQuery:
     unknown = sorted(set(bindings) - set(names))
     if unknown:
         raise ValueError(f"bindings {unknown} name no variable of the query {query!r}")
-    sizes = {name: len(value) for name, value in bindings.items()}
+    for name, value in bindings.items():
+        if isinstance(value, torch.Tensor) and value.dim() == 0 or \
+                not isinstance(value, (torch.Tensor, list, tuple)):
+            raise ValueError(f"binding {name}: one value per batch element along dimension 0 "
+                             f"(a tensor or a list), got {value!r}")
+    # shape[0], not len(): Tensor.__len__ is a Python function (a microsecond each)
+    sizes = {name: value.shape[0] if isinstance(value, torch.Tensor) else len(value)
+             for name, value in bindings.items()}
     if len(set(sizes.values())) > 1:
         raise ValueError(f"bindings disagree on the batch size: {sizes}")
     batch = next(iter(sizes.values())) if sizes else 1

@@ -212,8 +212,10 @@ class LogTable:
                 saved.append(probabilities)
             parts.append(rows.reshape(-1))
         if host:
-            flat = np.concatenate(parts) if len(parts) != 1 else parts[0]
-            return flat.astype(_NUMPY_DTYPES[self.dtype], copy=False), saved
+            dtype = _NUMPY_DTYPES[self.dtype]
+            flat = parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else \
+                np.empty(0, dtype)
+            return flat.astype(dtype, copy=False), saved
         if len(parts) == 1:
             return parts[0].to(self.dtype), saved
         if not parts:
@@ -273,7 +275,7 @@ class LogTable:
 
     def _input(self, name: str, elements: list[int]) -> Tensor:
         tensor = self.bound.inputs[name]
-        if len(elements) == len(tensor):  # every element (elements are sorted): no copy
+        if len(elements) == tensor.shape[0]:  # every element (elements sorted): no copy
             return tensor
         return tensor[elements]
 
