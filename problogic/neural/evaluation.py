@@ -20,7 +20,7 @@ from torch import Tensor
 
 from ..circuit.layers import (FIRST_WEIGHT_ROW, LOG_PROBABILITY, PROBABILITY_ROUTE_MIN_EDGES,
                               TensorCircuit, _forward_layers, backward_roots, evaluate_roots)
-from .weights import LogTable, WeightPlan, on_host
+from .weights import NUMPY_DTYPES, LogTable, WeightPlan, on_host
 
 
 @dataclass
@@ -39,16 +39,11 @@ class ShapeRun:
     evidence_bound: bool = False
 
     @cached_property
-    def host(self) -> tuple[np.ndarray, np.ndarray | None]:
-        """Numpy views of the CPU run's elements and answer columns (for the numpy path,
-        where a ``.numpy()`` call costs more than a small step)."""
+    def host(self) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """Numpy views of the CPU run's elements, answer columns and index (for the numpy
+        path, where a ``.numpy()`` call costs more than a small step)."""
         return (np.asarray(self.elements, dtype=np.int64),
-                None if self.columns is None else self.columns.numpy())
-
-    @cached_property
-    def host_index(self) -> np.ndarray:
-        """The index as a numpy array (CPU runs)."""
-        return self.index.numpy()
+                None if self.columns is None else self.columns.numpy(), self.index.numpy())
 
     def weights(self, flat: Tensor) -> Tensor:
         """``[B_s, V]`` log weights: the constant row, learnable columns from ``flat``."""
@@ -206,15 +201,12 @@ def _host_call(table: LogTable, runs: list[ShapeRun]) -> bool:
     """Whether a call runs on numpy arrays: CPU sources of a numpy dtype, and circuits whose
     log-space passes run in numpy (see TensorCircuit._numpy_pass) without the probability
     route (decided per circuit, by its size)."""
-    return (all(on_host(source) for source in table.sources) and table.dtype in _HOST_DTYPES
+    return (all(on_host(source) for source in table.sources) and table.dtype in NUMPY_DTYPES
             and torch.get_num_threads() <= 2
             and all(run.module._forward_layers is _forward_layers and
                     not (run.module.log_through_probability and
                          run.module.num_edges >= PROBABILITY_ROUTE_MIN_EDGES)
                     for run in runs))
-
-
-_HOST_DTYPES = (torch.float32, torch.float64)
 
 
 def _host_results(roots: np.ndarray, run: ShapeRun) -> np.ndarray:
@@ -231,7 +223,7 @@ def _host_forward(ctx, table: LogTable, runs: list[ShapeRun], layout: Layout,
     flat, table_state = table.log_values(host=True)
     parts, passes = [], []
     for run in runs:
-        module, index = run.module, run.host_index
+        module, index = run.module, run.host[2]
         columns, constants = run.plan.host_leaves(table.dtype)
         # the leaves' rows straight from the table (the circuits are small: fresh buffers,
         # which glibc then serves from its heap without page faults)
@@ -301,7 +293,7 @@ def _host_backward(ctx, grad: Tensor) -> list[Tensor | None]:
             torch.from_numpy(grads_rows).index_add_(0, module.root_rows,
                                                     torch.from_numpy(grad_roots.T))
         module.numpy_backward(values, grads_rows, LOG_PROBABILITY)
-        index, (columns, _) = run.host_index, run.plan.host_leaves(ctx.table.dtype)
+        index, (columns, _) = run.host[2], run.plan.host_leaves(ctx.table.dtype)
         if index.size:
             grad_flat += np.bincount(index.T.ravel(), minlength=len(grad_flat),
                                      weights=grads_rows[columns].ravel())

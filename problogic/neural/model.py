@@ -200,7 +200,9 @@ class Model(nn.Module):
         :mod:`problogic.neural.bindings`). When variables of the query stay unbound, the
         result is an :class:`~problogic.neural.answers.Answers`: the probability of every
         ground answer, ``Tensor[B, A]``, from one circuit per shape whose roots are all the
-        answers (``model.query("add(X, Y, Z)", X=a, Y=b)["7"]``... see its documentation).
+        answers (``model.query("add(X, Y, Z)", X=a, Y=b)["7"]``... see its documentation);
+        its circuits are evaluated when first read, and ``select`` evaluates only each
+        element's selected answer.
 
         ``approximation=problogic.KBest(k)`` evaluates, for each batch element, the circuit
         of its ``k`` most probable proofs under its own probabilities (the networks' outputs
@@ -226,6 +228,7 @@ class Model(nn.Module):
             keys, columns_of, in_order = self._answer_columns(bound, shapes, table.device)
         runs, order = self._runs(table, shapes, bound, columns_of, in_order,
                                  cache=approximation is None)
+
         def evaluate(select: np.ndarray | None) -> Tensor:
             layout = Layout(bound.batch_size, 1 if keys is None else len(keys), keys is None,
                             select)

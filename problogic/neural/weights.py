@@ -212,7 +212,7 @@ class LogTable:
                 saved.append(probabilities)
             parts.append(rows.reshape(-1))
         if host:
-            dtype = _NUMPY_DTYPES[self.dtype]
+            dtype = NUMPY_DTYPES[self.dtype]
             flat = parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else \
                 np.empty(0, dtype)
             return flat.astype(dtype, copy=False), saved
@@ -240,7 +240,7 @@ class LogTable:
                     g = g - np.exp(saved) * g.sum()
                 else:
                     g = host_log_rows_vjp(saved, g)
-                out.append(torch.from_numpy(g.astype(_NUMPY_DTYPES[source.dtype],
+                out.append(torch.from_numpy(g.astype(NUMPY_DTYPES[source.dtype],
                                                      copy=False)))
                 continue
             if section[0] == "tunable":
@@ -359,13 +359,14 @@ def host_log_rows_vjp(probs: np.ndarray, grad: np.ndarray) -> np.ndarray:
     return scaled[:, :-1] - scaled[:, -1:]
 
 
-_NUMPY_DTYPES = {torch.float32: np.float32, torch.float64: np.float64}
+# the dtypes numpy computes in, as torch and numpy types
+NUMPY_DTYPES = {torch.float32: np.float32, torch.float64: np.float64}
 
 
 def on_host(x: Tensor) -> bool:
     """A CPU tensor of a dtype numpy computes in: the small steps of a call then run on numpy
     views (``x.detach().numpy()``), without torch's per-call dispatch."""
-    return x.device.type == "cpu" and x.dtype in (torch.float32, torch.float64)
+    return x.device.type == "cpu" and x.dtype in NUMPY_DTYPES
 
 
 def check_probabilities(output: Tensor, network: str) -> None:
