@@ -83,6 +83,9 @@ class Model(nn.Module):
     ``networks`` map names to modules taking the stacked inputs (``[N, ...]``, one tensor per
     input of the predicate) and returning probabilities ``[N, K]`` (rows summing to at most
     1; any remainder is the probability that the predicate holds for no value).
+
+    Caches (bounded, oldest out): ``max_cached_layouts`` index plans of call layouts (1024,
+    see :meth:`_runs`), ``max_approximate_shapes`` k-best circuits (4096, see :meth:`query`).
     """
 
     def __init__(self, source: str, networks: dict[str, nn.Module] | None = None, *,
@@ -97,6 +100,7 @@ class Model(nn.Module):
         self._approximate: dict[tuple, CompiledShape] = {}  # k-best circuits, by proofs
         self.max_approximate_shapes = 4096
         self._run_cache: dict[tuple, tuple] = {}  # see _runs
+        self.max_cached_layouts = 1024
 
     # -- compilation ------------------------------------------------------------------------
 
@@ -305,8 +309,10 @@ class Model(nn.Module):
         """Each shape's part of the call (its positions in the table, :meth:`LogTable.index`,
         and where its results go) and the order of the runs' rows (None: the batch in order).
         For exact queries they depend only on the shapes, their elements and the unbound
-        variables, which a training loop repeats: cached per call layout (the last 64),
-        device and dtype. (The cache holds the plans, so that their ids stay theirs.)"""
+        variables, which a training loop repeats: cached per call layout (the last
+        ``max_cached_layouts``; digit addition with N = 1 and the sum bound has 361 layouts of
+        a batch of two), device and dtype. (The cache holds the plans, so that their ids
+        stay theirs.)"""
         key = None
         if cache:
             key = (tuple((id(shape.plan), tuple(indices)) for shape, indices in shapes),
@@ -322,7 +328,7 @@ class Model(nn.Module):
         if not (in_order and elements == list(range(bound.batch_size))):
             order = torch.as_tensor(elements, device=table.device)
         if key is not None:
-            if len(self._run_cache) >= 64:
+            if len(self._run_cache) >= self.max_cached_layouts:
                 self._run_cache.pop(next(iter(self._run_cache)))
             self._run_cache[key] = ([shape.plan for shape, _ in shapes], runs, order)
         return runs, order
