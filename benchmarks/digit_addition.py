@@ -22,7 +22,9 @@ What a case measures:
 
 * ``cold`` updates: the first pass over the training batches, grounding and compiling each
   new query shape (DeepProbLog caches one circuit per shape as well, ``cache=True``);
-* ``warm`` updates: the same batches again, every shape cached;
+* ``warm`` updates: the same batches again, every shape cached (three passes, on both sides;
+  the fastest is reported: other work on this shared machine only ever slows a pass down,
+  and it shifts a process's speed by up to 50% for minutes at a time);
 * the epoch time (measured where the case runs a whole epoch, else *extrapolated* as
   shapes x compile time + updates x warm update time, and labelled so);
 * memory: resident set size during training, and per cached circuit;
@@ -65,6 +67,7 @@ class Case:
     program: str = "accumulator"     # "accumulator" or "carry" (ours only)
     max_updates: int | None = None   # None: the whole epoch
     warm_updates: int = 50           # replayed batches, every shape cached
+    warm_passes: int = 3             # passes over them; the fastest is reported
     train_budget_s: float | None = None  # stop the cold pass after this long (then warm)
     test_examples: int | None = None     # None: the whole test set
     test_budget_s: float = 60.0
@@ -195,6 +198,15 @@ class _Reporter:
             print("PARTIAL " + json.dumps(self.result), flush=True)
 
 
+def _fastest(passes: list[dict]) -> dict:
+    """The summary of the fastest warm pass, with every pass's mean: interference from other
+    work on the machine only ever slows a pass down (as ``timeit`` takes the minimum)."""
+    if not passes:
+        return {"count": 0}
+    best = min(passes, key=lambda summary: summary["mean_ms"])
+    return {**best, "pass_means_ms": [summary["mean_ms"] for summary in passes]}
+
+
 def _summarise_updates(times: list[float]) -> dict:
     if not times:
         return {"count": 0}
@@ -280,9 +292,10 @@ def run_ours(config: Config, case: Case) -> dict:
     result["rss_mb"]["after_cold"] = rss_mb()
     result["epoch_complete"] = len(cold) == len(batches)
 
-    # warm pass: the same batches again, every shape cached
-    warm = [update(batch)[0] for batch in todo[:min(case.warm_updates, len(cold))]]
-    result["warm"] = _summarise_updates(warm)
+    # warm passes: the same batches again, every shape cached
+    replay = todo[:min(case.warm_updates, len(cold))]
+    result["warm"] = _fastest([_summarise_updates([update(batch)[0] for batch in replay])
+                               for _ in range(case.warm_passes if replay else 0)])
     result["circuits"] = _circuit_sizes(model)
     report(force=True)
 

@@ -199,7 +199,8 @@ def markdown(results: dict) -> str:
         "## DeepProbLog's accumulator program", "",
         "Updates: 'epoch mean' is the epoch time over its updates (compilation included); "
         "'first k' the mean of the first k updates, the same batches on both sides; 'warm' "
-        "the same batches again with every circuit cached.", "",
+        "the same batches again with every circuit cached (the fastest of three passes, on "
+        "both sides).", "",
         "| N | system | status | epoch (s) | epoch mean / update (ms) | first k updates (ms) "
         "| warm update (ms) | test sum acc. | test / example (ms) | circuits cached | "
         "RSS start -> end (MB) |",
