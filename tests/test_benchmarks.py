@@ -373,3 +373,38 @@ def test_readme_section_replaces_only_the_marked_text(tmp_path):
     readme.write_text("no markers")
     with pytest.raises(ValueError, match="markers"):
         update_readme(readme, section)
+
+
+def _addition_case(system, query_mode="ground", native=False, epoch_s=1.0, warm_ms=1.0):
+    updates = [epoch_s / 1500 * 1e3] * 1500
+    return {"case": {"system": system, "digits": 1, "program": "accumulator",
+                     "query_mode": query_mode, "native_conv": native},
+            "status": "ok", "epoch_complete": True, "epoch_shapes": 19,
+            "rss_mb": {"start": 100.0},
+            "cold": {"updates": 1500, "wall_s": epoch_s, "update_ms": updates, "shapes": 19,
+                     "rss_trace": [{"updates": 1500, "examples": 3000, "shapes": 19,
+                                    "cached_circuits": 19, "rss_mb": 120.0}]},
+            "warm": {"mean_ms": warm_ms}}
+
+
+def test_the_digit_addition_report_pairs_each_case_with_its_convolution_backend():
+    from benchmarks.digit_addition import _fastest
+    from benchmarks.digit_addition_report import markdown as addition_markdown, summarise
+
+    assert _fastest([{"mean_ms": 2.0}, {"mean_ms": 1.5}, {"mean_ms": 3.0}]) == {
+        "mean_ms": 1.5, "pass_means_ms": [2.0, 1.5, 3.0]}
+    assert _fastest([]) == {"count": 0}
+    results = {"config": {"train_size": 3000, "batch_size": 2, "test_size": 1000, "lr": 1e-3,
+                          "seed": 0},
+               "cases": [_addition_case("ours", "answers", epoch_s=2.0, warm_ms=1.25),
+                         _addition_case("deepproblog", epoch_s=50.0, warm_ms=30.0),
+                         _addition_case("ours", "answers", native=True, epoch_s=1.0),
+                         _addition_case("deepproblog", native=True, epoch_s=40.0)]}
+    results["summary"] = summary = summarise(results)
+    row = summary["accumulator"][1]
+    assert row["ratios_ours_answers"]["epoch_s"] == pytest.approx(25.0)
+    assert row["ratios_ours_answers"]["warm_update_ms"] == pytest.approx(24.0)
+    assert row["ratios_ours_answers_native"]["epoch_s"] == pytest.approx(40.0)
+    text = addition_markdown(results)
+    assert "N=1, problogic (sum unbound): epoch time 25.0x" in text
+    assert "N=1, problogic (sum unbound), native convolutions: epoch time 40.0x" in text
