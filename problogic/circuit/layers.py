@@ -335,20 +335,29 @@ class TensorCircuit(nn.Module):
         return (semiring.numpy_kernels is not None and self._forward_layers is _forward_layers
                 and _numpy_ok(values))
 
-    def _numpy_root_rows(self) -> "_np.ndarray":
+    def numpy_root_rows(self) -> "_np.ndarray":
         """The roots' rows as a numpy array (cached)."""
         rows = self.__dict__.get("_numpy_root_cache")
         if rows is None:
             rows = self.__dict__["_numpy_root_cache"] = self.root_rows.cpu().numpy()
         return rows
 
-    def _distinct_roots(self) -> bool:
-        """Whether no two roots share a row (cached)."""
+    def distinct_roots(self) -> bool:
+        """Whether no two roots share a row (cached): then the roots' gradient is seeded by
+        an assignment, not a scatter."""
         distinct = self.__dict__.get("_distinct_root_cache")
         if distinct is None:
-            rows = self._numpy_root_rows()
-            distinct = self.__dict__["_distinct_root_cache"] = len(set(rows.tolist())) == len(rows)
+            rows = self.numpy_root_rows()
+            distinct = len(set(rows.tolist())) == len(rows)
+            self.__dict__["_distinct_root_cache"] = distinct
         return distinct
+
+    def log_passes_in_numpy(self) -> bool:
+        """Whether :func:`evaluate_roots` runs this circuit's log-space passes in numpy on CPU
+        (the eager loop, below the probability route's size): a caller may then run them on
+        numpy arrays itself (:meth:`numpy_forward`, :meth:`numpy_backward`)."""
+        return self._forward_layers is _forward_layers and not (
+            self.log_through_probability and self.num_edges >= PROBABILITY_ROUTE_MIN_EDGES)
 
     def _numpy_blocks(self) -> list[tuple[Block, "_np.ndarray", Tensor]]:
         """Every block with its factor rows as a numpy array and a CPU tensor (cached)."""
@@ -607,7 +616,7 @@ def _roots(module: TensorCircuit, values: Tensor, semiring: Semiring) -> Tensor:
     from the internal domain: the scaling of the leaves and this one cancel in the chain
     rule (see Semiring.scale)."""
     if _numpy_ok(values):  # the same on numpy views (4 small torch calls cost ~15 us)
-        roots = _np.take(values.numpy(), module._numpy_root_rows(), axis=0).T
+        roots = _np.take(values.numpy(), module.numpy_root_rows(), axis=0).T
         return torch.from_numpy(_np.divide(roots, semiring.scale, order="C"))
     roots = values.index_select(0, module.root_rows).T.contiguous()
     return roots if semiring.scale == 1.0 else roots.div_(semiring.scale)

@@ -18,8 +18,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from ..circuit.layers import (FIRST_WEIGHT_ROW, LOG_PROBABILITY, PROBABILITY_ROUTE_MIN_EDGES,
-                              TensorCircuit, _forward_layers, backward_roots, evaluate_roots)
+from ..circuit.layers import (FIRST_WEIGHT_ROW, LOG_PROBABILITY, TensorCircuit, backward_roots,
+                              evaluate_roots)
 from .weights import NUMPY_DTYPES, LogTable, WeightPlan, on_host
 
 
@@ -198,15 +198,12 @@ class EvaluateShapes(torch.autograd.Function):
 # results are the same.
 
 def _host_call(table: LogTable, runs: list[ShapeRun]) -> bool:
-    """Whether a call runs on numpy arrays: CPU sources of a numpy dtype, and circuits whose
-    log-space passes run in numpy (see TensorCircuit._numpy_pass) without the probability
-    route (decided per circuit, by its size)."""
+    """Whether a call runs on numpy arrays: CPU sources of a numpy dtype, at most two torch
+    threads (as TensorCircuit's own numpy passes), and circuits whose log-space passes run in
+    numpy (decided per circuit, by its size)."""
     return (all(on_host(source) for source in table.sources) and table.dtype in NUMPY_DTYPES
             and torch.get_num_threads() <= 2
-            and all(run.module._forward_layers is _forward_layers and
-                    not (run.module.log_through_probability and
-                         run.module.num_edges >= PROBABILITY_ROUTE_MIN_EDGES)
-                    for run in runs))
+            and all(run.module.log_passes_in_numpy() for run in runs))
 
 
 def _host_results(roots: np.ndarray, run: ShapeRun) -> np.ndarray:
@@ -232,7 +229,7 @@ def _host_forward(ctx, table: LogTable, runs: list[ShapeRun], layout: Layout,
         if index.size:
             values[columns] = np.take(flat, index.T) * LOG_PROBABILITY.scale
         module.numpy_forward(None, values, LOG_PROBABILITY)
-        roots = np.take(values, module._numpy_root_rows(), axis=0).T
+        roots = np.take(values, module.numpy_root_rows(), axis=0).T
         roots = np.divide(roots, LOG_PROBABILITY.scale, order="C")
         parts.append(_host_results(roots, run))
         passes.append((values, roots[:, -1:] if run.evidence_bound else None))
@@ -286,7 +283,7 @@ def _host_backward(ctx, grad: Tensor) -> list[Tensor | None]:
         elif run.has_evidence:
             grad_roots[:, 0] = -g_run.sum(1)
         grads_rows = np.zeros(values.shape, values.dtype)
-        roots, distinct = module._numpy_root_rows(), module._distinct_roots()
+        roots, distinct = module.numpy_root_rows(), module.distinct_roots()
         if distinct:  # an assignment: a fraction of a scatter's cost
             grads_rows[roots] = grad_roots.T
         else:
