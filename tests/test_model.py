@@ -269,6 +269,8 @@ def test_a_model_without_learnable_weights_and_bad_bindings():
     model = pl.Model("0.3::c. a(X) :- X > 1, c. b(X, Y) :- Y is X + 1.", networks={})
     assert model.query("a(X)", X=torch.tensor([3, 0])).tolist() == pytest.approx([0.3, 0.0])
     assert model.query("b(X, Y)", X=[1, 2]).select([2, 2]).tolist() == [1.0, 0.0]
+    import numpy as np
+    assert model.query("a(X)", X=np.array([3.0, 0.5])).tolist() == pytest.approx([0.3, 0.0])
     for bad in (torch.tensor(3), 3, "x"):
         with pytest.raises(ValueError, match="binding X: one value per batch element"):
             model.query("a(X)", X=bad)

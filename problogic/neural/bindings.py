@@ -86,8 +86,8 @@ def bind_query(query: str | Term, bindings: dict) -> BoundQuery:
     if unknown:
         raise ValueError(f"bindings {unknown} name no variable of the query {query!r}")
     for name, value in bindings.items():
-        if isinstance(value, torch.Tensor) and value.dim() == 0 or \
-                not isinstance(value, (torch.Tensor, list, tuple)):
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or \
+                getattr(value, "ndim", 1) == 0:
             raise ValueError(f"binding {name}: one value per batch element along dimension 0 "
                              f"(a tensor or a list), got {value!r}")
     # shape[0], not len(): Tensor.__len__ is a Python function (a microsecond each)
@@ -111,8 +111,8 @@ def bind_query(query: str | Term, bindings: dict) -> BoundQuery:
             bound.inputs[name] = torch.stack(list(value))
             per_element[name] = [placeholder(name)] * batch
         else:
-            if isinstance(value, torch.Tensor):
-                value = value.tolist()  # one conversion, not one .item() per element
+            if hasattr(value, "tolist"):  # a tensor or numpy array: Python numbers, at once
+                value = value.tolist()
             per_element[name] = [_as_term(v, name) for v in value]
     # Group the elements by their values first, then build each distinct query once.
     order = list(per_element)

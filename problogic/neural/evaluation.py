@@ -48,12 +48,6 @@ class ShapeRun:
     def weights(self, flat: Tensor) -> Tensor:
         """``[B_s, V]`` log weights: the constant row, learnable columns from ``flat``."""
         row = self.plan.constant_row(flat.dtype, flat.device)
-        if on_host(flat):  # the same in numpy: a few microseconds instead of a few dozen
-            weights = np.repeat(row.numpy(), self.index.shape[0], axis=0)
-            if self.index.numel():
-                weights[:, self.plan.columns.numpy()] = np.take(flat.numpy(),
-                                                               self.index.numpy())
-            return torch.from_numpy(weights)
         weights = row.expand(self.index.shape[0], -1).clone()
         if self.index.numel():
             weights[:, self.plan.columns] = flat[self.index]

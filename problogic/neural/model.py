@@ -287,10 +287,11 @@ class Model(nn.Module):
         values = None
         decoded: dict[int, list[str]] = {}
         with torch.no_grad():
+            flat = table.log_values()[0]  # once for every shape
             for shape, indices in shapes:
                 run = ShapeRun(shape.module, shape.plan, table.index(shape.plan, indices),
                                indices, None, shape.has_evidence)
-                result = shape.module.mpe(run.weights(table.log_values()[0]))
+                result = shape.module.mpe(run.weights(flat))
                 for row, element in enumerate(indices):
                     chosen = result.assignment[row, 1].tolist()
                     decoded[element] = [str(v.heads[k]) for v, k in

@@ -318,10 +318,7 @@ def log_rows(p: Tensor, network: str) -> tuple[Tensor, Tensor]:
     """A network's probabilities ``p: [M, K]`` (no autograd) to ``log [p, 1 - sum p]``,
     ``[M, K + 1]`` (the remainder clamped at 0; ``log 0 = -inf``), and ``[p, 1 - sum p]`` for
     :func:`log_rows_vjp`. Rejects rows that are not (sub-)probabilities, naming the network
-    (:func:`check_probabilities`)."""
-    if on_host(p):  # the same steps in numpy: a fifth of the time on small batches
-        log, probs = host_log_rows(p.numpy(), network, p)
-        return torch.from_numpy(log), torch.from_numpy(probs)
+    (:func:`check_probabilities`). On CPU a call's numpy path uses :func:`host_log_rows`."""
     probs = torch.cat([p, 1 - p.sum(dim=1, keepdim=True)], dim=1)
     # every value and the remainder in [0, 1] up to rounding; NaN fails the comparison.
     # One reduction and one synchronisation; the diagnosis only on failure.
@@ -346,8 +343,6 @@ def host_log_rows(pn: np.ndarray, network: str, p: Tensor) -> tuple[np.ndarray, 
 def log_rows_vjp(probs: Tensor, grad: Tensor) -> Tensor:
     """The gradient of ``p`` given that of :func:`log_rows`' result (0 where a probability is
     0: ``log 0`` is a constant ``-inf`` there)."""
-    if on_host(grad):
-        return torch.from_numpy(host_log_rows_vjp(probs.numpy(), grad.numpy()))
     scaled = torch.where(probs > 0, grad / probs, 0.0)  # d log p / d p
     return scaled[:, :-1] - scaled[:, -1:]  # the remainder's share: - d/d rest
 
