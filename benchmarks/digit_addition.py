@@ -25,12 +25,16 @@ What a case measures:
 * ``warm`` updates: the same batches again, every shape cached (three passes, on both sides;
   the fastest is reported: other work on this shared machine only ever slows a pass down,
   and it shifts a process's speed by up to 50% for minutes at a time);
+* ``paired`` cases: the warm updates of both systems again, side by side in one process, in
+  alternating passes, so that a ratio compares passes seconds apart, not minutes
+  (``benchmarks/digit_addition_paired.py``);
 * the epoch time (measured where the case runs a whole epoch, else *extrapolated* as
   shapes x compile time + updates x warm update time, and labelled so);
 * memory: resident set size during training, and per cached circuit;
 * test: sum accuracy with DeepProbLog's decision rule (the most probable sum), and the time
-  per test example. problogic's Model takes ground queries only, so for N <= 2 it scores
-  every candidate sum through the circuits (that is the timed "test per example"); beyond,
+  per test example. For N <= 2 problogic's Model scores every candidate sum through the
+  circuits (that is the timed "test per example": with the sum bound one query per
+  candidate, with the sum unbound one query for all); beyond,
   the most probable sum is computed exactly by convolution of the network's digit
   distributions, and the circuits' probabilities are checked against that convolution.
 
@@ -62,7 +66,9 @@ EXAMPLE = ROOT / "examples" / "digit_addition.py"
 class Case:
     """One process: a system on an N-digit problem with a program and its budget."""
 
-    system: str                      # "ours" or "deepproblog"
+    # "ours", "deepproblog", or "paired": both, warm updates in alternating passes
+    # (benchmarks/digit_addition_paired.py; warm_passes rounds over warm_updates batches)
+    system: str
     digits: int
     program: str = "accumulator"     # "accumulator" or "carry" (ours only)
     max_updates: int | None = None   # None: the whole epoch
@@ -116,6 +122,11 @@ def default_cases(profile: str = "default") -> tuple[Case, ...]:
         Case("deepproblog", 2, max_updates=5 if quick else (200 if full else 30),
              warm_updates=5 if quick else 20, test_examples=2, test_budget_s=30,
              timeout_s=900 if full else 150),
+        # warm updates of both systems side by side in one process, alternating passes
+        Case("paired", 1, warm_updates=20 if quick else 50, warm_passes=3 if quick else 5,
+             timeout_s=300),
+        Case("paired", 2, warm_updates=5 if quick else 20, warm_passes=3 if quick else 5,
+             timeout_s=300),
         Case("ours", 3, train_budget_s=15 if quick else (300 if full else 45), warm_updates=20,
              model_scored_test=1, timeout_s=600 if full else 300),
         # the sum unbound: one circuit of all 1999 sums (about 30 s to compile), then the epoch
@@ -248,10 +259,7 @@ def run_ours(config: Config, case: Case) -> dict:
         start = time.perf_counter()
         compiling[0] = 0.0
         before = model.num_compiled
-        optimizer.zero_grad(set_to_none=True)
-        loss = -_log_likelihood(example, model, case, query, batch).mean()
-        loss.backward()
-        optimizer.step()
+        train_step(example, model, optimizer, case, query, batch)
         new = model.num_compiled - before
         return time.perf_counter() - start, compiling[0] if new else 0.0, new
 
@@ -305,6 +313,14 @@ def run_ours(config: Config, case: Case) -> dict:
     result["rss_mb"]["end"] = rss_mb()
     result["load_average_end"] = os.getloadavg()[0]
     return result
+
+
+def train_step(example, model, optimizer, case: Case, query: str, batch) -> None:
+    """One update of our model: the batch's mean negative log-likelihood, Adam."""
+    optimizer.zero_grad(set_to_none=True)
+    loss = -_log_likelihood(example, model, case, query, batch).mean()
+    loss.backward()
+    optimizer.step()
 
 
 def _log_likelihood(example, model, case: Case, query: str, batch):
@@ -441,6 +457,8 @@ def _worker(payload: str) -> int:
     case = Case(**data["case"])
     if case.system == "ours":
         runner = run_ours
+    elif case.system == "paired":
+        from benchmarks.digit_addition_paired import run_paired as runner
     else:
         from benchmarks.deepproblog_baseline import run_deepproblog as runner
     result = runner(config, case)

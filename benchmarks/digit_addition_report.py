@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 
 
 def _find(results: dict, system: str, digits: int, program: str = "accumulator",
@@ -26,6 +27,10 @@ DEEPPROBLOG = {"deepproblog": False, "deepproblog_native": True}
 NAMES = {"ours": "problogic", "ours_answers": "problogic (sum unbound)",
          "ours_answers_native": "problogic (sum unbound), native convolutions",
          "deepproblog": "DeepProbLog", "deepproblog_native": "DeepProbLog, native convolutions"}
+
+
+# The problogic variants of a paired case (benchmarks/digit_addition_paired.py): label: mode
+PAIRED = {"ours": "ground", "ours_answers": "answers"}
 
 
 def _baseline(label: str) -> str:
@@ -81,6 +86,25 @@ def _ratios(o: dict, d: dict, ours: dict, dpl: dict) -> dict:
     if d["status"] == "timeout" and not d.get("updates_measured") and o["update_ms"]:
         ratios["first_update_lower_bound"] = d["process_wall_s"] / (o["update_ms"][0] / 1e3)
     return ratios
+
+
+def summarise_paired(case: dict) -> dict:
+    """Per problogic variant: each round's ratio DeepProbLog / problogic, their median, and
+    the ratio of each side's fastest pass; with every mean update time."""
+    rounds = [r["update_ms"] for r in case.get("rounds") or []]
+    if not rounds:
+        return {}
+    deepproblog = [r["deepproblog"] for r in rounds]
+    out = {"rounds": len(rounds), "deepproblog_ms": deepproblog}
+    for label in PAIRED:
+        ours = [r[label] for r in rounds if label in r]
+        if len(ours) != len(rounds):
+            continue
+        ratios = [d / o for d, o in zip(deepproblog, ours)]
+        out[label] = {"update_ms": ours, "ratios": ratios,
+                      "median_ratio": statistics.median(ratios),
+                      "fastest_ratio": min(deepproblog) / min(ours)}
+    return out
 
 
 def summarise(results: dict) -> dict:
@@ -145,7 +169,13 @@ def summarise(results: dict) -> dict:
                     "circuit_nodes": _get(case, "circuits", "max_nodes"),
                     "circuit_edges": _get(case, "circuits", "max_edges"),
                     "test": case.get("test")}
-    return {"accumulator": rows, "carry": carry}
+    paired = {}
+    for n in (1, 2, 3, 4):
+        case = _find(results, "paired", n)
+        if case is not None:
+            paired[n] = {"status": case.get("status"), "reason": case.get("reason"),
+                         **summarise_paired(case)}
+    return {"accumulator": rows, "carry": carry, "paired": paired}
 
 
 def _fmt(value, spec: str = ".3g", suffix: str = "") -> str:
@@ -246,6 +276,29 @@ def markdown(results: dict) -> str:
                 lines.append(f"- N={n}: {NAMES[label]} ground+compile per shape "
                              f"{o['compile_per_shape_s']:.3f} s; RSS by examples seen "
                              f"{o['rss_trace']}")
+    if s.get("paired"):
+        lines += ["", "## Warm updates side by side (one process, alternating passes)", "",
+                  "Both systems on the same batches in one process, one round after another "
+                  "(DeepProbLog's pass, then each problogic variant's, the order flipped "
+                  "every round), so that each round's ratio compares passes seconds apart. "
+                  "Update times are each round's mean per update.", "",
+                  "| N | system | update (ms), by round | ratio by round | median ratio | "
+                  "ratio of fastest passes |", "| --- | --- | --- | --- | --- | --- |"]
+        for n, p in s["paired"].items():
+            if not p.get("rounds"):
+                lines.append(f"| {n} | - | {p.get('status')}: {p.get('reason') or ''} "
+                             "| - | - | - |")
+                continue
+            times = ", ".join(f"{t:.1f}" for t in p["deepproblog_ms"])
+            lines.append(f"| {n} | {NAMES['deepproblog']} | {times} | | | |")
+            for label in PAIRED:
+                v = p.get(label)
+                if v:
+                    lines.append(
+                        f"| {n} | {NAMES[label]} | "
+                        f"{', '.join(f'{t:.2f}' for t in v['update_ms'])} | "
+                        f"{', '.join(f'{r:.0f}x' for r in v['ratios'])} | "
+                        f"{v['median_ratio']:.0f}x | {v['fastest_ratio']:.0f}x |")
     lines += ["", "## Carry program (problogic only; one circuit per N)", "",
               "| N | status | epoch (s) | warm update (ms) | compile (s) | circuit nodes / edges"
               " | test sum acc. | sum digits acc. | single digit acc. |",

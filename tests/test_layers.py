@@ -657,3 +657,65 @@ def test_many_threads_take_the_torch_kernels():
     finally:
         torch.set_num_threads(threads)
     assert torch.allclose(one, many, atol=1e-12)
+
+
+# ---- fused circuits --------------------------------------------------------------------------
+
+def _values_and_grads(tc: TensorCircuit, weights: torch.Tensor, semiring: str,
+                      grad_output: torch.Tensor):
+    leaf = weights.clone().requires_grad_()
+    out = tc(leaf, semiring)
+    finite = torch.isfinite(out)  # the gradient of an impossible root (-inf) is left out
+    (out.where(finite, 0.0) * grad_output).sum().backward()
+    return out.detach(), leaf.grad
+
+
+@layer_settings
+@given(st.lists(small_circuits(), min_size=2, max_size=3), st.sampled_from([0, 4]),
+       st.booleans())
+def test_fused_circuits_compute_their_members_bits(sources, max_inlined_factors, numpy):
+    # The union of several circuits as one (one pass over the layers for a batch of several
+    # shapes): every root and every gradient the same to the bit, on the numpy blocks and on
+    # the torch kernels, in every semiring; blocks of the same shape merge.
+    from problogic.circuit.fusion import fuse
+
+    circuits = [compile_or_reject(source) for source in sources]
+    members = [TensorCircuit(c, max_inlined_factors=max_inlined_factors) for c in circuits]
+    fusion = fuse(members)
+    fused = fusion.module
+    assert fused.num_roots == sum(m.num_roots for m in members)
+    assert fused.num_edges == sum(m.num_edges for m in members)
+    assert fused.num_blocks <= sum(m.num_blocks for m in members)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1 if numpy else 4)  # the numpy blocks take at most two threads
+
+    def same(a, b):
+        if numpy:
+            assert torch.equal(a, b)
+        else:  # torch's vectorised exp2 and its scalar loop for a tensor's tail differ by
+            # an ulp, and fusing moves elements between them
+            assert torch.allclose(a, b, rtol=1e-13, atol=1e-15, equal_nan=True)
+
+    try:
+        weights = [random_weights(c, 3, seed=i) for i, c in enumerate(circuits)]
+        for semiring in ("probability", "log", "max"):
+            encoded = [get_semiring(semiring).encode(w) for w in weights]
+            seeds = [torch.randn(3, m.num_roots, dtype=torch.float64) for m in members]
+            out, grad = _values_and_grads(fused, torch.cat(encoded, 1), semiring,
+                                          torch.cat(seeds, 1))
+            for member, w, seed, roots, columns in zip(members, encoded, seeds, fusion.roots,
+                                                       fusion.weights):
+                own_out, own_grad = _values_and_grads(member, w, semiring, seed)
+                same(out[:, roots], own_out)
+                if semiring != "max":  # max-product has no gradient
+                    same(grad[:, columns], own_grad)
+        mpe = fused.mpe(torch.cat(weights, 1).log())
+        for member, w, roots, columns in zip(members, weights, fusion.roots, fusion.weights):
+            own = member.mpe(w.log())
+            same(mpe.value[:, roots], own.value)
+            picked = mpe.assignment[:, roots]  # the member's own variables' values
+            first = sum(len(m.layout.arities) for m in members[:members.index(member)])
+            assert torch.equal(picked[..., first:first + member.num_variables],
+                               own.assignment)
+    finally:
+        torch.set_num_threads(threads)

@@ -244,11 +244,43 @@ def test_cpu_numpy_paths_equal_the_torch_paths(monkeypatch):
     for module, name in [(weights, "on_host"), (evaluation, "on_host"), (layers, "_numpy_ok"),
                          (semirings, "_numpy_ok")]:
         monkeypatch.setattr(module, name, never)
-    slow, slow_grads = _values_and_gradients(pl.Model(MIXED, networks={"digit": Softmax()}),
-                                             inputs)
+    model = pl.Model(MIXED, networks={"digit": Softmax()})
+    slow, slow_grads = _values_and_gradients(model, inputs)
     for a, b in zip(fast + list(fast_grads), slow + list(slow_grads)):
         assert torch.allclose(a, b, atol=1e-12, equal_nan=True)
     assert any(g.abs().sum() > 0 for g in fast_grads)
+    # the layouts again: the torch operations on fused circuits
+    again, again_grads = _values_and_gradients(model, inputs)
+    assert model._fusions
+    for a, b in zip(fast + list(fast_grads), again + list(again_grads)):
+        assert torch.allclose(a, b, atol=1e-12, equal_nan=True)
+
+
+def test_a_layout_seen_again_runs_its_shapes_fused_to_the_same_bits():
+    # The second call of a layout fuses the shapes with as many elements into one circuit
+    # pass: ground sums 0, 4 and 1 (one element each; sum 2 has two), and the answers of
+    # shifts K = 0 and K = 1 (two elements each; K = 2 has one). On the numpy path (CPU, at
+    # most two threads) every value and gradient is the same to the bit.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        torch.manual_seed(3)
+        inputs = (torch.randn(5, 3, dtype=torch.float64),
+                  torch.randn(5, 3, dtype=torch.float64))
+        model = pl.Model(MIXED, networks={"digit": Softmax()})
+        first, first_grads = _values_and_gradients(model, inputs)
+        assert not model._fusions
+        for _ in range(2):  # fused, then from the cache
+            again, again_grads = _values_and_gradients(model, inputs)
+            for a, b in zip(first + list(first_grads), again + list(again_grads)):
+                assert torch.equal(a, b)
+        passes = [[len(p.parts) for p in layout.passes] for layout in model._layouts.values()]
+        assert sorted(map(sorted, passes)) == [[1], [1], [1, 2], [1, 3]]
+        assert len(model._fusions) == 2
+        model.to(torch.float32)  # moved: layouts and fusions are built again
+        assert not model._layouts and not model._fusions
+    finally:
+        torch.set_num_threads(threads)
 
 
 def test_cached_index_plans_follow_the_batch_layout():

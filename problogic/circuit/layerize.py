@@ -101,8 +101,8 @@ class LayerPlan:
     layout: WeightLayout
     num_rows: int
     layers: list[list[Block]]  # layer 1 upwards (layer 0, the leaves, needs no block)
-    child_rows: list[int]  # concatenated padded factor rows of every block
-    root_rows: list[int]
+    child_rows: Sequence[int]  # concatenated padded factor rows of every block
+    root_rows: Sequence[int]
     node_rows: list[int]  # the row of each node of the source circuit (-1: merged away)
 
     @property

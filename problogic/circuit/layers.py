@@ -62,7 +62,7 @@ from torch import Tensor, nn
 
 from .circuit import Circuit
 from .layerize import (DEFAULT_CALL_COST, FALSE_ROW, FIRST_WEIGHT_ROW, TRUE_ROW, Block,
-                       WeightLayout, layerize)
+                       LayerPlan, WeightLayout, layerize)
 
 __all__ = ["TensorCircuit", "MPEResult", "WeightLayout", "layerize", "stack_weights",
            "circuit_weights", "FIRST_WEIGHT_ROW", "SavedPass", "evaluate_roots",
@@ -167,7 +167,9 @@ class TensorCircuit(nn.Module):
     >>> tc(circuit_weights(circuit, semiring="log"), semiring="log").exp()   # [B=1, R=2]
     tensor([[1.0000, 0.7200]], dtype=torch.float64)
 
-    ``call_cost`` and ``max_inlined_factors`` tune the layout (see :func:`layerize`).
+    ``circuit`` may also be a :class:`~.layerize.LayerPlan` already laid out (as
+    :func:`~.fusion.fuse` makes). ``call_cost`` and ``max_inlined_factors`` tune the layout
+    (see :func:`layerize`).
     ``compile=True`` wraps the forward and backward layer loops in :func:`torch.compile` (one
     graph per semiring, dtype and batch size; if compiling fails, the eager loop is used, with a
     warning). On CPU it does not pay, so it is off by default. Measured on 2 cores, float32,
@@ -178,18 +180,19 @@ class TensorCircuit(nn.Module):
     it fuses the small per-block kernels.
     """
 
-    def __init__(self, circuit: Circuit, *, compile: bool = False,
+    def __init__(self, circuit: Circuit | LayerPlan, *, compile: bool = False,
                  call_cost: int = DEFAULT_CALL_COST, max_inlined_factors: int = 4):
         super().__init__()
-        plan = layerize(circuit, call_cost, max_inlined_factors)
+        plan = circuit if isinstance(circuit, LayerPlan) else layerize(
+            circuit, call_cost, max_inlined_factors)
         self.layout = plan.layout
         self.num_rows = plan.num_rows
         self.layers = plan.layers
         self.num_roots = len(plan.root_rows)
         self._workspace = _Workspace()
-        self.register_buffer("child_rows", torch.tensor(plan.child_rows, dtype=torch.long),
+        self.register_buffer("child_rows", torch.as_tensor(plan.child_rows, dtype=torch.long),
                              persistent=False)
-        self.register_buffer("root_rows", torch.tensor(plan.root_rows, dtype=torch.long),
+        self.register_buffer("root_rows", torch.as_tensor(plan.root_rows, dtype=torch.long),
                              persistent=False)
         # For decoding an MPE: the variable and value of each weight column.
         columns = [(v, k) for v, a in enumerate(self.layout.arities) for k in range(a)]

@@ -19,13 +19,14 @@ inputs it needs, stacked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
 from torch import Tensor, nn
 
 from ..circuit.circuit import Circuit
+from ..circuit.fusion import fuse
 from ..circuit.layers import TensorCircuit
 from ..deepstack import call_with_deep_stack
 from ..errors import ProgramError
@@ -38,8 +39,8 @@ from ..logic.kbest import KBest, kbest_formula
 from ..pipeline import Stages
 from .answers import Answers, collect_keys, sorted_keys
 from .bindings import bind_query
-from .evaluation import EvaluateShapes, Layout, ShapeRun
-from .weights import LogTable, WeightPlan, network_key
+from .evaluation import CircuitPass, EvaluateShapes, Layout, ShapePart
+from .weights import LeafWeights, LogTable, WeightPlan, network_key
 
 
 @dataclass
@@ -58,6 +59,25 @@ class CompiledShape:
     answer_keys: dict = field(default_factory=dict)  # free variables -> key of each answer
     # free variables -> (sorted keys, column of each answer, whether those are in order)
     sorted_answer_keys: dict = field(default_factory=dict)
+
+
+@dataclass
+class _CachedLayout:
+    """A call layout's circuit passes and row order (see :meth:`Model._passes`)."""
+
+    plans: list[WeightPlan]
+    passes: list[CircuitPass]
+    order: Tensor | None
+    fused: bool
+
+
+def _order(passes: list[CircuitPass], batch: int, in_order: bool) -> Tensor | None:
+    """The batch element of each row of the passes' results, concatenated (None where that
+    is the batch in order: no assembly)."""
+    elements = [e for p in passes for part in p.parts for e in part.elements]
+    if in_order and elements == list(range(batch)):
+        return None
+    return torch.as_tensor(elements, device=passes[0].index.device)
 
 
 def tunable_parameters(program) -> nn.ParameterDict:
@@ -84,8 +104,9 @@ class Model(nn.Module):
     input of the predicate) and returning probabilities ``[N, K]`` (rows summing to at most
     1; any remainder is the probability that the predicate holds for no value).
 
-    Caches (bounded, oldest out): ``max_cached_layouts`` index plans of call layouts (1024,
-    see :meth:`_runs`), ``max_approximate_shapes`` k-best circuits (4096, see :meth:`query`).
+    Caches (bounded, oldest out): ``max_cached_layouts`` index plans of call layouts and as
+    many fused circuits (1024, see :meth:`_passes`), ``max_approximate_shapes`` k-best
+    circuits (4096, see :meth:`query`).
     """
 
     def __init__(self, source: str, networks: dict[str, nn.Module] | None = None, *,
@@ -99,7 +120,8 @@ class Model(nn.Module):
         self._formulas: dict[Term, tuple] = {}  # k-best: ground formulas
         self._approximate: dict[tuple, CompiledShape] = {}  # k-best circuits, by proofs
         self.max_approximate_shapes = 4096
-        self._run_cache: dict[tuple, tuple] = {}  # see _runs
+        self._layouts: dict[tuple, _CachedLayout] = {}  # see _passes
+        self._fusions: dict[tuple, tuple] = {}  # fused circuits, see _fuse
         self.max_cached_layouts = 1024
 
     # -- compilation ------------------------------------------------------------------------
@@ -230,13 +252,13 @@ class Model(nn.Module):
         keys, columns_of, in_order = None, {}, True
         if bound.free:
             keys, columns_of, in_order = self._answer_columns(bound, shapes, table.device)
-        runs, order = self._runs(table, shapes, bound, columns_of, in_order,
-                                 cache=approximation is None)
+        passes, order = self._passes(table, shapes, bound, columns_of, in_order,
+                                     cache=approximation is None)
 
         def evaluate(select: np.ndarray | None) -> Tensor:
             layout = Layout(bound.batch_size, 1 if keys is None else len(keys), keys is None,
                             select)
-            result = EvaluateShapes.apply(table, runs, layout, order, *table.sources)
+            result = EvaluateShapes.apply(table, passes, layout, order, *table.sources)
             return result if log else result.exp()
 
         if keys is None:
@@ -289,9 +311,9 @@ class Model(nn.Module):
         with torch.no_grad():
             flat = table.log_values()[0]  # once for every shape
             for shape, indices in shapes:
-                run = ShapeRun(shape.module, shape.plan, table.index(shape.plan, indices),
-                               indices, None, shape.has_evidence)
-                result = shape.module.mpe(run.weights(flat))
+                circuit_pass = CircuitPass(shape.module, shape.plan,
+                                           table.index(shape.plan, indices), [])
+                result = shape.module.mpe(circuit_pass.weights(flat))
                 for row, element in enumerate(indices):
                     chosen = result.assignment[row, 1].tolist()
                     decoded[element] = [str(v.heads[k]) for v, k in
@@ -305,34 +327,72 @@ class Model(nn.Module):
     def _shapes_of(self, bound) -> list[tuple[CompiledShape, list[int]]]:
         return [(self.compiled(q), indices) for q, indices in bound.shapes.items()]
 
-    def _runs(self, table: LogTable, shapes, bound, columns_of: dict, in_order: bool,
-              cache: bool = True) -> tuple[list[ShapeRun], Tensor | None]:
-        """Each shape's part of the call (its positions in the table, :meth:`LogTable.index`,
-        and where its results go) and the order of the runs' rows (None: the batch in order).
+    def _passes(self, table: LogTable, shapes, bound, columns_of: dict, in_order: bool,
+                cache: bool = True) -> tuple[list[CircuitPass], Tensor | None]:
+        """The circuit passes of a call (each shape's positions in the table,
+        :meth:`LogTable.index`, and where its results go) and the order of their rows (None:
+        the batch in order).
+
         For exact queries they depend only on the shapes, their elements and the unbound
         variables, which a training loop repeats: cached per call layout (the last
-        ``max_cached_layouts``; digit addition with N = 1 and the sum bound has 361 layouts of
-        a batch of two), device and dtype. (The cache holds the plans, so that their ids
-        stay theirs.)"""
+        ``max_cached_layouts``; digit addition with N = 1 and the sum bound has 361 layouts
+        of a batch of two), device and dtype. A layout seen again gets its shapes fused
+        (:meth:`_fuse`): one circuit pass for all shapes with as many elements, not one per
+        shape. (The cache holds the plans, so that their ids stay theirs.)"""
         key = None
         if cache:
             key = (tuple((id(shape.plan), tuple(indices)) for shape, indices in shapes),
                    bound.free, table.device, table.dtype)
-            found = self._run_cache.get(key)
+            found = self._layouts.get(key)
             if found is not None:
-                return found[1], found[2]
-        runs = [ShapeRun(shape.module, shape.plan, table.index(shape.plan, indices), indices,
-                         columns_of.get(id(shape)), shape.has_evidence, shape.evidence_bound)
-                for shape, indices in shapes]
-        elements = [e for _, indices in shapes for e in indices]
-        order = None  # the runs' rows are the batch in order: no assembly
-        if not (in_order and elements == list(range(bound.batch_size))):
-            order = torch.as_tensor(elements, device=table.device)
+                if not found.fused:
+                    found.passes = self._fuse(found.passes)
+                    found.order = _order(found.passes, bound.batch_size, in_order)
+                    found.fused = True
+                return found.passes, found.order
+        passes = [CircuitPass(shape.module, shape.plan, table.index(shape.plan, indices),
+                              [ShapePart(indices, columns_of.get(id(shape)), shape.has_evidence,
+                                         shape.evidence_bound)])
+                  for shape, indices in shapes]
+        order = _order(passes, bound.batch_size, in_order)
         if key is not None:
-            if len(self._run_cache) >= self.max_cached_layouts:
-                self._run_cache.pop(next(iter(self._run_cache)))
-            self._run_cache[key] = ([shape.plan for shape, _ in shapes], runs, order)
-        return runs, order
+            if len(self._layouts) >= self.max_cached_layouts:
+                self._layouts.pop(next(iter(self._layouts)))
+            self._layouts[key] = _CachedLayout([shape.plan for shape, _ in shapes], passes,
+                                               order, fused=len(passes) == 1)
+        return passes, order
+
+    def _fuse(self, passes: list[CircuitPass]) -> list[CircuitPass]:
+        """The passes with the shapes of as many elements merged into one fused circuit
+        each (:func:`~problogic.circuit.fusion.fuse`: the same results to the bit), where
+        their circuits stay in log space (below the probability route's size; big circuits
+        gain nothing). Fused circuits are cached by their members (the last
+        ``max_cached_layouts``)."""
+        groups: dict[int, list[CircuitPass]] = {}
+        out = []
+        for circuit_pass in passes:
+            if circuit_pass.module.log_passes_in_numpy():
+                groups.setdefault(circuit_pass.index.shape[0], []).append(circuit_pass)
+            else:
+                out.append(circuit_pass)
+        for group in groups.values():
+            if len(group) == 1:
+                out.extend(group)
+                continue
+            group.sort(key=lambda p: id(p.module))  # one fused circuit per set of members
+            key = tuple(id(p.module) for p in group)
+            found = self._fusions.get(key)
+            if found is None:
+                if len(self._fusions) >= self.max_cached_layouts:
+                    self._fusions.pop(next(iter(self._fusions)))
+                found = self._fusions[key] = (fuse([p.module for p in group]),
+                                              [p.module for p in group])
+            fusion = found[0]
+            parts = [replace(part, roots=roots) for p, roots in zip(group, fusion.roots)
+                     for part in p.parts]
+            out.append(CircuitPass(fusion.module, LeafWeights.joined([p.leaves for p in group]),
+                                   torch.cat([p.index for p in group], 1), parts))
+        return out
 
     def _table(self, bound, plans) -> LogTable:
         """The call's learnable log-probabilities, after one call of each network.
@@ -345,7 +405,10 @@ class Model(nn.Module):
 
     def _apply(self, fn, *args, **kwargs):
         # Cached circuits are not submodules (their keys are terms): move them with the model.
+        # Call layouts and fused circuits are built again, on the new device.
         super()._apply(fn, *args, **kwargs)
+        self._layouts.clear()
+        self._fusions.clear()
         device = next((p.device for p in self.parameters()), None)
         for shape in [*self._shapes.values(), *self._approximate.values()]:
             shape.module._apply(fn, *args, **kwargs)

@@ -51,48 +51,24 @@ Section = tuple
 
 
 @dataclass
-class WeightPlan:
-    """How one compiled circuit takes its weights, fixed at compilation: the learnable
-    columns, the section each reads, and its value within the section's row."""
+class LeafWeights:
+    """How a circuit takes its weights ``[B, V]``: the learnable columns, read from the
+    table by an index ``[B, n]`` (:meth:`LogTable.index`), and every column's fixed
+    probability (1 in the learnable ones)."""
 
     columns: Tensor           # [n] learnable weight columns, ascending
-    sections: list[Section]   # the distinct sections the shape reads
-    column_section: np.ndarray  # [n] position in ``sections`` of each column
-    column_key: np.ndarray    # [n] position in ``network_keys`` of each column (0: tunable)
-    column_value: np.ndarray  # [n] value within the section's row (0 .. arity - 1)
-    arities: list[int]        # the row width of each section
-    network_keys: list        # the distinct network calls
-    constants: list[float]    # every column's fixed probability (1 for learnable ones)
+    constants: list[float]    # [V]
 
     @classmethod
-    def of(cls, variables: Sequence[ChoiceVariable]) -> "WeightPlan":
-        """The plan of a circuit over ``variables`` (its own, in order)."""
-        columns, section_of, values, sections, arities = [], [], [], {}, []
-        key_of: list[int] = []
-        keys: dict = {}
-        constants: list[float] = []
-        for variable in variables:
-            key = 0
-            if variable.neural is not None:
-                section = ("neural", variable.neural.network, bool(variable.neural.domain))
-                key = keys.setdefault(network_key(variable), len(keys))
-            elif variable.tunable is not None:
-                section = ("tunable", variable.tunable)
-            else:
-                constants.extend(variable.probabilities)
-                continue
-            position = sections.setdefault(section, len(sections))
-            if position == len(arities):
-                arities.append(variable.arity)
-            for value in range(variable.arity):
-                columns.append(len(constants))
-                section_of.append(position)
-                key_of.append(key)
-                values.append(value)
-                constants.append(1.0)
-        return cls(torch.tensor(columns, dtype=torch.long), list(sections),
-                   np.array(section_of, dtype=np.int64), np.array(key_of, dtype=np.int64),
-                   np.array(values, dtype=np.int64), arities, list(keys), constants)
+    def joined(cls, parts: Sequence["LeafWeights"]) -> "LeafWeights":
+        """The leaves of fused circuits (:func:`~problogic.circuit.fusion.fuse`): each
+        part's columns after those of the parts before it; an index is then the parts'
+        indices side by side."""
+        columns, offset = [], 0
+        for part in parts:
+            columns.append(part.columns + offset)
+            offset += len(part.constants)
+        return cls(torch.cat(columns), [c for part in parts for c in part.constants])
 
     def constant_row(self, dtype: torch.dtype, device) -> Tensor:
         """``[1, V]`` log-probabilities of the fixed columns (0 in the learnable ones), cached
@@ -122,6 +98,49 @@ class WeightPlan:
 
     def to(self, device) -> None:
         self.columns = self.columns.to(device)
+
+
+@dataclass
+class WeightPlan(LeafWeights):
+    """How one compiled circuit takes its weights, fixed at compilation: the learnable
+    columns, the section each reads, and its value within the section's row."""
+
+    sections: list[Section]   # the distinct sections the shape reads
+    column_section: np.ndarray  # [n] position in ``sections`` of each column
+    column_key: np.ndarray    # [n] position in ``network_keys`` of each column (0: tunable)
+    column_value: np.ndarray  # [n] value within the section's row (0 .. arity - 1)
+    arities: list[int]        # the row width of each section
+    network_keys: list        # the distinct network calls
+
+    @classmethod
+    def of(cls, variables: Sequence[ChoiceVariable]) -> "WeightPlan":
+        """The plan of a circuit over ``variables`` (its own, in order)."""
+        columns, section_of, values, sections, arities = [], [], [], {}, []
+        key_of: list[int] = []
+        keys: dict = {}
+        constants: list[float] = []
+        for variable in variables:
+            key = 0
+            if variable.neural is not None:
+                section = ("neural", variable.neural.network, bool(variable.neural.domain))
+                key = keys.setdefault(network_key(variable), len(keys))
+            elif variable.tunable is not None:
+                section = ("tunable", variable.tunable)
+            else:
+                constants.extend(variable.probabilities)
+                continue
+            position = sections.setdefault(section, len(sections))
+            if position == len(arities):
+                arities.append(variable.arity)
+            for value in range(variable.arity):
+                columns.append(len(constants))
+                section_of.append(position)
+                key_of.append(key)
+                values.append(value)
+                constants.append(1.0)
+        return cls(torch.tensor(columns, dtype=torch.long), constants, list(sections),
+                   np.array(section_of, dtype=np.int64), np.array(key_of, dtype=np.int64),
+                   np.array(values, dtype=np.int64), arities, list(keys))
 
 
 class LogTable:
