@@ -294,25 +294,27 @@ class TensorCircuit(nn.Module):
         self._run("_forward_layers", values, self.layers, self.child_rows, semiring)
         return values
 
-    def numpy_forward(self, weights: "_np.ndarray | None", values: "_np.ndarray",
+    def numpy_forward(self, weights: "_np.ndarray", values: "_np.ndarray",
                       semiring: Semiring) -> None:
         """The forward pass in numpy: every row's value into ``values: [num_rows, B]`` from
-        ``weights: [B, V]`` (semiring domain), with the semiring's numpy kernels. With
-        ``weights`` None, the caller has filled the first ``2 + V`` rows (FALSE, TRUE, the
-        leaves, scaled by ``semiring.scale``)."""
-        batch = values.shape[1]
-        if weights is not None:
-            values[FALSE_ROW], values[TRUE_ROW] = semiring.zero, semiring.one
-            _np.multiply(weights.T, semiring.scale,
-                         out=values[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + self.weight_size])
-        kernel = semiring.numpy_kernels[0]
-        # np.take, not values[kids]: fancy indexing of rows costs 10x more (81 against 8 us
-        # for 5k rows of 2)
+        ``weights: [B, V]`` (semiring domain), with the semiring's numpy kernels."""
+        values[FALSE_ROW], values[TRUE_ROW] = semiring.zero, semiring.one
+        _np.multiply(weights.T, semiring.scale,
+                     out=values[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + self.weight_size])
         with _np.errstate(divide="ignore", invalid="ignore"):  # log 0 = -inf is meant
-            for block, kids, _ in self._numpy_blocks():
-                x = _np.take(values, kids, axis=0).reshape(block.factors, block.terms,
-                                                           block.size, batch)
-                kernel(x, values[block.start:block.stop])
+            self.numpy_layers(values, semiring)
+
+    def numpy_layers(self, values: "_np.ndarray", semiring: Semiring) -> None:
+        """:meth:`numpy_forward`'s layer loop, for a caller that has filled the first ``2 +
+        V`` rows (FALSE, TRUE, the leaves, scaled by ``semiring.scale``) and silenced numpy's
+        divide and invalid warnings itself (``log 0 = -inf`` is meant)."""
+        batch, kernel = values.shape[1], semiring.numpy_kernels[0]
+        # take, not values[kids]: fancy indexing of rows costs 10x more (81 against 8 us for
+        # 5k rows of 2); the method, not np.take, whose Python wrapper doubles a small call
+        for block, kids, _ in self._numpy_blocks():
+            x = values.take(kids, axis=0).reshape(block.factors, block.terms, block.size,
+                                                  batch)
+            kernel(x, values[block.start:block.stop])
 
     def numpy_backward(self, values: "_np.ndarray", grads: "_np.ndarray",
                        semiring: Semiring) -> None:
@@ -320,15 +322,20 @@ class TensorCircuit(nn.Module):
         num_rows, B]`` (seeded at the roots) accumulates every row's gradient. The scatter of
         each block's gradient into its factor rows is torch's ``index_add_`` on the same
         memory: numpy's ``np.add.at`` is three times slower."""
+        with _np.errstate(divide="ignore", invalid="ignore"):
+            self.numpy_layers_backward(values, grads, semiring)
+
+    def numpy_layers_backward(self, values: "_np.ndarray", grads: "_np.ndarray",
+                              semiring: Semiring) -> None:
+        """:meth:`numpy_backward` for a caller that has silenced numpy's divide and invalid
+        warnings itself."""
         batch, grads_tensor = values.shape[1], torch.from_numpy(grads)
         vjp = semiring.numpy_kernels[1]
-        with _np.errstate(divide="ignore", invalid="ignore"):
-            for block, kids, kids_tensor in reversed(self._numpy_blocks()):
-                x = _np.take(values, kids, axis=0).reshape(block.factors, block.terms,
-                                                           block.size, batch)
-                grad_x = vjp(x, values[block.start:block.stop], grads[block.start:block.stop])
-                grads_tensor.index_add_(0, kids_tensor,
-                                        torch.from_numpy(grad_x.reshape(-1, batch)))
+        for block, kids, kids_tensor in reversed(self._numpy_blocks()):
+            x = values.take(kids, axis=0).reshape(block.factors, block.terms, block.size,
+                                                  batch)
+            grad_x = vjp(x, values[block.start:block.stop], grads[block.start:block.stop])
+            grads_tensor.index_add_(0, kids_tensor, torch.from_numpy(grad_x.reshape(-1, batch)))
 
     def _numpy_pass(self, values: Tensor, semiring: Semiring) -> bool:
         """Whether a pass runs block by block in numpy: on CPU, in the eager loop, for a
@@ -358,7 +365,7 @@ class TensorCircuit(nn.Module):
     def log_passes_in_numpy(self) -> bool:
         """Whether :func:`evaluate_roots` runs this circuit's log-space passes in numpy on CPU
         (the eager loop, below the probability route's size): a caller may then run them on
-        numpy arrays itself (:meth:`numpy_forward`, :meth:`numpy_backward`)."""
+        numpy arrays itself (:meth:`numpy_layers`, :meth:`numpy_layers_backward`)."""
         return self._forward_layers is _forward_layers and not (
             self.log_through_probability and self.num_edges >= PROBABILITY_ROUTE_MIN_EDGES)
 
@@ -619,7 +626,7 @@ def _roots(module: TensorCircuit, values: Tensor, semiring: Semiring) -> Tensor:
     from the internal domain: the scaling of the leaves and this one cancel in the chain
     rule (see Semiring.scale)."""
     if _numpy_ok(values):  # the same on numpy views (4 small torch calls cost ~15 us)
-        roots = _np.take(values.numpy(), module.numpy_root_rows(), axis=0).T
+        roots = values.numpy().take(module.numpy_root_rows(), axis=0).T
         return torch.from_numpy(_np.divide(roots, semiring.scale, order="C"))
     roots = values.index_select(0, module.root_rows).T.contiguous()
     return roots if semiring.scale == 1.0 else roots.div_(semiring.scale)

@@ -224,8 +224,8 @@ class EvaluateShapes(torch.autograd.Function):
 # in the Python layers around each step) than in arithmetic: a DeepProbLog batch's circuits
 # take a few microseconds of numpy work. These two functions do the whole call on numpy
 # arrays: the same operations as above, in the same order (the circuit through
-# TensorCircuit.numpy_forward/numpy_backward, the kernels _values and _backward use), so the
-# results are the same.
+# TensorCircuit.numpy_layers/numpy_layers_backward, the kernels _values and _backward use), so
+# the results are the same.
 
 def _host_call(table: LogTable, passes: list[CircuitPass]) -> bool:
     """Whether a call runs on numpy arrays: CPU sources of a numpy dtype, at most two torch
@@ -239,14 +239,20 @@ def _host_call(table: LogTable, passes: list[CircuitPass]) -> bool:
 def _host_results(roots: np.ndarray, part: ShapePart) -> np.ndarray:
     """:func:`_results` on numpy roots ``[B_p, R]``."""
     if part.evidence_bound:
-        with np.errstate(divide="ignore"):
-            bound = roots[:, 1:-1] - np.log(-np.expm1(roots[:, -1:]))
+        bound = roots[:, 1:-1] - np.log(-np.expm1(roots[:, -1:]))
         return np.minimum(bound, 0.0, out=bound)
     return roots[:, 1:] - roots[:, :1] if part.has_evidence else roots[:, 1:]
 
 
 def _host_forward(ctx, table: LogTable, passes: list[CircuitPass], layout: Layout,
                   order: Tensor | None, keep: bool) -> Tensor:
+    # one errstate for the call (log 0 = -inf is meant; a context costs more than a step)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _host_forward_steps(ctx, table, passes, layout, order, keep)
+
+
+def _host_forward_steps(ctx, table: LogTable, passes: list[CircuitPass], layout: Layout,
+                        order: Tensor | None, keep: bool) -> Tensor:
     flat, table_state = table.log_values(host=True)
     results, lasts, values_of = [], [], []
     for circuit_pass in passes:
@@ -257,9 +263,9 @@ def _host_forward(ctx, table: LogTable, passes: list[CircuitPass], layout: Layou
         values = np.empty((module.num_rows, index.shape[0]), flat.dtype)
         values[:FIRST_WEIGHT_ROW + module.weight_size] = constants
         if index.size:
-            values[columns] = np.take(flat, index.T) * LOG_PROBABILITY.scale
-        module.numpy_forward(None, values, LOG_PROBABILITY)
-        roots = np.take(values, module.numpy_root_rows(), axis=0).T
+            values[columns] = flat.take(index.T) * LOG_PROBABILITY.scale
+        module.numpy_layers(values, LOG_PROBABILITY)
+        roots = values.take(module.numpy_root_rows(), axis=0).T
         roots = np.divide(roots, LOG_PROBABILITY.scale, order="C")
         for part in circuit_pass.parts:
             part_roots = roots[:, part.roots]
@@ -290,6 +296,11 @@ def _host_forward(ctx, table: LogTable, passes: list[CircuitPass], layout: Layou
 
 
 def _host_backward(ctx, grad: Tensor) -> list[Tensor | None]:
+    with np.errstate(divide="ignore", invalid="ignore"):  # as _host_forward
+        return _host_backward_steps(ctx, grad)
+
+
+def _host_backward_steps(ctx, grad: Tensor) -> list[Tensor | None]:
     passes, layout = ctx.passes, ctx.layout
     parts = _parts(passes)
     g = grad.numpy()
@@ -303,9 +314,11 @@ def _host_backward(ctx, grad: Tensor) -> list[Tensor | None]:
         g = g[:, None]
     if len(parts) == 1 and ctx.order is None:
         grads = [g]
-    elif layout.ground:  # rows in the parts' order, then split
-        rows = g if ctx.order is None else g[ctx.order]
-        grads = np.split(rows, np.cumsum([len(part.elements) for part in parts])[:-1])
+    elif layout.ground:  # rows in the parts' order, then each part's (not np.split: slow)
+        rows, grads, start = g if ctx.order is None else g[ctx.order], [], 0
+        for part in parts:
+            grads.append(rows[start:start + len(part.elements)])
+            start += len(part.elements)
     else:
         grads = [g[part.host[0][:, None], part.host[1]] for part in parts]
     grad_flat = np.zeros(ctx.table.size, g.dtype)
@@ -327,7 +340,7 @@ def _host_backward(ctx, grad: Tensor) -> list[Tensor | None]:
         else:
             torch.from_numpy(grads_rows).index_add_(0, module.root_rows,
                                                     torch.from_numpy(grad_roots.T))
-        module.numpy_backward(values, grads_rows, LOG_PROBABILITY)
+        module.numpy_layers_backward(values, grads_rows, LOG_PROBABILITY)
         index = circuit_pass.host_index
         columns, _ = circuit_pass.leaves.host_leaves(ctx.table.dtype)
         if index.size:

@@ -121,6 +121,7 @@ class Model(nn.Module):
         self._approximate: dict[tuple, CompiledShape] = {}  # k-best circuits, by proofs
         self.max_approximate_shapes = 4096
         self._layouts: dict[tuple, _CachedLayout] = {}  # see _passes
+        self._table_layouts: dict[tuple, tuple] = {}  # see _table
         self._fusions: dict[tuple, tuple] = {}  # fused circuits, see _fuse
         self.max_cached_layouts = 1024
 
@@ -396,11 +397,22 @@ class Model(nn.Module):
 
     def _table(self, bound, plans) -> LogTable:
         """The call's learnable log-probabilities, after one call of each network.
-        ``plans``: ``(weight plan, elements)`` of each shape."""
+        ``plans``: ``(weight plan, elements)`` of each shape. The table's layout is cached
+        per call layout, as the passes (the last ``max_cached_layouts``)."""
         table = LogTable(self.networks, bound, self.tunables)
-        for plan, indices in plans:
-            table.request(plan, indices)
-        table.run(lambda: next((p.device for p in self.parameters()), torch.device("cpu")))
+        key = tuple((id(plan), tuple(indices)) for plan, indices in plans)
+        found = self._table_layouts.get(key)
+        if found is None:
+            for plan, indices in plans:
+                table.request(plan, indices)
+        layout = table.run(lambda: next((p.device for p in self.parameters()),
+                                        torch.device("cpu")),
+                           None if found is None else found[1])
+        if found is None:
+            if len(self._table_layouts) >= self.max_cached_layouts:
+                self._table_layouts.pop(next(iter(self._table_layouts)))
+            # with the plans, so that their ids stay theirs
+            self._table_layouts[key] = ([plan for plan, _ in plans], layout)
         return table
 
     def _apply(self, fn, *args, **kwargs):

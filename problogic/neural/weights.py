@@ -143,6 +143,17 @@ class WeightPlan(LeafWeights):
                    np.array(values, dtype=np.int64), arities, list(keys))
 
 
+@dataclass
+class TableLayout:
+    """The part of a :class:`LogTable` that only the call's layout (its shapes and their
+    elements) decides: each network's calls (key, sorted elements), each call's row of every
+    element in its network's output, and the sections' widths."""
+
+    calls: dict[str, list[tuple[tuple, list[int]]]]
+    rows: dict[tuple, np.ndarray]
+    arities: dict[Section, int]
+
+
 class LogTable:
     """The learnable log-probabilities of one query call, flat: each network called once on
     the stacked inputs of every element that needs it, then one section per network call
@@ -177,13 +188,28 @@ class LogTable:
         for section, arity in zip(plan.sections, plan.arities):
             self.arities.setdefault(section, arity)
 
-    def run(self, default_device) -> None:
-        """Call every network once, then lay out the flat table. ``default_device()``: the
-        device when no network runs."""
-        by_network: dict[str, list] = {}
+    def layout(self) -> TableLayout:
+        """The networks' calls and the sections, from the requests (see :class:`TableLayout`:
+        a caller may keep it for the next call of the same layout)."""
+        calls: dict[str, list] = {}
         for key, elements in self.needed.items():
-            by_network.setdefault(key[0], []).append((key, sorted(elements)))
-        for network, groups in by_network.items():
+            calls.setdefault(key[0], []).append((key, sorted(elements)))
+        rows = {}
+        for groups in calls.values():
+            start = 0
+            for key, elements in groups:
+                rows[key] = np.full(self.bound.batch_size, -1, dtype=np.int64)
+                rows[key][elements] = np.arange(start, start + len(elements))
+                start += len(elements)
+        return TableLayout(calls, rows, dict(self.arities))
+
+    def run(self, default_device, layout: TableLayout | None = None) -> TableLayout:
+        """Call every network once, then lay out the flat table. ``default_device()``: the
+        device when no network runs. ``layout``: that of an earlier call with the same
+        requests (then none is needed); returns the layout used."""
+        layout = layout or self.layout()
+        self.rows, self.arities = layout.rows, layout.arities
+        for network, groups in layout.calls.items():
             arity = len(groups[0][0][1])
             inputs = [torch.cat([self._input(key[1][j], elements) for key, elements in groups])
                       for j in range(arity)]
@@ -194,12 +220,6 @@ class LogTable:
                 output = output.unsqueeze(1)
             self.outputs[network] = output
             self.dtype, self.device = output.dtype, output.device
-            start = 0
-            for key, elements in groups:
-                rows = np.full(self.bound.batch_size, -1, dtype=np.int64)
-                rows[elements] = np.arange(start, start + len(elements))
-                self.rows[key] = rows
-                start += len(elements)
         self.dtype = self.dtype or torch.get_default_dtype()
         self.device = self.device or default_device()
         offset = 0
@@ -209,12 +229,13 @@ class LogTable:
             self.sources.append(source)
             offset += arity * (len(source) if section[0] == "neural" else 1)
         self.size = offset
+        return layout
 
     def log_values(self, host: bool = False) -> tuple[Tensor, list]:
         """The flat table, ``[size]``, outside autograd: each neural section's rows ``log [p,
         1 - sum p]`` (checked, see :func:`check_probabilities`), each ``t(...)`` clause's
         log-softmax; and what :meth:`vjp` needs. ``host``: as numpy arrays (CPU sources of a
-        numpy dtype only)."""
+        numpy dtype only; the caller silences numpy's divide warning: ``log 0 = -inf``)."""
         parts, saved = [], []
         for (section, arity), source in zip(self.arities.items(), self.sources):
             source = source.detach()
@@ -348,15 +369,15 @@ def log_rows(p: Tensor, network: str) -> tuple[Tensor, Tensor]:
 
 
 def host_log_rows(pn: np.ndarray, network: str, p: Tensor) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`log_rows` on the numpy view ``pn`` of ``p`` (``p``: for the diagnosis)."""
+    """:func:`log_rows` on the numpy view ``pn`` of ``p`` (``p``: for the diagnosis); the
+    caller silences numpy's divide warning (``log 0 = -inf`` is meant)."""
     probs = np.empty((pn.shape[0], pn.shape[1] + 1), pn.dtype)
     probs[:, :-1] = pn
     np.subtract(1, pn.sum(axis=1), out=probs[:, -1])
     if probs.size and not (probs.min() >= -TOLERANCE and probs.max() <= 1 + TOLERANCE):
         check_probabilities(p, network)  # the diagnosis (NaN fails the test above)
     np.maximum(probs[:, -1], 0, out=probs[:, -1])
-    with np.errstate(divide="ignore"):  # log 0 = -inf is meant
-        return np.log(probs), probs
+    return np.log(probs), probs
 
 
 def log_rows_vjp(probs: Tensor, grad: Tensor) -> Tensor:
@@ -368,8 +389,7 @@ def log_rows_vjp(probs: Tensor, grad: Tensor) -> Tensor:
 
 def host_log_rows_vjp(probs: np.ndarray, grad: np.ndarray) -> np.ndarray:
     """:func:`log_rows_vjp` on numpy arrays."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scaled = np.where(probs > 0, grad / probs, 0.0).astype(probs.dtype, copy=False)
+    scaled = np.divide(grad, probs, out=np.zeros_like(probs), where=probs > 0)
     return scaled[:, :-1] - scaled[:, -1:]
 
 
