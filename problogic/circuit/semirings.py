@@ -248,6 +248,10 @@ def _np_log2_sum_of_products_vjp(xn, yn, gy):
     """Its gradient: every factor of term k gets ``grad_y * 2 ** (term_k - y)`` (0, not NaN,
     where y is -inf); overwrites and returns xn."""
     factors = xn.shape[0]
+    if xn.shape[1] == 1:  # a product: 2 ** (y - y) = 1, so every factor gets grad_y (0 where
+        # y is -inf, as below), without recomputing the sum of its factors
+        xn[...] = _np.where(yn > -_np.inf, gy, 0.0)
+        return xn
     # the terms [K, n, B] (one factor: its own row, computed in place)
     t = xn[0] if factors == 1 else _fold(xn, _np.empty(xn.shape[1:], xn.dtype), _np.add)
     shift = _np.maximum(yn, _FINITE_MIN[yn.dtype.type])  # as _finite_shift
