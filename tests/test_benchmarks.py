@@ -408,3 +408,29 @@ def test_the_digit_addition_report_pairs_each_case_with_its_convolution_backend(
     text = addition_markdown(results)
     assert "N=1, problogic (sum unbound): epoch time 25.0x" in text
     assert "N=1, problogic (sum unbound), native convolutions: epoch time 40.0x" in text
+
+
+def test_the_digit_addition_report_gives_each_paired_round_its_ratio():
+    # Paired cases (DeepProbLog and problogic in one process, alternating passes): a ratio
+    # per round, their median and the ratio of the fastest passes; a case without rounds
+    # says why.
+    from benchmarks.digit_addition_report import markdown as addition_markdown, summarise
+
+    rounds = [{"deepproblog": 160.0, "ours": 1.6, "ours_answers": 2.0},
+              {"deepproblog": 150.0, "ours": 1.5, "ours_answers": 1.5},
+              {"deepproblog": 200.0, "ours": 4.0, "ours_answers": 2.5}]
+    results = {"config": {"train_size": 3000, "batch_size": 2, "test_size": 1000, "lr": 1e-3,
+                          "seed": 0},
+               "cases": [{"case": {"system": "paired", "digits": 2, "program": "accumulator"},
+                          "status": "ok", "rounds": [{"update_ms": r} for r in rounds]},
+                         {"case": {"system": "paired", "digits": 1, "program": "accumulator"},
+                          "status": "unavailable", "reason": "No module named 'deepproblog'"}]}
+    results["summary"] = summary = summarise(results)
+    paired = summary["paired"][2]
+    assert paired["ours"]["ratios"] == pytest.approx([100.0, 100.0, 50.0])
+    assert paired["ours"]["median_ratio"] == pytest.approx(100.0)
+    assert paired["ours"]["fastest_ratio"] == pytest.approx(100.0)
+    assert paired["ours_answers"]["median_ratio"] == pytest.approx(80.0)
+    text = addition_markdown(results)
+    assert "| 2 | problogic | 1.60, 1.50, 4.00 | 100x, 100x, 50x | 100x | 100x |" in text
+    assert "| 1 | - | unavailable: No module named 'deepproblog' | - | - | - |" in text
