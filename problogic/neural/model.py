@@ -104,9 +104,9 @@ class Model(nn.Module):
     input of the predicate) and returning probabilities ``[N, K]`` (rows summing to at most
     1; any remainder is the probability that the predicate holds for no value).
 
-    Caches (bounded, oldest out): ``max_cached_layouts`` index plans of call layouts and as
-    many fused circuits (1024, see :meth:`_passes`), ``max_approximate_shapes`` k-best
-    circuits (4096, see :meth:`query`).
+    Caches (bounded, oldest out): ``max_cached_layouts`` call layouts (their circuit passes,
+    see :meth:`_passes`, and their tables' layouts, see :meth:`_table`) and as many fused
+    circuits (1024), ``max_approximate_shapes`` k-best circuits (4096, see :meth:`query`).
     """
 
     def __init__(self, source: str, networks: dict[str, nn.Module] | None = None, *,
