@@ -25,8 +25,8 @@ What a case measures:
 * ``warm`` updates: the same batches again, every shape cached (three passes, on both sides;
   the fastest is reported: other work on this shared machine only ever slows a pass down,
   and it shifts a process's speed by up to 50% for minutes at a time);
-* ``paired`` cases: the warm updates of both systems again, side by side in one process, in
-  alternating passes, so that a ratio compares passes seconds apart, not minutes
+* ``paired`` cases: the warm updates of both systems again, side by side, a process each,
+  their passes in turns, so that a ratio compares passes seconds apart, not minutes
   (``benchmarks/digit_addition_paired.py``);
 * the epoch time (measured where the case runs a whole epoch, else *extrapolated* as
   shapes x compile time + updates x warm update time, and labelled so);
@@ -66,7 +66,7 @@ EXAMPLE = ROOT / "examples" / "digit_addition.py"
 class Case:
     """One process: a system on an N-digit problem with a program and its budget."""
 
-    # "ours", "deepproblog", or "paired": both, warm updates in alternating passes
+    # "ours", "deepproblog", or "paired": both, their warm updates in turns
     # (benchmarks/digit_addition_paired.py; warm_passes rounds over warm_updates batches)
     system: str
     digits: int
@@ -122,10 +122,10 @@ def default_cases(profile: str = "default") -> tuple[Case, ...]:
         Case("deepproblog", 2, max_updates=5 if quick else (200 if full else 30),
              warm_updates=5 if quick else 20, test_examples=2, test_budget_s=30,
              timeout_s=900 if full else 150),
-        # warm updates of both systems side by side in one process, alternating passes
-        Case("paired", 1, warm_updates=20 if quick else 50, warm_passes=3 if quick else 5,
+        # warm updates of both systems side by side, one process each, passes in turns
+        Case("paired", 1, warm_updates=20 if quick else 50, warm_passes=3 if quick else 9,
              timeout_s=300),
-        Case("paired", 2, warm_updates=5 if quick else 20, warm_passes=3 if quick else 5,
+        Case("paired", 2, warm_updates=5 if quick else 20, warm_passes=3 if quick else 9,
              timeout_s=300),
         Case("ours", 3, train_budget_s=15 if quick else (300 if full else 45), warm_updates=20,
              model_scored_test=1, timeout_s=600 if full else 300),

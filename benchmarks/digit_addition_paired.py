@@ -2,8 +2,8 @@
 
 The cases of :mod:`benchmarks.digit_addition` run one after another, minutes apart, and on
 this shared machine a process's speed shifts by up to 50% for minutes at a time: the ratio of
-two warm updates measured minutes apart moves with it (N = 2: 61x to 130x over five runs of
-nearly the same code). A ``paired`` case starts one process per system, DeepProbLog and
+two warm updates measured minutes apart moves with it (N = 2: 61x to 103x over four runs of
+the same code). A ``paired`` case starts one process per system, DeepProbLog and
 problogic (the sum bound and the sum unbound, each with its own copy of the network, all
 from the same initialisation), on the same batches, and runs their passes in turns: while
 one trains, the other waits on its pipe. Each round's ratio compares passes seconds apart;

@@ -277,11 +277,15 @@ def markdown(results: dict) -> str:
                              f"{o['compile_per_shape_s']:.3f} s; RSS by examples seen "
                              f"{o['rss_trace']}")
     if s.get("paired"):
-        lines += ["", "## Warm updates side by side (one process, alternating passes)", "",
-                  "Both systems on the same batches in one process, one round after another "
-                  "(DeepProbLog's pass, then each problogic variant's, the order flipped "
-                  "every round), so that each round's ratio compares passes seconds apart. "
-                  "Update times are each round's mean per update.", "",
+        lines += ["", "## Warm updates side by side (a process per system, passes in turns)",
+                  "",
+                  "Both systems on the same batches, each in its own process, in rounds: "
+                  "DeepProbLog's pass, then each problogic variant's (after an untimed pass: "
+                  "its caches are cold after the other process's turn), the order flipped "
+                  "every round, so that each round's ratio compares passes seconds apart. "
+                  "Update times are each round's mean per update; the last column is the "
+                  "ratio of each side's fastest round (interference only slows a pass "
+                  "down).", "",
                   "| N | system | update (ms), by round | ratio by round | median ratio | "
                   "ratio of fastest passes |", "| --- | --- | --- | --- | --- | --- |"]
         for n, p in s["paired"].items():

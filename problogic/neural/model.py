@@ -386,13 +386,15 @@ class Model(nn.Module):
             if found is None:
                 if len(self._fusions) >= self.max_cached_layouts:
                     self._fusions.pop(next(iter(self._fusions)))
+                # with the members, so that their ids stay theirs
                 found = self._fusions[key] = (fuse([p.module for p in group]),
+                                              LeafWeights.joined([p.leaves for p in group]),
                                               [p.module for p in group])
-            fusion = found[0]
+            fusion, leaves, _ = found
             parts = [replace(part, roots=roots) for p, roots in zip(group, fusion.roots)
                      for part in p.parts]
-            out.append(CircuitPass(fusion.module, LeafWeights.joined([p.leaves for p in group]),
-                                   torch.cat([p.index for p in group], 1), parts))
+            out.append(CircuitPass(fusion.module, leaves, torch.cat([p.index for p in group], 1),
+                                   parts))
         return out
 
     def _table(self, bound, plans) -> LogTable:
