@@ -71,6 +71,11 @@ def prepare(system: str) -> None:
         except ImportError as exc:
             raise SystemUnavailable(f"deepproblog is not installed ({exc})") from exc
     import problogic  # noqa: F401
+    from benchmarks.digit_addition import make_optimizer
+
+    # torch's optimizers import torch._dynamo on first use (1.7 s here): an import, not a
+    # training step, and it would spend most of a case's repeat budget
+    make_optimizer([torch.nn.Parameter(torch.zeros(1))], 1e-3)
 
 
 def _config():
