@@ -283,7 +283,12 @@ class TensorCircuit(nn.Module):
         else:
             values = self._workspace.take("values", (self.num_rows, batch), weights)
         if self._numpy_pass(values, semiring):  # the same steps on the numpy views
-            self.numpy_forward(weights.detach().numpy(), values.numpy(), semiring)
+            vn = values.numpy()
+            vn[FALSE_ROW], vn[TRUE_ROW] = semiring.zero, semiring.one
+            _np.multiply(weights.detach().numpy().T, semiring.scale,
+                         out=vn[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + self.weight_size])
+            with _np.errstate(divide="ignore", invalid="ignore"):  # log 0 = -inf is meant
+                self.numpy_layers(vn, semiring)
             return values
         values[FALSE_ROW].fill_(semiring.zero)
         values[TRUE_ROW].fill_(semiring.one)
@@ -294,20 +299,12 @@ class TensorCircuit(nn.Module):
         self._run("_forward_layers", values, self.layers, self.child_rows, semiring)
         return values
 
-    def numpy_forward(self, weights: "_np.ndarray", values: "_np.ndarray",
-                      semiring: Semiring) -> None:
-        """The forward pass in numpy: every row's value into ``values: [num_rows, B]`` from
-        ``weights: [B, V]`` (semiring domain), with the semiring's numpy kernels."""
-        values[FALSE_ROW], values[TRUE_ROW] = semiring.zero, semiring.one
-        _np.multiply(weights.T, semiring.scale,
-                     out=values[FIRST_WEIGHT_ROW:FIRST_WEIGHT_ROW + self.weight_size])
-        with _np.errstate(divide="ignore", invalid="ignore"):  # log 0 = -inf is meant
-            self.numpy_layers(values, semiring)
-
     def numpy_layers(self, values: "_np.ndarray", semiring: Semiring) -> None:
-        """:meth:`numpy_forward`'s layer loop, for a caller that has filled the first ``2 +
-        V`` rows (FALSE, TRUE, the leaves, scaled by ``semiring.scale``) and silenced numpy's
-        divide and invalid warnings itself (``log 0 = -inf`` is meant)."""
+        """The forward pass in numpy, with the semiring's numpy kernels: every internal row of
+        ``values: [num_rows, B]``, whose first ``2 + V`` rows (FALSE, TRUE, the leaves,
+        scaled by ``semiring.scale``) the caller has filled. The caller also silences numpy's
+        divide and invalid warnings (``log 0 = -inf`` is meant): one context per call, not
+        per block."""
         batch, kernel = values.shape[1], semiring.numpy_kernels[0]
         # take, not values[kids]: fancy indexing of rows costs 10x more (81 against 8 us for
         # 5k rows of 2); the method, not np.take, whose Python wrapper doubles a small call
@@ -316,19 +313,13 @@ class TensorCircuit(nn.Module):
                                                   batch)
             kernel(x, values[block.start:block.stop])
 
-    def numpy_backward(self, values: "_np.ndarray", grads: "_np.ndarray",
-                       semiring: Semiring) -> None:
-        """The backward pass in numpy, from :meth:`numpy_forward`'s ``values``: ``grads: [
-        num_rows, B]`` (seeded at the roots) accumulates every row's gradient. The scatter of
-        each block's gradient into its factor rows is torch's ``index_add_`` on the same
-        memory: numpy's ``np.add.at`` is three times slower."""
-        with _np.errstate(divide="ignore", invalid="ignore"):
-            self.numpy_layers_backward(values, grads, semiring)
-
     def numpy_layers_backward(self, values: "_np.ndarray", grads: "_np.ndarray",
                               semiring: Semiring) -> None:
-        """:meth:`numpy_backward` for a caller that has silenced numpy's divide and invalid
-        warnings itself."""
+        """The backward pass in numpy, from :meth:`numpy_layers`' ``values``: ``grads: [
+        num_rows, B]`` (seeded at the roots) accumulates every row's gradient; the caller
+        silences numpy's warnings, as for the forward pass. The scatter of each block's
+        gradient into its factor rows is torch's ``index_add_`` on the same memory: numpy's
+        ``np.add.at`` is three times slower."""
         batch, grads_tensor = values.shape[1], torch.from_numpy(grads)
         vjp = semiring.numpy_kernels[1]
         for block, kids, kids_tensor in reversed(self._numpy_blocks()):
@@ -644,7 +635,8 @@ def _backward(module: TensorCircuit, values: Tensor, grad_roots: Tensor,
 
     seed()
     if module._numpy_pass(values, semiring):
-        module.numpy_backward(values.numpy(), grads.numpy(), semiring)
+        with _np.errstate(divide="ignore", invalid="ignore"):
+            module.numpy_layers_backward(values.numpy(), grads.numpy(), semiring)
         # a copy (never a view, even for B = 1): the workspace keeps grads for the next call
         return torch.from_numpy(grads.numpy()[FIRST_WEIGHT_ROW:
                                               FIRST_WEIGHT_ROW + module.weight_size].T.copy())

@@ -205,11 +205,12 @@ def _numpy_ok(x: Tensor) -> bool:
     # (measured faster on one thread: numpy's exp2 1.4x, log2 4x, a fused block's dispatch
     # 3x; torch splits large tensors over its threads). Decided by the thread count, never by
     # the tensor's size, so that a batch element's result does not depend on its batch.
-    return (x.device.type == "cpu" and x.dtype in _NUMPY_DTYPES and not x.requires_grad
+    return (x.device.type == "cpu" and x.dtype in NUMPY_DTYPES and not x.requires_grad
             and x.is_contiguous() and torch.get_num_threads() <= 2)
 
 
-_NUMPY_DTYPES = (torch.float32, torch.float64)
+# the dtypes numpy computes in, as torch and numpy types
+NUMPY_DTYPES = {torch.float32: _np.float32, torch.float64: _np.float64}
 _FINITE_MIN = {_np.float32: _np.finfo(_np.float32).min, _np.float64: _np.finfo(_np.float64).min}
 _LOG2_E = 1.0 / math.log(2.0)
 

@@ -24,7 +24,8 @@ from torch import Tensor
 
 from ..circuit.layers import (FIRST_WEIGHT_ROW, LOG_PROBABILITY, TensorCircuit, backward_roots,
                               evaluate_roots)
-from .weights import NUMPY_DTYPES, LeafWeights, LogTable, on_host
+from ..circuit.semirings import NUMPY_DTYPES
+from .weights import LeafWeights, LogTable, on_host
 
 
 @dataclass
@@ -63,14 +64,6 @@ class CircuitPass:
     @cached_property
     def host_index(self) -> np.ndarray:
         return self.index.numpy()
-
-    def weights(self, flat: Tensor) -> Tensor:
-        """``[B_p, V]`` log weights: the constant row, learnable columns from ``flat``."""
-        row = self.leaves.constant_row(flat.dtype, flat.device)
-        weights = row.expand(self.index.shape[0], -1).clone()
-        if self.index.numel():
-            weights[:, self.leaves.columns] = flat[self.index]
-        return weights
 
 
 @dataclass
@@ -137,8 +130,8 @@ class EvaluateShapes(torch.autograd.Function):
         values, table_state = table.log_values()
         results, lasts, saved_passes = [], [], []
         for circuit_pass in passes:
-            out, saved = evaluate_roots(circuit_pass.module, circuit_pass.weights(values),
-                                        LOG_PROBABILITY, keep)
+            weights = circuit_pass.leaves.weights(values, circuit_pass.index)
+            out, saved = evaluate_roots(circuit_pass.module, weights, LOG_PROBABILITY, keep)
             for part in circuit_pass.parts:
                 roots = out[:, part.roots]
                 results.append(_results(roots, part))
@@ -189,7 +182,6 @@ class EvaluateShapes(torch.autograd.Function):
         else:
             grads = [grad[torch.as_tensor(part.elements, device=grad.device).unsqueeze(1),
                           part.columns] for part in parts]
-        host = on_host(grad)
         grad_flat = grad.new_zeros(ctx.table.size)
         start, first = 0, 0
         for circuit_pass, state, count in zip(passes, ctx.states, ctx.counts):
@@ -207,13 +199,7 @@ class EvaluateShapes(torch.autograd.Function):
                     grad_roots[:, part.roots] = seed
             grad_weights = backward_roots(module, state, grad_roots)
             index, columns = circuit_pass.index, circuit_pass.leaves.columns
-            if not index.numel():
-                continue
-            if host:  # numpy's bincount: a tenth of index_add_'s dispatch on small batches
-                grad_flat.numpy()[...] += np.bincount(
-                    index.numpy().ravel(), minlength=len(grad_flat),
-                    weights=grad_weights.numpy()[:, columns.numpy()].ravel())
-            else:
+            if index.numel():
                 grad_flat.index_add_(0, index.reshape(-1), grad_weights[:, columns].reshape(-1))
         return (None, None, None, None,
                 *ctx.table.vjp(ctx.table_state, grad_flat, ctx.needs_input_grad[4:]))

@@ -71,6 +71,19 @@ class _CachedLayout:
     fused: bool
 
 
+def _remember(cache: dict, key, value, limit: int):
+    """``cache[key] = value`` in a cache of at most ``limit`` entries (the oldest out)."""
+    if len(cache) >= limit:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+    return value
+
+
+def _layout_key(plans) -> tuple:
+    """A call layout: each shape's weight plan (by id) with its elements."""
+    return tuple((id(plan), tuple(indices)) for plan, indices in plans)
+
+
 def _order(passes: list[CircuitPass], batch: int, in_order: bool) -> Tensor | None:
     """The batch element of each row of the passes' results, concatenated (None where that
     is the batch in order: no assembly)."""
@@ -240,21 +253,23 @@ class Model(nn.Module):
         cached by their sets of proofs (``max_approximate_shapes``, least recently used out).
         """
         bound = bind_query(query, bindings)
+        key = None  # of the call layout: exact queries only (k-best shapes vary per call)
         if approximation is None:
             shapes = self._shapes_of(bound)
-            table = self._table(bound, [(shape.plan, indices) for shape, indices in shapes])
+            plans = [(shape.plan, indices) for shape, indices in shapes]
+            key = _layout_key(plans)
+            table = self._table(bound, plans, key)
         else:
             if not isinstance(approximation, KBest):
                 raise TypeError(f"unknown approximation {approximation!r} (use "
                                 "problogic.KBest)")
             plans = [(self._formula(q)[1], indices) for q, indices in bound.shapes.items()]
-            table = self._table(bound, plans)
+            table = self._table(bound, plans, _layout_key(plans))
             shapes = self._kbest_shapes(bound, approximation, table)
         keys, columns_of, in_order = None, {}, True
         if bound.free:
             keys, columns_of, in_order = self._answer_columns(bound, shapes, table.device)
-        passes, order = self._passes(table, shapes, bound, columns_of, in_order,
-                                     cache=approximation is None)
+        passes, order = self._passes(table, shapes, bound, columns_of, in_order, key)
 
         def evaluate(select: np.ndarray | None) -> Tensor:
             layout = Layout(bound.batch_size, 1 if keys is None else len(keys), keys is None,
@@ -306,15 +321,15 @@ class Model(nn.Module):
             raise ValueError(f"mpe needs every variable of the query bound; unbound: "
                              f"{', '.join(v.name for v in bound.free)}")
         shapes = self._shapes_of(bound)
-        table = self._table(bound, [(shape.plan, indices) for shape, indices in shapes])
+        plans = [(shape.plan, indices) for shape, indices in shapes]
+        table = self._table(bound, plans, _layout_key(plans))
         values = None
         decoded: dict[int, list[str]] = {}
         with torch.no_grad():
             flat = table.log_values()[0]  # once for every shape
             for shape, indices in shapes:
-                circuit_pass = CircuitPass(shape.module, shape.plan,
-                                           table.index(shape.plan, indices), [])
-                result = shape.module.mpe(circuit_pass.weights(flat))
+                result = shape.module.mpe(shape.plan.weights(flat,
+                                                             table.index(shape.plan, indices)))
                 for row, element in enumerate(indices):
                     chosen = result.assignment[row, 1].tolist()
                     decoded[element] = [str(v.heads[k]) for v, k in
@@ -329,21 +344,21 @@ class Model(nn.Module):
         return [(self.compiled(q), indices) for q, indices in bound.shapes.items()]
 
     def _passes(self, table: LogTable, shapes, bound, columns_of: dict, in_order: bool,
-                cache: bool = True) -> tuple[list[CircuitPass], Tensor | None]:
+                layout_key: tuple | None) -> tuple[list[CircuitPass], Tensor | None]:
         """The circuit passes of a call (each shape's positions in the table,
         :meth:`LogTable.index`, and where its results go) and the order of their rows (None:
         the batch in order).
 
         For exact queries they depend only on the shapes, their elements and the unbound
-        variables, which a training loop repeats: cached per call layout (the last
+        variables, which a training loop repeats: cached per call layout (``layout_key``;
+        None: not cached; the last
         ``max_cached_layouts``; digit addition with N = 1 and the sum bound has 361 layouts
         of a batch of two), device and dtype. A layout seen again gets its shapes fused
         (:meth:`_fuse`): one circuit pass for all shapes with as many elements, not one per
         shape. (The cache holds the plans, so that their ids stay theirs.)"""
         key = None
-        if cache:
-            key = (tuple((id(shape.plan), tuple(indices)) for shape, indices in shapes),
-                   bound.free, table.device, table.dtype)
+        if layout_key is not None:
+            key = (layout_key, bound.free, table.device, table.dtype)
             found = self._layouts.get(key)
             if found is not None:
                 if not found.fused:
@@ -357,10 +372,9 @@ class Model(nn.Module):
                   for shape, indices in shapes]
         order = _order(passes, bound.batch_size, in_order)
         if key is not None:
-            if len(self._layouts) >= self.max_cached_layouts:
-                self._layouts.pop(next(iter(self._layouts)))
-            self._layouts[key] = _CachedLayout([shape.plan for shape, _ in shapes], passes,
-                                               order, fused=len(passes) == 1)
+            _remember(self._layouts, key, _CachedLayout([shape.plan for shape, _ in shapes],
+                                                        passes, order, fused=len(passes) == 1),
+                      self.max_cached_layouts)
         return passes, order
 
     def _fuse(self, passes: list[CircuitPass]) -> list[CircuitPass]:
@@ -383,13 +397,11 @@ class Model(nn.Module):
             group.sort(key=lambda p: id(p.module))  # one fused circuit per set of members
             key = tuple(id(p.module) for p in group)
             found = self._fusions.get(key)
-            if found is None:
-                if len(self._fusions) >= self.max_cached_layouts:
-                    self._fusions.pop(next(iter(self._fusions)))
-                # with the members, so that their ids stay theirs
-                found = self._fusions[key] = (fuse([p.module for p in group]),
-                                              LeafWeights.joined([p.leaves for p in group]),
-                                              [p.module for p in group])
+            if found is None:  # with the members, so that their ids stay theirs
+                found = _remember(self._fusions, key,
+                                  (fuse([p.module for p in group]),
+                                   LeafWeights.joined([p.leaves for p in group]),
+                                   [p.module for p in group]), self.max_cached_layouts)
             fusion, leaves, _ = found
             parts = [replace(part, roots=roots) for p, roots in zip(group, fusion.roots)
                      for part in p.parts]
@@ -397,12 +409,11 @@ class Model(nn.Module):
                                    parts))
         return out
 
-    def _table(self, bound, plans) -> LogTable:
+    def _table(self, bound, plans, key: tuple) -> LogTable:
         """The call's learnable log-probabilities, after one call of each network.
         ``plans``: ``(weight plan, elements)`` of each shape. The table's layout is cached
-        per call layout, as the passes (the last ``max_cached_layouts``)."""
+        per call layout (``key``, see :func:`_layout_key`; the last ``max_cached_layouts``)."""
         table = LogTable(self.networks, bound, self.tunables)
-        key = tuple((id(plan), tuple(indices)) for plan, indices in plans)
         found = self._table_layouts.get(key)
         if found is None:
             for plan, indices in plans:
@@ -410,11 +421,9 @@ class Model(nn.Module):
         layout = table.run(lambda: next((p.device for p in self.parameters()),
                                         torch.device("cpu")),
                            None if found is None else found[1])
-        if found is None:
-            if len(self._table_layouts) >= self.max_cached_layouts:
-                self._table_layouts.pop(next(iter(self._table_layouts)))
-            # with the plans, so that their ids stay theirs
-            self._table_layouts[key] = ([plan for plan, _ in plans], layout)
+        if found is None:  # with the plans, so that their ids stay theirs
+            _remember(self._table_layouts, key, ([plan for plan, _ in plans], layout),
+                      self.max_cached_layouts)
         return table
 
     def _apply(self, fn, *args, **kwargs):

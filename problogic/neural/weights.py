@@ -22,7 +22,7 @@ import torch
 from torch import Tensor, nn
 
 from ..circuit.layerize import FIRST_WEIGHT_ROW
-from ..circuit.semirings import LOG_PROBABILITY
+from ..circuit.semirings import LOG_PROBABILITY, NUMPY_DTYPES
 from ..errors import ProgramError
 from ..grounding.ground_program import ChoiceVariable
 from ..language.terms import Term
@@ -79,6 +79,15 @@ class LeafWeights:
             row = cache[(dtype, device)] = safe_log(
                 torch.tensor(self.constants, dtype=dtype, device=device)).unsqueeze(0)
         return row
+
+    def weights(self, flat: Tensor, index: Tensor) -> Tensor:
+        """``[B, V]`` log weights: the constant row, the learnable columns from the flat table
+        ``flat`` at ``index: [B, n]``."""
+        row = self.constant_row(flat.dtype, flat.device)
+        weights = row.expand(index.shape[0], -1).clone()
+        if index.numel():
+            weights[:, self.columns] = flat[index]
+        return weights
 
     def host_leaves(self, dtype: torch.dtype) -> tuple[np.ndarray, np.ndarray]:
         """For the numpy path of a call (cached per dtype): the circuit rows of the learnable
@@ -391,10 +400,6 @@ def host_log_rows_vjp(probs: np.ndarray, grad: np.ndarray) -> np.ndarray:
     """:func:`log_rows_vjp` on numpy arrays."""
     scaled = np.divide(grad, probs, out=np.zeros_like(probs), where=probs > 0)
     return scaled[:, :-1] - scaled[:, -1:]
-
-
-# the dtypes numpy computes in, as torch and numpy types
-NUMPY_DTYPES = {torch.float32: np.float32, torch.float64: np.float64}
 
 
 def on_host(x: Tensor) -> bool:
