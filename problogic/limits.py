@@ -46,3 +46,9 @@ class Deadline:
             raise LimitExceededError(
                 f"time limit of {self.timeout:g} s exceeded during {stage} "
                 "(raise it with --timeout)", location)
+
+    def check_now(self, stage: str, location: SourceLocation | None = None) -> None:
+        """:meth:`check`, reading the clock this time: for steps that cost more than a
+        clock read (a pass over a recursive component)."""
+        self._countdown = 0
+        self.check(stage, location)

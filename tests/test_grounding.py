@@ -84,6 +84,31 @@ def test_negative_cycle_is_an_error():
         pl.evaluate("0.5::m(a,b). 0.5::m(b,a). win(X) :- m(X, Y), \\+ win(Y). query(win(a)).")
 
 
+def test_non_ground_negation_inside_a_positive_cycle_reaches_its_fixpoint():
+    # Found by a randomized run of the random-program tests: each pass over p0's component
+    # derived \+ p1(X) (two answers: a disjunction) as a fresh node, so a new body every
+    # pass and no fixpoint. ProbLog 2.3 gives p0: 0.3.
+    source = """
+        0.25::p1(b). 0.6875::p1(a). 0.3::p0.
+        p0 :- p0, \\+ p1(X), p1(X).
+        q :- q, findall(X, p1(X), L), length(L, 1).
+        q :- p1(a).
+        query(p0). query(q).
+    """
+    assert pl.evaluate(source, timeout=30) == pytest.approx({"p0": 0.3, "q": 0.6875})
+
+
+def test_infinitely_many_answers_end_in_a_limit():
+    source = "nat(0).\nnat(s(X)) :- nat(X).\nquery(nat(X)).\n"
+    with pytest.raises(pl.LimitExceededError) as info:
+        pl.evaluate(source, max_ground_size=200)
+    assert "nat(X)" in str(info.value) and info.value.location.line == 3
+    start = time.monotonic()
+    with pytest.raises(pl.LimitExceededError, match="time limit"):
+        pl.evaluate(source, timeout=1.0)
+    assert time.monotonic() - start < 5
+
+
 def test_unbounded_recursion_stops_quickly():
     start = time.monotonic()
     with pytest.raises(pl.LimitExceededError) as info:

@@ -358,6 +358,7 @@ class Grounder:
                     self.complete_component(table)
                     break
                 # Leader of a recursive component that changed: run it again.
+                self.deadline.check_now("grounding", table.location)
                 self.pass_token = table.token = object()
         finally:
             table.active = False
@@ -456,6 +457,11 @@ class Grounder:
         stored = answer if key is answer else rename(answer, {})
         if table.add(key, stored, tuple(sorted(set(lits))), self.ground_program):
             self.changes += 1
+            if len(self.ground_program) > self.limits.max_ground_size:  # endless answers
+                raise LimitExceededError(
+                    f"ground program exceeds {self.limits.max_ground_size} nodes while "
+                    f"deriving answers of {table.goal!r} (infinitely many? raise it with "
+                    "--max-ground-size)", table.location)
 
     # -- helpers for builtins -----------------------------------------------------------------
 

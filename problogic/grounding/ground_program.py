@@ -75,6 +75,7 @@ class GroundProgram:
     def __post_init__(self) -> None:
         self._choice_nodes: dict[tuple[int, int], int] = {}
         self._and_nodes: dict[tuple[int, ...], int] = {}
+        self._or_nodes: dict[tuple[int, ...], int] = {}
 
     def __len__(self) -> int:
         return len(self.kinds) - 1
@@ -109,6 +110,9 @@ class GroundProgram:
         return node
 
     def disjunction(self, literals) -> int:
+        """A literal for the disjunction of ``literals`` (shared when it already exists, as
+        for conjunctions: a recursive component's fixpoint derives the same bodies on every
+        pass, and a fresh node per pass would be a new body each time, never a fixpoint)."""
         lits = tuple(dict.fromkeys(lit for lit in literals if lit != FALSE))
         if TRUE in lits:
             return TRUE
@@ -116,7 +120,12 @@ class GroundProgram:
             return FALSE
         if len(lits) == 1:
             return lits[0]
-        return self._new(OR, lits)
+        key = tuple(sorted(lits))
+        node = self._or_nodes.get(key)
+        if node is None:
+            node = self._new(OR, lits)
+            self._or_nodes[key] = node
+        return node
 
     def new_or(self, name: Term | None = None) -> int:
         """An OR node whose children are filled in later (a derived atom)."""
