@@ -108,10 +108,33 @@ def best_proofs(formula: Formula, alternatives: list[tuple[int, ...]], k: int, *
     kinds, payload = formula.kinds, formula.payload
     queue: list[tuple[float, int, dict[int, int], tuple[int, ...]]] = []
     counter = 0
+    # States already queued, as (assignment, set of pending literals): one reached again by
+    # another path (a shared subformula, the branches of a negated disjunction) has the same
+    # priority and the same proofs. Without this, a search with no proof to find (evidence
+    # of probability 0) explored millions of copies of a few states on a ten-clause program.
+    queued: set[tuple[frozenset, frozenset]] = set()
 
     def push(probability: float, assignment: dict[int, int], pending: tuple[int, ...]):
         nonlocal counter
         if probability > 0.0:
+            # choice literals the assignment decides: dropped when they hold, the state
+            # when one fails (so that equal states compare equal)
+            kept = []
+            for lit in pending:
+                node = abs(lit)
+                if kinds.get(node) == CHOICE:
+                    var, value = payload[node]
+                    held = assignment.get(var)
+                    if held is not None:
+                        if (held == value) != (lit > 0):
+                            return
+                        continue
+                kept.append(lit)
+            pending = tuple(kept)
+            state = (frozenset(assignment.items()), frozenset(pending))
+            if state in queued:
+                return
+            queued.add(state)
             counter += 1
             if counter > max_states:
                 raise LimitExceededError(
@@ -159,6 +182,8 @@ def best_proofs(formula: Formula, alternatives: list[tuple[int, ...]], k: int, *
                 break
             conjunctive = (kind == AND) == (lit > 0)
             children = payload[node] if lit > 0 else tuple(-c for c in payload[node])
+            if lit in rest:  # a shared subformula: proved once, or a state would equal
+                rest = tuple(other for other in rest if other != lit)  # its own parent
             if conjunctive:
                 pending = children + rest
                 continue
