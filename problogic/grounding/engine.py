@@ -261,7 +261,10 @@ class Grounder:
         return index, key, self.tables.get(key)
 
     def _answers(self, table: Table, resolved: Term):
-        answers = table.answers if table.status == COMPLETE else list(table.answers)
+        # An incomplete table's answers are read live: those derived while the caller
+        # iterates are consumed in the same pass (a left-recursive path over a chain of n
+        # edges then takes two passes, not n)
+        answers = table.answers
         if resolved.ground:  # a ground call has at most one answer: itself
             return [() if answer.literal == TRUE else (answer.literal,) for answer in answers]
         return self._instances(resolved, answers)
@@ -457,6 +460,7 @@ class Grounder:
         stored = answer if key is answer else rename(answer, {})
         if table.add(key, stored, tuple(sorted(set(lits))), self.ground_program):
             self.changes += 1
+            self.deadline.check("grounding", table.location)
             if len(self.ground_program) > self.limits.max_ground_size:  # endless answers
                 raise LimitExceededError(
                     f"ground program exceeds {self.limits.max_ground_size} nodes while "
