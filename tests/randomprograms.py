@@ -15,7 +15,7 @@ What the programs contain:
   clause makes one independent choice per full substitution of its variables);
 * negation (``\\+`` and ``not/1``), stratified: a body may negate only predicates of a strictly
   lower stratum, while positive literals may use the same stratum (so positive recursion and
-  cycles occur);
+  cycles occur); a negated literal's variables are bound by positive literals before it;
 * optionally a random directed graph (``edge/2`` facts, self-loops and cycles included) with
   ``path/2`` defined by right, left or double recursion;
 * evidence (``evidence(A)``, ``evidence(A, true)``, ``evidence(A, false)``, ``evidence(\\+A)``)
@@ -262,18 +262,19 @@ class _Builder:
             if Atom(pred, args) not in head_atoms:
                 head_atoms.append(Atom(pred, args))
         body = [self.body_literal(level, variables) for _ in range(self.draw(st.integers(1, 3)))]
-        # safety: every variable of the heads and of the negative literals occurs positively
+        # safety: every variable of the heads occurs positively, and every variable of a
+        # negative literal in a positive literal before it (ProbLog reads \+ p(X) with X
+        # free as "no p(_)", the brute-force reference per value of X: they differ)
         positive_vars: set[str] = set()
+        needed: set[str] = set()
         for literal in body:
             if literal.positive:
                 positive_vars |= literal.atom.variables()
-        needed: set[str] = set()
+            else:
+                needed |= literal.atom.variables() - positive_vars
         for atom in head_atoms:
-            needed |= atom.variables()
-        for literal in body:
-            if not literal.positive:
-                needed |= literal.atom.variables()
-        body = [Literal(Atom("dom", (var,))) for var in sorted(needed - positive_vars)] + body
+            needed |= atom.variables() - positive_vars
+        body = [Literal(Atom("dom", (var,))) for var in sorted(needed)] + body
         if kind == "ad" and len(head_atoms) >= 2:
             probs, none = self.draw(ad_probabilities(len(head_atoms)))
             heads = tuple(zip(probs, head_atoms))
