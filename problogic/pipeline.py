@@ -128,7 +128,7 @@ def _check_plain_probabilities(formula: Formula) -> None:
 def _root_probabilities(formula: Formula, roots: CompiledRoots) -> list[float]:
     """Weighted model counts of [evidence, query_1 & evidence, ...]."""
     _check_plain_probabilities(formula)
-    variables = [formula.variables[v] for v in formula.variable_order]
+    variables = [formula.variables[v] for v in roots.order]
     return mdd.probabilities(roots.manager, [roots.evidence] + roots.queries,
                              [v.probabilities for v in variables])
 

@@ -150,7 +150,85 @@ def test_diagram_evaluation_equals_circuit_evaluation(case):
 
     formula = build_formula(build(*case))
     roots = compile_roots(formula)
-    order = [formula.variables[v].probabilities for v in formula.variable_order]
+    order = [formula.variables[v].probabilities for v in roots.order]
     direct = mdd.probabilities(roots.manager, [roots.evidence] + roots.queries, order)
     through_circuit = evaluate_probability(circuit_from_roots(formula, roots))
     assert direct == pytest.approx(through_circuit, abs=1e-12)
+
+
+# ---- the race of two variable orders -------------------------------------------------------
+
+def _chain(n: int) -> str:
+    edges = "".join(f"0.5::edge({i},{i + 1}).\n" for i in range(n))
+    return edges + f"path(X,Y) :- edge(X,Y).\npath(X,Y) :- path(X,Z), edge(Z,Y).\nquery(path(0,{n})).\n"
+
+
+def _stages_formula(source: str):
+    from problogic.pipeline import Stages
+
+    stages = Stages()
+    return stages, stages.formula(stages.ground(stages.parse(source)))
+
+
+def test_left_recursion_over_a_chain_compiles_upside_down_in_linear_size():
+    from problogic.compile import compiler
+    from problogic.deepstack import call_with_deep_stack
+
+    def run():
+        stages, formula = _stages_formula(_chain(400))
+        roots = stages.compile(formula)
+        return formula, roots, stages.evaluate(formula, roots)
+
+    formula, roots, answers = call_with_deep_stack(run)
+    # in the formula's order each path copies the one before it: 80k nodes; upside down a
+    # new edge is a node above the path (the race lets the formula's order make its first
+    # FIRST_BUDGET nodes)
+    assert roots.order == formula.variable_order[::-1]
+    assert len(roots.manager) < 2_000
+    assert answers["path(0,400)"] == pytest.approx(0.5 ** 400, rel=1e-9)
+    assert compiler.FIRST_BUDGET < 80_000
+
+
+def test_small_formulas_keep_their_own_order():
+    stages, formula = _stages_formula(_chain(30))
+    assert stages.compile(formula).order == formula.variable_order
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(ground_programs())
+def test_paused_and_raced_compilations_give_the_same_probabilities(case):
+    """Runs that pause every few nodes and race from the first node compute what one run
+    without pauses does."""
+    from problogic.compile import compiler, mdd
+    from problogic.compile.compiler import compile_roots
+
+    formula = build_formula(build(*case))
+    whole = compile_roots(formula)
+    expected = _root_probabilities(formula, whole)
+    saved = compiler.FIRST_BUDGET, compiler.ALTERNATIVE_SHARE
+    try:
+        compiler.FIRST_BUDGET, compiler.ALTERNATIVE_SHARE = 1, 1
+        raced = compile_roots(formula)
+    finally:
+        compiler.FIRST_BUDGET, compiler.ALTERNATIVE_SHARE = saved
+    assert _root_probabilities(formula, raced) == pytest.approx(expected, abs=1e-12)
+    assert mdd.size(raced.manager, [raced.evidence] + raced.queries) == \
+        mdd.size(whole.manager, [whole.evidence] + whole.queries) or raced.order != whole.order
+
+
+def _root_probabilities(formula, roots):
+    from problogic.compile import mdd
+
+    weights = [formula.variables[v].probabilities for v in roots.order]
+    return mdd.probabilities(roots.manager, [roots.evidence] + roots.queries, weights)
+
+
+def test_both_orders_over_the_node_limit_is_a_clean_error():
+    from problogic.compile.compiler import compile_roots
+    from problogic.deepstack import call_with_deep_stack
+    from problogic.errors import LimitExceededError
+    from problogic.limits import Limits
+
+    _, formula = _stages_formula(_chain(400))
+    with pytest.raises(LimitExceededError, match="decision diagram exceeds 500 nodes"):
+        call_with_deep_stack(compile_roots, formula, Limits(max_ground_size=500))

@@ -19,6 +19,16 @@ from ..limits import Deadline
 FALSE, TRUE = 0, 1
 
 
+class NodeLimitExceeded(LimitExceededError):
+    """The diagram reached ``max_nodes``."""
+
+
+class Paused(Exception):
+    """The diagram reached the node budget of :meth:`MDDManager.pause_at`. The operation in
+    progress is abandoned, but every operation it completed is memoized: running it again
+    resumes where it stopped, at the cost of walking what is cached."""
+
+
 class MDDManager:
     def __init__(self, arities: list[int], max_nodes: int = 10_000_000,
                  deadline: Deadline | None = None):
@@ -31,10 +41,16 @@ class MDDManager:
         self._or: dict[tuple[int, int], int] = {}
         self._not: dict[int, int] = {FALSE: TRUE, TRUE: FALSE}
         self.max_nodes = max_nodes
+        self._stop = max_nodes  # the node budget or max_nodes, whichever comes first
         self.deadline = deadline or Deadline(None)
 
     def __len__(self) -> int:
         return len(self.kids)
+
+    def pause_at(self, nodes: int | None) -> None:
+        """Raise :class:`Paused` when the diagram would reach ``nodes`` nodes (None: no
+        budget, only ``max_nodes``)."""
+        self._stop = self.max_nodes if nodes is None else min(nodes, self.max_nodes)
 
     def node(self, level: int, kids: tuple[int, ...]) -> int:
         first = kids[0]
@@ -45,8 +61,10 @@ class MDDManager:
         if found is not None:
             return found
         node = len(self.kids)
-        if node >= self.max_nodes:
-            raise LimitExceededError(
+        if node >= self._stop:
+            if node < self.max_nodes:
+                raise Paused
+            raise NodeLimitExceeded(
                 f"decision diagram exceeds {self.max_nodes} nodes (raise --max-ground-size)")
         if not node & 1023:
             self.deadline.check("compilation")
