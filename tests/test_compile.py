@@ -181,12 +181,11 @@ def test_left_recursion_over_a_chain_compiles_upside_down_in_linear_size():
 
     formula, roots, answers = call_with_deep_stack(run)
     # in the formula's order each path copies the one before it: 80k nodes; upside down a
-    # new edge is a node above the path (the race lets the formula's order make its first
-    # FIRST_BUDGET nodes)
+    # new edge is a node above the path
     assert roots.order == formula.variable_order[::-1]
     assert len(roots.manager) < 2_000
     assert answers["path(0,400)"] == pytest.approx(0.5 ** 400, rel=1e-9)
-    assert compiler.FIRST_BUDGET < 80_000
+    assert compiler.FIRST_BUDGET + compiler.LOCKSTEP_NODES < 80_000
 
 
 def test_small_formulas_keep_their_own_order():
@@ -205,12 +204,13 @@ def test_paused_and_raced_compilations_give_the_same_probabilities(case):
     formula = build_formula(build(*case))
     whole = compile_roots(formula)
     expected = _root_probabilities(formula, whole)
-    saved = compiler.FIRST_BUDGET, compiler.ALTERNATIVE_SHARE
+    saved = compiler.FIRST_BUDGET, compiler.ALTERNATIVE_SHARE, compiler.LOCKSTEP_NODES
     try:
         compiler.FIRST_BUDGET, compiler.ALTERNATIVE_SHARE = 1, 1
+        compiler.LOCKSTEP_NODES = 1
         raced = compile_roots(formula)
     finally:
-        compiler.FIRST_BUDGET, compiler.ALTERNATIVE_SHARE = saved
+        compiler.FIRST_BUDGET, compiler.ALTERNATIVE_SHARE, compiler.LOCKSTEP_NODES = saved
     assert _root_probabilities(formula, raced) == pytest.approx(expected, abs=1e-12)
     assert mdd.size(raced.manager, [raced.evidence] + raced.queries) == \
         mdd.size(whole.manager, [whole.evidence] + whole.queries) or raced.order != whole.order

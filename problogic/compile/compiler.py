@@ -10,10 +10,11 @@ path above its diagram, or copies it); a hidden Markov model with evidence every
 makes 20k nodes at 20 steps in the formula's order and 345k upside down; random graphs and
 smokers go either way. So the two orders race, deterministically, by nodes made: the
 formula's order runs alone for its first :data:`FIRST_BUDGET` nodes (small programs never see
-the race), then the upside-down order runs whenever it has made less than
-1/:data:`ALTERNATIVE_SHARE` of the other's nodes. The first to finish wins: about 1/16 more
-work when the formula's order wins (measured: smokers with 20 people, 2.5 to 2.6-2.8 s), and
-much less when the other is many times smaller (the chain: 2.8 to 0.05 s).
+the race), then the upside-down order runs whenever it is behind: it may make as many nodes
+as the other up to :data:`LOCKSTEP_NODES`, and 1/:data:`ALTERNATIVE_SHARE` of them beyond.
+The first to finish wins. When the formula's order wins, that costs at most 20k nodes (some
+50 ms) and 1/16 more; when the other is many times smaller, much less than the formula's
+order alone (the chain of 800 edges: 2.8 s to 0.01 s).
 Runs pause on a node budget and resume through their memoized operations
 (:class:`~.mdd.Paused`). A run that exceeds ``max_ground_size`` drops out; the error is
 raised when both have.
@@ -32,7 +33,8 @@ from ..logic.formula import Formula
 from . import mdd as M
 from .to_circuit import circuit_from_mdd
 
-FIRST_BUDGET = 20_000
+FIRST_BUDGET = 2_000
+LOCKSTEP_NODES = 20_000
 ALTERNATIVE_SHARE = 16
 
 
@@ -123,11 +125,11 @@ def compile_roots(formula: Formula, limits: Limits | None = None,
     runs = [primary, _Compilation(formula, order[::-1], limits, deadline)]
     while len(runs) == 2:
         first, second = runs
-        behind = second.made * ALTERNATIVE_SHARE < first.made
+        allowance = max(first.made // ALTERNATIVE_SHARE, min(first.made, LOCKSTEP_NODES))
+        behind = second.made < allowance
         run = second if behind else first
-        try:  # the second catches up to its share; the first grows by a quarter
-            roots = run.run(first.made // ALTERNATIVE_SHARE - second.made + 1 if behind
-                            else max(first.made // 4, 1))
+        try:  # the second catches up to its allowance; the first grows by a quarter
+            roots = run.run(allowance - second.made + 1 if behind else max(first.made // 4, 1))
         except M.NodeLimitExceeded:
             runs.remove(run)  # the other goes on alone (and raises the same error)
             continue
