@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from problogic.errors import GroundingError, SourceLocation
 from problogic.grounding.arithmetic import compare_numbers, evaluate, round_float
 from problogic.language.terms import NIL, String, Term, Var
+from fuzz import examples
 
 INF, NAN = math.inf, math.nan
 
@@ -532,7 +533,7 @@ def _extend(children):
 _expressions = st.recursive(_leaves, _extend, max_leaves=12)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(_expressions)
 def test_random_expressions_same_as_problog(expr):
     pytest.importorskip("problog")
@@ -545,7 +546,7 @@ def test_random_expressions_same_as_problog(expr):
         assert same_number(round_float(ours), theirs), (problog_text(expr), theirs, ours)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.integers(-10 ** 6, 10 ** 6), min_size=1, max_size=50),
        st.lists(st.sampled_from(["+", "-", "*"]), min_size=49, max_size=49))
 def test_integer_chains_equal_python(numbers, ops):

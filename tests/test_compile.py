@@ -14,6 +14,7 @@ from problogic.errors import NegativeCycleError
 from problogic.grounding.ground_program import ChoiceVariable, GroundProgram
 from problogic.language.terms import Term
 from problogic.logic.formula import build_formula
+from fuzz import DERANDOMIZE, examples
 
 
 @st.composite
@@ -94,7 +95,7 @@ def brute_force(arities, probabilities, atoms, rules, evidence):
     return mass, totals
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=DERANDOMIZE)
 @given(ground_programs())
 def test_circuit_matches_brute_force(case):
     arities, probabilities, atoms, rules, evidence = case
@@ -108,7 +109,7 @@ def test_circuit_matches_brute_force(case):
         assert value == pytest.approx(totals[atom], abs=1e-12), term
 
 
-@settings(max_examples=100, deadline=None, derandomize=True)
+@settings(max_examples=examples(100), deadline=None, derandomize=DERANDOMIZE)
 @given(ground_programs())
 def test_circuit_is_smooth_deterministic_decomposable(case):
     circuit = compile_formula(build_formula(build(*case)))
@@ -142,7 +143,7 @@ def test_negative_cycle_is_rejected():
         build_formula(program)
 
 
-@settings(max_examples=100, deadline=None, derandomize=True)
+@settings(max_examples=examples(100), deadline=None, derandomize=DERANDOMIZE)
 @given(ground_programs())
 def test_diagram_evaluation_equals_circuit_evaluation(case):
     from problogic.compile import mdd
@@ -193,7 +194,7 @@ def test_small_formulas_keep_their_own_order():
     assert stages.compile(formula).order == formula.variable_order
 
 
-@settings(max_examples=100, deadline=None, derandomize=True)
+@settings(max_examples=examples(100), deadline=None, derandomize=DERANDOMIZE)
 @given(ground_programs())
 def test_paused_and_raced_compilations_give_the_same_probabilities(case):
     """Runs that pause every few nodes and race from the first node compute what one run

@@ -9,9 +9,10 @@ from problogic.cli import main
 from problogic.errors import InconsistentEvidenceError, ProgramError
 from problogic.logic.kbest import KBest, best_proofs
 from randomprograms import random_programs
+from fuzz import DERANDOMIZE, examples
 
 SLACK = 1e-9
-kbest_settings = settings(max_examples=60, deadline=None, derandomize=True,
+kbest_settings = settings(max_examples=examples(60), deadline=None, derandomize=DERANDOMIZE,
                           suppress_health_check=[HealthCheck.too_slow,
                                                  HealthCheck.data_too_large])
 

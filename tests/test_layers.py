@@ -26,9 +26,10 @@ from problogic.circuit.semirings import LOG_PROBABILITY, MAX_PRODUCT, PROBABILIT
 from problogic.errors import ProblogicError
 from problogic.grounding.ground_program import ChoiceVariable
 from randomprograms import random_programs
+from fuzz import DERANDOMIZE, examples
 
 MAX_WORLDS = 1024
-layer_settings = settings(max_examples=60, deadline=None, derandomize=True,
+layer_settings = settings(max_examples=examples(60), deadline=None, derandomize=DERANDOMIZE,
                           suppress_health_check=[HealthCheck.too_slow,
                                                  HealthCheck.data_too_large])
 

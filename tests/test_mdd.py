@@ -5,6 +5,7 @@ import itertools
 from hypothesis import given, settings, strategies as st
 
 from problogic.compile import mdd as M
+from fuzz import DERANDOMIZE, examples
 
 ARITIES = [2, 3, 2, 4]
 
@@ -47,7 +48,7 @@ def evaluate(manager, node, world):
 WORLDS = list(itertools.product(*(range(a) for a in ARITIES)))
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=examples(200), deadline=None, derandomize=DERANDOMIZE)
 @given(formulas())
 def test_diagram_agrees_with_truth_table(f):
     manager = M.MDDManager(ARITIES)
@@ -56,7 +57,7 @@ def test_diagram_agrees_with_truth_table(f):
         assert evaluate(manager, node, world) == truth(f, world)
 
 
-@settings(max_examples=100, deadline=None, derandomize=True)
+@settings(max_examples=examples(100), deadline=None, derandomize=DERANDOMIZE)
 @given(formulas(), formulas())
 def test_equivalent_formulas_share_one_node(f, g):
     manager = M.MDDManager(ARITIES)

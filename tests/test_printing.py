@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from problogic.language import format_atom, format_term, parse_term, parse_terms
 from problogic.language.terms import NIL, String, Term, Var, make_list
+from fuzz import DERANDOMIZE, examples
 
 # Terms whose ProbLog query key we reproduce exactly.
 SAME_AS_PROBLOG = [
@@ -253,7 +254,7 @@ def _terms():
     return st.recursive(_leaves(), extend, max_leaves=12)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=DERANDOMIZE)
 @given(_terms())
 def test_printed_terms_read_back(term):
     """Text written for terms without ProbLog's ambiguous layouts (negative numbers and

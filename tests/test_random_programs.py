@@ -6,7 +6,8 @@
   (1e-9) on 300 programs; evidence of probability 0 must raise InconsistentEvidenceError.
 * ``test_problogic_agrees_with_problog``: problogic against ProbLog on 150 other programs.
 
-All runs are derandomized, so CI sees the same programs every time.
+All runs are derandomized, so CI sees the same programs every time (``PROBLOGIC_FUZZ``,
+see tests/fuzz.py, searches further).
 
 Known ProbLog 2.3 failures on valid programs (seen on about 1% of the generated programs);
 such a program is left out of the comparisons with ProbLog, never out of the brute-force one:
@@ -27,6 +28,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 import bruteforce
 import oracle
 from randomprograms import RandomProgram, random_programs
+from fuzz import DERANDOMIZE, examples
 
 TOLERANCE = 1e-9
 PROBLOG_KNOWN_BUGS = ("AssertionError", "NegativeCycle")
@@ -34,7 +36,7 @@ PROBLOG_KNOWN_BUGS = ("AssertionError", "NegativeCycle")
 needs_problog = pytest.mark.skipif(not oracle.problog_available(), reason="problog not installed")
 random_settings = settings(
     deadline=None,
-    derandomize=True,
+    derandomize=DERANDOMIZE,
     # no "explain" phase: it traces coverage and makes a failing run several times slower
     phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -82,7 +84,7 @@ def bruteforce_or_none(program: RandomProgram) -> dict[str, float] | None:
 
 
 @needs_problog
-@settings(random_settings, max_examples=150)
+@settings(random_settings, max_examples=examples(150))
 @given(random_programs())
 def test_bruteforce_agrees_with_problog(program):
     program = bruteforce.without_unanswered_queries(program)
@@ -98,7 +100,7 @@ def test_bruteforce_agrees_with_problog(program):
     assert_same_marginals(actual, expected, program, "ProbLog")
 
 
-@settings(random_settings, max_examples=300)
+@settings(random_settings, max_examples=examples(300))
 @given(random_programs())
 def test_problogic_agrees_with_bruteforce(program):
     import problogic
@@ -115,7 +117,7 @@ def test_problogic_agrees_with_bruteforce(program):
 
 
 @needs_problog
-@settings(random_settings, max_examples=150)
+@settings(random_settings, max_examples=examples(150))
 @given(random_programs())
 def test_problogic_agrees_with_problog(program):
     import problogic

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from problogic.grounding.term_order import compare_terms, sort_key, sort_unique
 from problogic.language.terms import NIL, String, Term, Var, make_list
+from fuzz import examples
 
 
 def f(name, *args):
@@ -232,7 +233,7 @@ def identical(a, b) -> bool:
             and all(identical(x, y) for x, y in zip(a.args, b.args)))
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(_terms, _terms)
 def test_agrees_with_reference_and_is_antisymmetric(a, b):
     c = compare_terms(a, b)
@@ -242,14 +243,14 @@ def test_agrees_with_reference_and_is_antisymmetric(a, b):
     assert (c == 0) == identical(a, b)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(_terms, _terms, _terms)
 def test_transitive(a, b, c):
     if compare_terms(a, b) <= 0 and compare_terms(b, c) <= 0:
         assert compare_terms(a, c) <= 0
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(_terms, max_size=20), st.randoms(use_true_random=False))
 def test_sorting_is_consistent(items, rng):
     ordered = sorted(items, key=sort_key)
