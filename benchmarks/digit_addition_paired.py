@@ -120,7 +120,6 @@ class _Side:
         if line.startswith("UNAVAILABLE "):
             self.unavailable = json.loads(line[12:])
 
-
     def _line(self) -> str:
         """The side's next message (DeepProbLog prints lines of its own: skipped)."""
         while True:

@@ -14,6 +14,7 @@ from problogic.errors import NegativeCycleError
 from problogic.grounding.ground_program import ChoiceVariable, GroundProgram
 from problogic.language.terms import Term
 from problogic.logic.formula import build_formula
+from problogic.pipeline import _root_probabilities
 from fuzz import DERANDOMIZE, examples
 
 
@@ -146,13 +147,11 @@ def test_negative_cycle_is_rejected():
 @settings(max_examples=examples(100), deadline=None, derandomize=DERANDOMIZE)
 @given(ground_programs())
 def test_diagram_evaluation_equals_circuit_evaluation(case):
-    from problogic.compile import mdd
     from problogic.compile.compiler import circuit_from_roots, compile_roots
 
     formula = build_formula(build(*case))
     roots = compile_roots(formula)
-    order = [formula.variables[v].probabilities for v in roots.order]
-    direct = mdd.probabilities(roots.manager, [roots.evidence] + roots.queries, order)
+    direct = _root_probabilities(formula, roots)
     through_circuit = evaluate_probability(circuit_from_roots(formula, roots))
     assert direct == pytest.approx(through_circuit, abs=1e-12)
 
@@ -215,13 +214,6 @@ def test_paused_and_raced_compilations_give_the_same_probabilities(case):
     assert _root_probabilities(formula, raced) == pytest.approx(expected, abs=1e-12)
     assert mdd.size(raced.manager, [raced.evidence] + raced.queries) == \
         mdd.size(whole.manager, [whole.evidence] + whole.queries) or raced.order != whole.order
-
-
-def _root_probabilities(formula, roots):
-    from problogic.compile import mdd
-
-    weights = [formula.variables[v].probabilities for v in roots.order]
-    return mdd.probabilities(roots.manager, [roots.evidence] + roots.queries, weights)
 
 
 def test_both_orders_over_the_node_limit_is_a_clean_error():
