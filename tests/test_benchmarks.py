@@ -58,8 +58,8 @@ def problog_backend_available(system: str) -> bool:
 
 
 ALL_FAMILIES = {
-    "counts", "sums", "graphs", "chains", "smokers", "digit-addition", "vision-counts", "layers",
-    "gpu",
+    "counts", "sums", "graphs", "chains", "hmm", "smokers", "digit-addition", "vision-counts",
+    "layers", "gpu",
 }  # fmt: skip
 
 
@@ -94,7 +94,7 @@ def test_registry_lists_every_family():
             assert sizes and list(sizes) == sorted(sizes)
 
 
-@pytest.mark.parametrize("name", ["counts", "sums", "graphs", "chains", "smokers"])
+@pytest.mark.parametrize("name", ["counts", "sums", "graphs", "chains", "hmm", "smokers"])
 def test_programs_are_deterministic_and_query_something(name):
     family = families.get(name)
     for size in family.sizes_for("quick"):

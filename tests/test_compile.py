@@ -156,7 +156,7 @@ def test_diagram_evaluation_equals_circuit_evaluation(case):
     assert direct == pytest.approx(through_circuit, abs=1e-12)
 
 
-# ---- the race of two variable orders -------------------------------------------------------
+# ---- the race of variable orders -------------------------------------------------------------
 
 def _chain(n: int) -> str:
     edges = "".join(f"0.5::edge({i},{i + 1}).\n" for i in range(n))
@@ -185,7 +185,61 @@ def test_left_recursion_over_a_chain_compiles_upside_down_in_linear_size():
     assert roots.order == formula.variable_order[::-1]
     assert len(roots.manager) < 2_000
     assert answers["path(0,400)"] == pytest.approx(0.5 ** 400, rel=1e-9)
-    assert compiler.FIRST_BUDGET + compiler.LOCKSTEP_NODES < 80_000
+    assert compiler.FIRST_BUDGET + compiler.LOCKSTEP_STEPS < 80_000
+
+
+def _hmm(steps: int) -> str:
+    """Two hidden states, two symbols, evidence at every other step."""
+    evidence = "".join(f"evidence(obs({t}, {_symbol(t)})).\n" for t in range(0, steps + 1, 2))
+    return f"""
+0.5::state(0, a); 0.5::state(0, b).
+0.7::trans(T, a, a); 0.3::trans(T, a, b) :- between(1, {steps}, T).
+0.4::trans(T, b, a); 0.6::trans(T, b, b) :- between(1, {steps}, T).
+state(T, S) :- T > 0, T1 is T - 1, state(T1, S1), trans(T, S1, S).
+0.9::emit(T, x); 0.1::emit(T, y) :- between(0, {steps}, T), state(T, a).
+0.2::emit(T, x); 0.8::emit(T, y) :- between(0, {steps}, T), state(T, b).
+obs(T, O) :- emit(T, O).
+query(state({steps}, a)).
+""" + evidence
+
+
+def _symbol(t: int) -> str:
+    return "x" if t % 3 else "y"
+
+
+def _hmm_filtering(steps: int) -> float:
+    """P(state(steps) = a | evidence) by the forward algorithm."""
+    trans = {"a": {"a": 0.7, "b": 0.3}, "b": {"a": 0.4, "b": 0.6}}
+    emit = {"a": {"x": 0.9, "y": 0.1}, "b": {"x": 0.2, "y": 0.8}}
+    alpha = {"a": 0.5, "b": 0.5}
+    for t in range(steps + 1):
+        if t:
+            alpha = {s: sum(alpha[r] * trans[r][s] for r in alpha) for s in alpha}
+        if t % 2 == 0:
+            alpha = {s: p * emit[s][_symbol(t)] for s, p in alpha.items()}
+    return alpha["a"] / sum(alpha.values())
+
+
+def test_a_hidden_markov_model_compiles_in_the_gate_order_in_linear_size():
+    from problogic.deepstack import call_with_deep_stack
+    from problogic.logic.formula import gate_order
+
+    def run():
+        stages, formula = _stages_formula(_hmm(60))
+        roots = stages.compile(formula)
+        return formula, roots, stages.evaluate(formula, roots)
+
+    formula, roots, answers = call_with_deep_stack(run)
+    # the formula's order makes over 5M nodes here (emissions far from their steps)
+    assert roots.order == gate_order(formula)
+    assert _mdd_size(roots) < 2_000
+    assert answers["state(60,a)"] == pytest.approx(_hmm_filtering(60), rel=1e-9)
+
+
+def _mdd_size(roots) -> int:
+    from problogic.compile import mdd
+
+    return mdd.size(roots.manager, [roots.evidence] + roots.queries)
 
 
 def test_small_formulas_keep_their_own_order():
@@ -204,19 +258,19 @@ def test_paused_and_raced_compilations_give_the_same_probabilities(case):
     formula = build_formula(build(*case))
     whole = compile_roots(formula)
     expected = _root_probabilities(formula, whole)
-    saved = compiler.FIRST_BUDGET, compiler.ALTERNATIVE_SHARE, compiler.LOCKSTEP_NODES
+    saved = compiler.FIRST_BUDGET, compiler.ALTERNATIVE_SHARE, compiler.LOCKSTEP_STEPS
     try:
         compiler.FIRST_BUDGET, compiler.ALTERNATIVE_SHARE = 1, 1
-        compiler.LOCKSTEP_NODES = 1
+        compiler.LOCKSTEP_STEPS = 1
         raced = compile_roots(formula)
     finally:
-        compiler.FIRST_BUDGET, compiler.ALTERNATIVE_SHARE, compiler.LOCKSTEP_NODES = saved
+        compiler.FIRST_BUDGET, compiler.ALTERNATIVE_SHARE, compiler.LOCKSTEP_STEPS = saved
     assert _root_probabilities(formula, raced) == pytest.approx(expected, abs=1e-12)
     assert mdd.size(raced.manager, [raced.evidence] + raced.queries) == \
         mdd.size(whole.manager, [whole.evidence] + whole.queries) or raced.order != whole.order
 
 
-def test_both_orders_over_the_node_limit_is_a_clean_error():
+def test_every_order_over_the_node_limit_is_a_clean_error():
     from problogic.compile.compiler import compile_roots
     from problogic.deepstack import call_with_deep_stack
     from problogic.errors import LimitExceededError
