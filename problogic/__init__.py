@@ -15,9 +15,18 @@ from .errors import (GroundingError, InconsistentEvidenceError, LimitExceededErr
                      SourceLocation, UnknownPredicateError)
 from .limits import Limits
 from .logic.kbest import KBest
-from .neural import Model
 from .pipeline import RunResult, run
 from .program_api import Program
+
+
+def __getattr__(name: str):
+    # pl.Model on first use: it needs torch, whose import (over a second) a ProbLog user of
+    # the command line or of pl.evaluate never pays
+    if name == "Model":
+        from .neural import Model
+
+        return Model
+    raise AttributeError(f"module 'problogic' has no attribute {name!r}")
 
 
 def evaluate(source: str, limits: Limits | None = None, **limit_options) -> dict[str, float]:

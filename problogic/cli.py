@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 
@@ -156,5 +157,15 @@ def _dispatch(command, args, source: str, name: str, limits: Limits) -> int:
     return 0
 
 
+def entry() -> None:
+    """The ``problogic`` command: :func:`main`, then exit without freeing the heap object by
+    object (seconds after a large grounding: 3.6 s for the 1.5 GB left by a program stopped
+    at its time limit)."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -126,3 +126,19 @@ def test_mpe_subcommand(tmp_path, text, expected):
     result = run_cli("mpe", str(path))
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected
+
+
+def test_exact_evaluation_never_imports_torch_or_numpy(program):
+    """The command line and pl.evaluate load neither (torch alone takes over a second to
+    import); pl.Model still loads torch on first use."""
+    check = (
+        "import sys, problogic as pl, problogic.cli as cli\n"
+        f"assert cli.main([{str(program)!r}]) == 0\n"
+        "assert pl.evaluate('0.5::a. query(a).') == {'a': 0.5}\n"
+        "assert not {'torch', 'numpy'} & set(sys.modules), sorted({'torch', 'numpy'} & set(sys.modules))\n"
+        "assert pl.Model.__name__ == 'Model' and 'torch' in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "rain:\t0.6\nwet:\t0.72\n"

@@ -2,7 +2,17 @@
 
 from .circuit import Circuit
 from .evaluate import evaluate_probability
-from .layers import TensorCircuit, circuit_weights, stack_weights
 
-__all__ = ["Circuit", "evaluate_probability", "TensorCircuit", "circuit_weights",
-           "stack_weights"]
+_LAYERS = ("TensorCircuit", "circuit_weights", "stack_weights")
+
+
+def __getattr__(name: str):
+    # the tensor side on first use: it needs torch, which exact evaluation never does
+    if name in _LAYERS:
+        from . import layers
+
+        return getattr(layers, name)
+    raise AttributeError(f"module 'problogic.circuit' has no attribute {name!r}")
+
+
+__all__ = ["Circuit", "evaluate_probability", *_LAYERS]

@@ -247,14 +247,16 @@ class _Machine:
     """lark's LALR tables for grammar.lark, run by a loop of our own (see the module doc)."""
 
     def __init__(self) -> None:
+        # cache=True: lark keeps the analysed grammar in a file in the temporary directory
+        # (keyed by the grammar and lark's version), 100 ms of every process's first parse
         lark = Lark(_GRAMMAR_FILE.read_text(encoding="utf-8"), parser="lalr", lexer="basic",
-                    start=["start", "query"])
+                    start=["start", "query"], cache=True)
         # The tables are not public API in lark 1.x, but have kept this name and shape.
         table = lark.parser.parser._parse_table
         self.start_states = table.start_states
         self.end_states = table.end_states
         self.terminals = {t.name: t for t in lark.terminals}
-        self.ignore = frozenset(lark.ignore_tokens)
+        self.ignore = frozenset(lark.lexer_conf.ignore)
         assert "UNTERMINATED_COMMENT" in self.ignore
         # Per state: terminal -> next state (an int) or the reduction (a tuple); rule -> goto.
         self.actions: dict[int, dict[str, object]] = {}
