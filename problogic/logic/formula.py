@@ -346,93 +346,43 @@ def _variable_order(formula: Formula, iterations: int = 30) -> list[int]:
     return order
 
 
-# gate_order's FORCE passes: until the placement stops changing, at most GATE_ORDER_ROUNDS, and
-# at most GATE_ORDER_WORK cell moves in all (at least 10 passes): a hidden Markov model of 100
-# steps needs 110 passes of 4k moves each.
-GATE_ORDER_ROUNDS = 200
-GATE_ORDER_WORK = 5_000_000
-
-
-def gate_order(formula: Formula) -> list[int]:
-    """Another static variable order: FORCE over all the formula's gates. Every gate with its
-    children is one hyperedge (a choice child stands for its variable); gates are placed
-    along with the variables, from a depth-first walk from the roots, and each pass moves
-    every cell to the mean centre of its hyperedges; the variables come out last placed
-    first. Unlike :func:`_variable_order`, which sees only variables at most two gates apart,
-    this one sees variables that meet through a chain of gates: a hidden Markov model's
-    emission at step t joins the state at t, which joins the transitions into t, so the
-    emissions land among their step's transitions (30 steps with evidence every other step:
-    442k diagram nodes made in :func:`_variable_order`'s order, 1k in this one; at 50 steps
-    over 5M against 1.5k). It is not better everywhere (counts and sums take longer), and it
-    costs more to compute: the compiler tries it only on formulas whose diagrams grow large
-    (see :mod:`problogic.compile.compiler`)."""
-    import numpy as np  # here: the command line's exact path never needs numpy
-
-    kinds, payload = formula.kinds, formula.payload
-    cell_of: dict[int, int] = {}  # a gate's node id, or -1 - v for variable v -> its cell
-    walk: list[int] = []
-    for root in formula.roots():  # pre-order: the initial placement
-        stack = [abs(root)]
-        while stack:
-            node = stack.pop()
-            if node not in kinds:
-                continue
-            key = -1 - payload[node][0] if kinds[node] == CHOICE else node
-            if key in cell_of:
-                continue
-            cell_of[key] = len(cell_of)
-            if key == node:
-                walk.append(node)
-                stack.extend(abs(c) for c in reversed(payload[node]))
-    edge_of, member = [], []  # hyperedge e's cells: member[k] where edge_of[k] == e
-    for edge, node in enumerate(walk):
-        cells = {cell_of[node]}
-        for child in payload[node]:
-            child = abs(child)
-            if child in kinds:
-                cells.add(cell_of[-1 - payload[child][0] if kinds[child] == CHOICE else child])
-        if len(cells) > 1:
-            edge_of.extend([edge] * len(cells))
-            member.extend(cells)
-    cells = len(cell_of)
-    position = np.arange(cells, dtype=np.float64)
-    if member:
-        edge_of, member = np.asarray(edge_of), np.asarray(member)
-        size = np.bincount(edge_of)
-        size[size == 0] = 1  # gates with one cell: no hyperedge
-        count = np.bincount(member, minlength=cells)
-        for _ in range(max(10, min(GATE_ORDER_ROUNDS, GATE_ORDER_WORK // len(member)))):
-            centre = np.bincount(edge_of, weights=position[member]) / size
-            total = np.bincount(member, weights=centre[edge_of], minlength=cells)
-            target = np.where(count > 0, total / np.maximum(count, 1), position)
-            moved = np.empty(cells)
-            moved[np.lexsort((position, target))] = np.arange(cells)
-            if np.array_equal(moved, position):
-                break
-            position = moved
-    variables = [(-position[cell], -1 - key) for key, cell in cell_of.items() if key < 0]
-    return [v for _, v in sorted(variables)]
+# How far below a gate _gates looks for its variables. Two levels miss what meets only
+# through a chain of gates: a hidden Markov model's emission at step t sits beside the state
+# atom at t, whose children are conjunctions of the state at t - 1 and a transition into t.
+# With two levels the emissions ended up after every transition: 442k diagram nodes at 30
+# steps (evidence at every other step), over 5M at 50; with three, 3-state models of 40
+# steps compile in 81k operations. Counts, sums, graphs and smokers keep their orders.
+GATE_DEPTH = 3
 
 
 def _gates(formula: Formula) -> dict[tuple[int, ...], int]:
-    """For each gate, the variables of its choice children and grandchildren, sorted; equal
-    sets counted once with their number (a million gates of digit addition with N = 3 use
-    a few dozen sets of its six variables)."""
+    """For each gate, the variables of its choice descendants at most :data:`GATE_DEPTH`
+    levels down, sorted; equal sets counted once with their number (a million gates of digit
+    addition with N = 3 use a few dozen sets of its six variables)."""
     kinds, payload = formula.kinds, formula.payload
+    below: dict[tuple[int, int], frozenset[int]] = {}
 
-    def direct(node: int) -> set[int]:
-        return {payload[abs(c)][0] for c in payload[node]
-                if abs(c) in kinds and kinds[abs(c)] == CHOICE}
+    def within(node: int, depth: int) -> frozenset[int]:
+        """The variables of the choice nodes at most ``depth`` levels below ``node``."""
+        found = below.get((node, depth))
+        if found is None:
+            members: set[int] = set()
+            for child in payload[node]:
+                child = abs(child)
+                if child not in kinds:
+                    continue
+                if kinds[child] == CHOICE:
+                    members.add(payload[child][0])
+                elif depth > 1:
+                    members |= within(child, depth - 1)
+            found = below[(node, depth)] = frozenset(members)
+        return found
 
     gates: dict[tuple[int, ...], int] = {}
     for node, kind in kinds.items():
         if kind == CHOICE:
             continue
-        members = direct(node)
-        for child in payload[node]:
-            child = abs(child)
-            if child in kinds and kinds[child] != CHOICE:
-                members |= direct(child)
+        members = within(node, GATE_DEPTH)
         if len(members) > 1:
             key = tuple(sorted(members))
             gates[key] = gates.get(key, 0) + 1
