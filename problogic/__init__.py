@@ -29,6 +29,10 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'problogic' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), "Model"})
+
+
 def evaluate(source: str, limits: Limits | None = None, **limit_options) -> dict[str, float]:
     """Exact marginal probabilities P(query | evidence) of all queries of a ProbLog program."""
     return run(source, limits=limits, **limit_options).probabilities
