@@ -12,11 +12,16 @@ either way. So the two orders race, deterministically, by work done: memoized op
 which track time better than nodes made (graphs of 40 nodes make 53k nodes in 56k operations
 in one order, 63k in 194k in the other: 0.08 s against 0.33 s). The formula's order runs
 alone for its first :data:`FIRST_BUDGET` operations (small programs never see the race), then
-the upside-down order runs whenever it is behind: it may do as many operations as the other
-up to :data:`LOCKSTEP_STEPS`, and 1/:data:`ALTERNATIVE_SHARE` of them beyond. The first to
-finish wins. When the formula's order wins, that costs at most 10k operations (some 20-40 ms)
-and 1/16 more; when the other is many times smaller, much less than the formula's order alone
-(the chain of 800 edges: 2.8 s to 0.01 s).
+the upside-down order runs whenever it is behind: both do as many operations up to
+:data:`LOCKSTEP_STEPS` each. Then the run that has built more of the formula per operation
+leads (ties: the formula's order), and the other may do 1/:data:`ALTERNATIVE_SHARE` of the
+leader's operations. The first to finish wins. When the leader wins, that costs at most 10k
+operations (some 20-40 ms) and 1/16 more; when the other is many times smaller, much less
+than the leader alone (the chain of 800 edges: 2.8 s to 0.01 s). The comparison picks the
+cheaper order where neither is 16 times cheaper: a 3-state hidden Markov model of 80 steps
+takes 50k operations upside down, 268k in the formula's order (end to end 0.87 s to 0.18 s);
+random graphs of 50 nodes compile in 1.4 s instead of 2.5 s; counts, sums and smokers keep
+the formula's order.
 Runs pause on a budget of operations and resume through their memoized operations
 (:class:`~.mdd.Paused`). A run that exceeds ``max_ground_size`` drops out; the error is
 raised when both have.
@@ -126,8 +131,14 @@ def compile_roots(formula: Formula, limits: Limits | None = None,
     if roots is not None:
         return roots
     runs = [primary, _Compilation(formula, order[::-1], limits, deadline)]
+    compared = False
     while len(runs) == 2:
         first, second = runs
+        if not compared and second.steps >= LOCKSTEP_STEPS:
+            compared = True  # the lockstep is over: the run further ahead leads from now on
+            if second.done * first.steps > first.done * second.steps:
+                runs.reverse()
+                continue
         allowance = max(first.steps // ALTERNATIVE_SHARE, min(first.steps, LOCKSTEP_STEPS))
         behind = second.steps < allowance
         run = second if behind else first
