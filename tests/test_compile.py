@@ -268,9 +268,9 @@ def test_small_formulas_keep_their_own_order():
 @settings(max_examples=examples(100), deadline=None, derandomize=DERANDOMIZE)
 @given(ground_programs())
 def test_paused_and_raced_compilations_give_the_same_probabilities(case):
-    """Runs that pause every few nodes and race from the first node compute what one run
-    without pauses does."""
-    from problogic.compile import compiler, mdd
+    """Runs that pause every few operations and race from the first one compute what one
+    run without pauses does."""
+    from problogic.compile import compiler
     from problogic.compile.compiler import compile_roots
 
     formula = build_formula(build(*case))
@@ -284,8 +284,7 @@ def test_paused_and_raced_compilations_give_the_same_probabilities(case):
     finally:
         compiler.FIRST_BUDGET, compiler.ALTERNATIVE_SHARE, compiler.LOCKSTEP_STEPS = saved
     assert _root_probabilities(formula, raced) == pytest.approx(expected, abs=1e-12)
-    assert mdd.size(raced.manager, [raced.evidence] + raced.queries) == \
-        mdd.size(whole.manager, [whole.evidence] + whole.queries) or raced.order != whole.order
+    assert _mdd_size(raced) == _mdd_size(whole) or raced.order != whole.order
 
 
 def test_every_order_over_the_node_limit_is_a_clean_error():
