@@ -360,23 +360,22 @@ def _gates(formula: Formula) -> dict[tuple[int, ...], int]:
     levels down, sorted; equal sets counted once with their number (a million gates of digit
     addition with N = 3 use a few dozen sets of its six variables)."""
     kinds, payload = formula.kinds, formula.payload
-    below: dict[tuple[int, int], frozenset[int]] = {}
+    memo: list[dict[int, frozenset[int]]] = [{} for _ in range(GATE_DEPTH)]
 
-    def within(node: int, depth: int) -> frozenset[int]:
+    def within(node: int, depth: int) -> set[int]:
         """The variables of the choice nodes at most ``depth`` levels below ``node``."""
-        found = below.get((node, depth))
-        if found is None:
-            members: set[int] = set()
-            for child in payload[node]:
-                child = abs(child)
-                if child not in kinds:
-                    continue
-                if kinds[child] == CHOICE:
-                    members.add(payload[child][0])
-                elif depth > 1:
-                    members |= within(child, depth - 1)
-            found = below[(node, depth)] = frozenset(members)
-        return found
+        members: set[int] = set()
+        for child in payload[node]:
+            child = abs(child)
+            kind = kinds.get(child)
+            if kind == CHOICE:
+                members.add(payload[child][0])
+            elif kind is not None and depth > 1:
+                found = memo[depth - 1].get(child)  # children's sets: shared, so memoized
+                if found is None:
+                    found = memo[depth - 1][child] = frozenset(within(child, depth - 1))
+                members |= found
+        return members
 
     gates: dict[tuple[int, ...], int] = {}
     for node, kind in kinds.items():
