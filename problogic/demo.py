@@ -11,7 +11,7 @@ from importlib import resources
 from .cli import format_probability
 from .program_api import Program
 
-EXAMPLES = ["alarm.pl", "dice.pl", "smokers.pl", "counting.pl"]
+EXAMPLES = ["alarm.pl", "dice.pl", "smokers.pl", "counting.pl", "hmm.pl"]
 
 
 def main() -> None:

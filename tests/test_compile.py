@@ -296,3 +296,38 @@ def test_every_order_over_the_node_limit_is_a_clean_error():
     _, formula = _stages_formula(_chain(400))
     with pytest.raises(LimitExceededError, match="decision diagram exceeds 500 nodes"):
         call_with_deep_stack(compile_roots, formula, Limits(max_ground_size=500))
+
+
+def test_the_bundled_hidden_markov_model_equals_forward_backward():
+    """problogic/examples/hmm.pl (the demo's): 100 days, smoothing at day 50 and filtering at
+    day 100, against the forward-backward algorithm."""
+    from importlib import resources
+
+    import problogic as pl
+
+    text = resources.files("problogic.examples").joinpath("hmm.pl").read_text()
+    days, states = 100, ("rain", "sun")
+    trans = {"rain": {"rain": 0.7, "sun": 0.3}, "sun": {"rain": 0.3, "sun": 0.7}}
+    umbrella = {"rain": 0.9, "sun": 0.2}
+    seen = [d < 98 and d % 3 != 2 for d in range(days + 1)]
+
+    def emit(d, s):
+        return umbrella[s] if seen[d] else 1 - umbrella[s]
+
+    alpha = [{s: 0.5 * emit(0, s) for s in states}]
+    for d in range(1, days + 1):
+        alpha.append({s: emit(d, s) * sum(alpha[-1][r] * trans[r][s] for r in states)
+                      for s in states})
+    beta = [{s: 1.0 for s in states}]
+    for d in range(days, 0, -1):  # beta[k] is day days - k
+        beta.append({s: sum(trans[s][r] * emit(d, r) * beta[-1][r] for r in states)
+                     for s in states})
+    beta.reverse()
+
+    def posterior(d):
+        weights = {s: alpha[d][s] * beta[d][s] for s in states}
+        return weights["rain"] / sum(weights.values())
+
+    answers = pl.evaluate(text)
+    assert answers["weather(100,rain)"] == pytest.approx(posterior(100), rel=1e-9)
+    assert answers["weather(50,rain)"] == pytest.approx(posterior(50), rel=1e-9)
