@@ -12,15 +12,19 @@ ProbLog is used only to *compute expected answers*; nothing here is copied into 
 In-process calls are fast (tens of milliseconds) and are what the property tests use. With
 ``timeout=`` the program runs in a fresh Python subprocess, so a program on which ProbLog loops
 forever (ProbLog has no recursion limit: ``p(X) :- p(s(X)).`` runs until killed) cannot hang the
-caller; :class:`OracleTimeout` is raised then.
+caller; :class:`OracleTimeout` is raised then. ``in_process_timeout=`` bounds an in-process call
+with a timer signal instead (main thread, POSIX): ProbLog's cycle breaking stalled for minutes
+on some of the random programs of ``make fuzz``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,15 +84,43 @@ def error_location(err: BaseException) -> tuple[int | None, int | None]:
     return None, None
 
 
-def problog_marginals(source: str, timeout: float | None = None) -> dict[str, float]:
+class _Alarm(BaseException):
+    """The timer of :func:`_time_limit` fired (a BaseException: ProbLog's own ``except
+    Exception`` clauses must not swallow it)."""
+
+
+@contextmanager
+def _time_limit(seconds: float | None):
+    if seconds is None or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def fire(signum, frame):
+        raise _Alarm
+
+    previous = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Alarm:
+        raise OracleTimeout(f"ProbLog ran for more than {seconds} s") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def problog_marginals(source: str, timeout: float | None = None,
+                      in_process_timeout: float | None = None) -> dict[str, float]:
     """Exact marginals of the queries of ``source`` according to ProbLog (SDD compiler).
 
-    Without ``timeout`` ProbLog runs in this process and its own exceptions propagate. With a
+    Without ``timeout`` ProbLog runs in this process and its own exceptions propagate
+    (``in_process_timeout``: :class:`OracleTimeout` after that many seconds). With a
     ``timeout`` (seconds) it runs in a subprocess: errors come back as :class:`OracleError`, and
     :class:`OracleTimeout` is raised when the limit is reached.
     """
     if timeout is None:
-        return _evaluate_in_process(source)
+        with _time_limit(in_process_timeout):
+            return _evaluate_in_process(source)
     try:
         completed = subprocess.run(
             [sys.executable, str(Path(__file__).resolve())],

@@ -32,6 +32,7 @@ from fuzz import DERANDOMIZE, examples
 
 TOLERANCE = 1e-9
 PROBLOG_KNOWN_BUGS = ("AssertionError", "NegativeCycle")
+PROBLOG_LIMIT_S = 20  # ProbLog's cycle breaking can stall for minutes on a random program
 
 needs_problog = pytest.mark.skipif(not oracle.problog_available(), reason="problog not installed")
 random_settings = settings(
@@ -67,13 +68,22 @@ def problog_marginals_or_none(source: str) -> dict[str, float] | None:
     from problog.errors import InconsistentEvidenceError
 
     try:
-        return oracle.problog_marginals(source)
+        return oracle.problog_marginals(source, in_process_timeout=PROBLOG_LIMIT_S)
     except InconsistentEvidenceError:
         return None
+    except oracle.OracleTimeout as err:
+        raise ProblogBug("a stall") from err
     except Exception as err:
         if type(err).__name__ in PROBLOG_KNOWN_BUGS:
             raise ProblogBug(type(err).__name__) from err
         raise
+
+
+@needs_problog
+def test_an_in_process_problog_call_stops_at_its_limit():
+    """The oracle's timer: ProbLog has no recursion limit, this program never ends in it."""
+    with pytest.raises(oracle.OracleTimeout):
+        oracle.problog_marginals("p(X) :- p(s(X)). query(p(a)).", in_process_timeout=0.5)
 
 
 def bruteforce_or_none(program: RandomProgram) -> dict[str, float] | None:
