@@ -99,10 +99,13 @@ def _time_limit(seconds: float | None):
         raise _Alarm
 
     previous = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # then every 0.25 s: a signal that lands in a finalizer is only printed ("Exception
+    # ignored in"), and a one-shot timer then never stopped ProbLog
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
     try:
         yield
     except _Alarm:
+        signal.setitimer(signal.ITIMER_REAL, 0)
         raise OracleTimeout(f"ProbLog ran for more than {seconds} s") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

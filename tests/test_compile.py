@@ -160,7 +160,8 @@ def test_diagram_evaluation_equals_circuit_evaluation(case):
 
 def _chain(n: int) -> str:
     edges = "".join(f"0.5::edge({i},{i + 1}).\n" for i in range(n))
-    return edges + f"path(X,Y) :- edge(X,Y).\npath(X,Y) :- path(X,Z), edge(Z,Y).\nquery(path(0,{n})).\n"
+    rules = "path(X,Y) :- edge(X,Y).\npath(X,Y) :- path(X,Z), edge(Z,Y).\n"
+    return edges + rules + f"query(path(0,{n})).\n"
 
 
 def _stages_formula(source: str):
@@ -207,17 +208,29 @@ def _symbol(t: int) -> str:
     return "x" if t % 3 else "y"
 
 
+def _hmm_posterior(start, trans, likelihood, steps: int, step: int, state) -> float:
+    """P(state at ``step`` | every observation) by forward-backward: ``start[s]``,
+    ``trans[r][s]``, ``likelihood(t, s)`` (1 where step t has no observation)."""
+    states = list(start)
+    alpha = [{s: start[s] * likelihood(0, s) for s in states}]
+    for t in range(1, steps + 1):
+        alpha.append({s: likelihood(t, s) * sum(alpha[-1][r] * trans[r][s] for r in states)
+                      for s in states})
+    beta = {s: 1.0 for s in states}
+    for t in range(steps, step, -1):
+        beta = {s: sum(trans[s][r] * likelihood(t, r) * beta[r] for r in states)
+                for s in states}
+    weights = {s: alpha[step][s] * beta[s] for s in states}
+    return weights[state] / sum(weights.values())
+
+
 def _hmm_filtering(steps: int) -> float:
-    """P(state(steps) = a | evidence) by the forward algorithm."""
-    trans = {"a": {"a": 0.7, "b": 0.3}, "b": {"a": 0.4, "b": 0.6}}
+    """P(state(steps) = a | evidence) for :func:`_hmm`."""
     emit = {"a": {"x": 0.9, "y": 0.1}, "b": {"x": 0.2, "y": 0.8}}
-    alpha = {"a": 0.5, "b": 0.5}
-    for t in range(steps + 1):
-        if t:
-            alpha = {s: sum(alpha[r] * trans[r][s] for r in alpha) for s in alpha}
-        if t % 2 == 0:
-            alpha = {s: p * emit[s][_symbol(t)] for s, p in alpha.items()}
-    return alpha["a"] / sum(alpha.values())
+    return _hmm_posterior({"a": 0.5, "b": 0.5},
+                          {"a": {"a": 0.7, "b": 0.3}, "b": {"a": 0.4, "b": 0.6}},
+                          lambda t, s: emit[s][_symbol(t)] if t % 2 == 0 else 1.0,
+                          steps, steps, "a")
 
 
 def test_a_hidden_markov_model_compiles_in_linear_size():
@@ -306,27 +319,15 @@ def test_the_bundled_hidden_markov_model_equals_forward_backward():
     import problogic as pl
 
     text = resources.files("problogic.examples").joinpath("hmm.pl").read_text()
-    days, states = 100, ("rain", "sun")
-    trans = {"rain": {"rain": 0.7, "sun": 0.3}, "sun": {"rain": 0.3, "sun": 0.7}}
     umbrella = {"rain": 0.9, "sun": 0.2}
-    seen = [d < 98 and d % 3 != 2 for d in range(days + 1)]
 
-    def emit(d, s):
-        return umbrella[s] if seen[d] else 1 - umbrella[s]
+    def likelihood(day, s):  # an umbrella on two days out of three, none on the last three
+        seen = day < 98 and day % 3 != 2
+        return umbrella[s] if seen else 1 - umbrella[s]
 
-    alpha = [{s: 0.5 * emit(0, s) for s in states}]
-    for d in range(1, days + 1):
-        alpha.append({s: emit(d, s) * sum(alpha[-1][r] * trans[r][s] for r in states)
-                      for s in states})
-    beta = [{s: 1.0 for s in states}]
-    for d in range(days, 0, -1):  # beta[k] is day days - k
-        beta.append({s: sum(trans[s][r] * emit(d, r) * beta[-1][r] for r in states)
-                     for s in states})
-    beta.reverse()
-
-    def posterior(d):
-        weights = {s: alpha[d][s] * beta[d][s] for s in states}
-        return weights["rain"] / sum(weights.values())
+    def posterior(day):
+        trans = {"rain": {"rain": 0.7, "sun": 0.3}, "sun": {"rain": 0.3, "sun": 0.7}}
+        return _hmm_posterior({"rain": 0.5, "sun": 0.5}, trans, likelihood, 100, day, "rain")
 
     answers = pl.evaluate(text)
     assert answers["weather(100,rain)"] == pytest.approx(posterior(100), rel=1e-9)

@@ -58,7 +58,7 @@ class CompiledRoots:
 
 class _Compilation:
     """The diagrams of a formula's nodes in one variable order, built bottom-up; resumable
-    (:meth:`run` with a node budget)."""
+    (:meth:`run` with a budget of operations)."""
 
     def __init__(self, formula: Formula, order: list[int], limits: Limits,
                  deadline: Deadline | None):

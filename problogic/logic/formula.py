@@ -360,7 +360,7 @@ def _gates(formula: Formula) -> dict[tuple[int, ...], int]:
     levels down, sorted; equal sets counted once with their number (a million gates of digit
     addition with N = 3 use a few dozen sets of its six variables)."""
     kinds, payload = formula.kinds, formula.payload
-    memo: list[dict[int, frozenset[int]]] = [{} for _ in range(GATE_DEPTH)]
+    memo: dict[int, dict[int, frozenset[int]]] = {d: {} for d in range(1, GATE_DEPTH)}
 
     def within(node: int, depth: int) -> set[int]:
         """The variables of the choice nodes at most ``depth`` levels below ``node``."""
