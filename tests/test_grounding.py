@@ -273,3 +273,67 @@ def test_first_argument_index_keeps_source_order_with_open_clauses():
     """)
     assert set(result) == {"r([a-[1, 2, 4, 5], b-[2, 3, 5], c-[2, 5], f(y)-[2, 5, 8], "
                            "7-[2, 5, 7]])", "s([1, 2, 3, 4, 5, 6, 7, 8])"}
+
+
+# -- answers looked up by the value the next goal pins (clauses.Pin) ---------------------------
+
+PINNED = """
+    0.3::p(-2). 0.4::p(1). 0.5::p(4). 0.6::p(7). 0.2::r(3). 0.7::r(6).
+    sum(L) :- p(V), GAP L is V + 3.
+    flip(L) :- p(V), GAP L is 3 + V.
+    less(L) :- p(V), GAP L is V - 3.
+    from(L) :- p(V), GAP L is 3 - V.
+    two(L) :- r(A), p(V), GAP L is A + V.
+"""
+
+
+def test_a_pinned_call_answers_as_the_scan_does():
+    # Each form of the next goal (V + A, A + V, V - A, A - V, A from an earlier goal), ground
+    # and non-ground queries: the same answers as with a goal in between (no pin).
+    queries = "".join(f"query({h}({v})). " for h in ("sum", "flip", "less", "from", "two")
+                      for v in range(-6, 13)) + "query(two(_)). query(from(_))."
+    pinned = pl.evaluate(PINNED.replace("GAP", "") + queries)
+    scanned = pl.evaluate(PINNED.replace("GAP", "true,") + queries)
+    assert pinned == pytest.approx(scanned, abs=1e-12)
+    assert pinned["sum(4)"] == pytest.approx(0.4) and pinned["from(-1)"] == pytest.approx(0.5)
+    assert pinned["two(4)"] == pytest.approx(1 - (1 - 0.2 * 0.4) * (1 - 0.7 * 0.3))
+
+
+@pytest.mark.parametrize("facts, query, expected", [
+    ("p(2.0).", "q(5)", 0.0),      # 2.0 + 3 = 5.0 does not unify with 5: the index is not used
+    ("p(2.0).", "q(5.0)", 1.0),    # a float L: no pin
+    ("p(2). p(two).", "q(5)", "not a function"),  # the scan meets the atom: the same error
+])
+def test_a_pin_gives_way_to_the_scan_beyond_integers(facts, query, expected):
+    source = f"{facts}\nq(L) :- p(V), L is V + 3.\nquery({query})."
+    if isinstance(expected, str):
+        with pytest.raises(pl.GroundingError, match=expected):
+            pl.evaluate(source)
+    else:
+        assert pl.evaluate(source) == {query: expected}
+
+
+def test_the_sum_of_two_numbers_looks_its_answers_up(monkeypatch):
+    # DeepProbLog's accumulator program with three digits per number and the sum bound: each
+    # of the 1000 values of the first number meets one answer of the second, not 1000.
+    from problogic.grounding.engine import Grounder
+
+    consumed = [0]
+    instances = Grounder._instances
+
+    def counting(self, resolved, answers):
+        consumed[0] += len(answers)
+        return instances(self, resolved, answers)
+
+    monkeypatch.setattr(Grounder, "_instances", counting)
+    result = pl.evaluate("""
+        digit(_, D) :- between(0, 9, D).
+        number([], Acc, Acc).
+        number([H|T], Acc, R) :- digit(H, D), Acc2 is Acc * 10 + D, number(T, Acc2, R).
+        addition(X, Y, Z) :- number(X, 0, N1), number(Y, 0, N2), Z is N1 + N2.
+        query(addition([a, b, c], [d, e, f], 1234)).
+    """)
+    assert result == {"addition([a, b, c],[d, e, f],1234)": 1.0}
+    # about 9k: the two numbers' tables (3k each), the first number's 1000 answers and one per
+    # lookup; scanning the second number's answers for each of the first's: over 10^6
+    assert consumed[0] < 20_000

@@ -16,7 +16,11 @@ pass and allocates nothing for variables that the call already binds:
   result or the same error.
 
 Which occurrence of a variable is its first is known from the clause text alone (head, then
-body goals left to right), as in the WAM.
+body goals left to right), as in the WAM. That also tells when a call binds a variable that
+the next goal, ``L is A + V`` say, pins to one integer (:class:`Pin`): the call's answers are
+then looked up by that value instead of being scanned (the sum of two numbers read from
+images, ``number(X, N1), number(Y, N2), Z is N1 + N2``, goes from the product of their answers
+to their sum).
 """
 
 from __future__ import annotations
@@ -179,5 +183,65 @@ def comparison(op: str):
     return _COMPARISONS[op]
 
 
-__all__ = ["Compound", "NewSlot", "NotFast", "OldSlot", "build", "comparison", "expression",
-           "match", "template"]
+class Pin:
+    """A call's argument ``V`` (a variable the call binds) that the next goal ``L is A + V``
+    (or ``V + A``, ``A - V``, ``V - A``) pins: when ``L`` and ``A`` are integers, only the
+    answers with ``V = value(frame, subst)`` can pass that goal. The goal still runs on them:
+    looking the answers up only skips those it would reject."""
+
+    __slots__ = ("position", "left", "other", "signs")
+
+    def __init__(self, position: int, left, other, signs: tuple[int, int]):
+        self.position = position  # of V among the call's arguments
+        self.left = left          # L: an OldSlot or an int
+        self.other = other        # A, an expression (see :func:`expression`)
+        self.signs = signs        # V = signs[0] * L + signs[1] * A
+
+    @classmethod
+    def of(cls, call, left, right) -> "Pin | None":
+        """The pin of call template ``call`` by the goal ``left is right`` (templates), or
+        None."""
+        if type(call) is not Compound or not (type(left) is OldSlot or type(left) is int):
+            return None
+        if type(right) is not Compound or right.functor not in ("+", "-") or len(right.args) != 2:
+            return None
+        bound_here = {a.index: i for i, a in enumerate(call.args) if type(a) is NewSlot}
+        for v, a in (right.args, right.args[::-1]):
+            other = expression(a)
+            if type(v) is OldSlot and v.index in bound_here and other is not None and \
+                    not _slots(a) & bound_here.keys():
+                first = v is right.args[0]
+                signs = (1, -1) if right.functor == "+" else (1, 1) if first else (-1, 1)
+                return cls(bound_here[v.index], left, other, signs)
+        return None
+
+    def value(self, frame: list, subst) -> int | None:
+        """V's value under ``frame``, or None where L or A is not an integer."""
+        left = self.left
+        if type(left) is OldSlot:
+            left = frame[left.index]
+            if type(left) is Var:
+                left = subst.deref(left)
+        if type(left) is not int:
+            return None
+        try:
+            other = self.other(frame, subst)
+        except NotFast:
+            return None
+        if type(other) is not int:
+            return None
+        return self.signs[0] * left + self.signs[1] * other
+
+
+def _slots(t) -> set[int]:
+    """The slot indices in template ``t``."""
+    kind = type(t)
+    if kind is OldSlot or kind is NewSlot:
+        return {t.index}
+    if kind is Compound:
+        return set().union(*(_slots(a) for a in t.args))
+    return set()
+
+
+__all__ = ["Compound", "NewSlot", "NotFast", "OldSlot", "Pin", "build", "comparison",
+           "expression", "match", "template"]

@@ -22,7 +22,7 @@ from ..errors import (GroundingError, LimitExceededError, NegativeCycleError,
 from ..language.program import Clause, ProbabilisticClause, Program
 from ..language.terms import TRUE as TRUE_ATOM, Term, TermLike, Var, conjuncts, variables
 from ..limits import Deadline, Limits
-from .clauses import Compound, NewSlot, build, comparison, expression, match, template
+from .clauses import Compound, NewSlot, Pin, build, comparison, expression, match, template
 from .ground_program import FALSE, TRUE, GroundProgram
 from .probabilistic import ChoiceFactory
 from .tables import COMPLETE, Table
@@ -61,11 +61,11 @@ _COMPARISON_OPS = ("<", ">", "=<", ">=", "=:=", "=\\=")
 class CompiledGoal:
     """One body goal: its template and how to run it (see :mod:`.clauses`)."""
 
-    __slots__ = ("kind", "template", "signature", "builtin", "left", "right", "test")
+    __slots__ = ("kind", "template", "signature", "builtin", "left", "right", "test", "pin")
 
     def __init__(self, t, builtins: dict, arith: dict):
         self.template = t
-        self.signature = self.builtin = self.left = self.right = self.test = None
+        self.signature = self.builtin = self.left = self.right = self.test = self.pin = None
         if type(t) is Term or type(t) is Compound:
             self.signature = signature = (t.functor, len(t.args))
             self.builtin = builtins.get(signature)
@@ -102,6 +102,9 @@ class CompiledClause:
                                for a in prepared.heads[head_index].args)
         self.goals = tuple(CompiledGoal(template(g, slots, seen), builtins, arith)
                            for g in prepared.body)
+        for goal, after in zip(self.goals, self.goals[1:]):
+            if goal.kind is CALL and after.kind is IS:
+                goal.pin = Pin.of(goal.template, after.left, after.template.args[1])
 
 
 def _first_arg_key(term: TermLike):
@@ -434,7 +437,13 @@ class Grounder:
                     table = self.evaluate(table, key, goal, index, depth)
                 elif table.status != COMPLETE:
                     self.note_incomplete_read(table)
-                answers = self._answers(table, goal)
+                pinned = None
+                if g.pin is not None and table.status == COMPLETE:
+                    value = g.pin.value(frame, subst)
+                    if value is not None:
+                        pinned = table.answers_with(g.pin.position, value)
+                answers = (self._answers(table, goal) if pinned is None
+                           else self._instances(goal, pinned))
         elif kind is GENERAL:
             answers = self.solve(goal, depth)
         else:

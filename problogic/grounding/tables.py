@@ -27,7 +27,7 @@ class Answer:
 
 class Table:
     __slots__ = ("goal", "status", "answers", "by_key", "dfn", "lowlink", "active", "token",
-                 "location", "recursive")
+                 "location", "recursive", "by_argument")
 
     def __init__(self, goal: Term, dfn: int):
         self.goal = goal  # private copy of the call
@@ -40,6 +40,8 @@ class Table:
         self.token: object = None
         self.location = goal.location
         self.recursive = False  # read while incomplete: its component needs a fixpoint
+        # see answers_with: position -> {integer value: answers} (None: not integers)
+        self.by_argument: dict[int, dict[int, list[Answer]] | None] | None = None
 
     def add(self, key: TermLike, term: TermLike, body: tuple[int, ...],
             program: GroundProgram) -> bool:
@@ -55,6 +57,25 @@ class Table:
         if not body:
             answer.literal = TRUE
         return True
+
+    def answers_with(self, position: int, value: int) -> list[Answer] | None:
+        """The answers (of a complete table) whose argument ``position`` is the integer
+        ``value``, in order; None where some answer has anything but an integer there (the
+        caller then scans them all, and meets whatever error they cause)."""
+        if self.by_argument is None:
+            self.by_argument = {}
+        if position in self.by_argument:
+            index = self.by_argument[position]
+        else:
+            index = {}
+            for answer in self.answers:
+                argument = answer.term.args[position]
+                if type(argument) is not int:
+                    index = None
+                    break
+                index.setdefault(argument, []).append(answer)
+            self.by_argument[position] = index
+        return None if index is None else index.get(value, [])
 
     def complete(self, program: GroundProgram) -> None:
         """Freeze the table and write each answer's bodies into its OR node."""
