@@ -1,6 +1,6 @@
 """Digit addition: problogic.Model against DeepProbLog's ExactEngine, in one run.
 
-    python -m benchmarks.digit_addition                 # default: under ~10 minutes on 2 cores
+    python -m benchmarks.digit_addition                 # default: about 15 minutes on 2 cores
     python -m benchmarks.digit_addition --quick         # a smoke run (about 3 minutes)
     python -m benchmarks.digit_addition --full          # DeepProbLog longer (N = 2 epoch part,
                                                         #   N = 3 grounding up to 300 s)
@@ -104,7 +104,7 @@ class Config:
 
 
 def default_cases(profile: str = "default") -> tuple[Case, ...]:
-    """The cases of a profile: ``quick`` (smoke), ``default`` (< ~10 min), ``full``."""
+    """The cases of a profile: ``quick`` (smoke), ``default`` (about 15 min), ``full``."""
     quick, full = profile == "quick", profile == "full"
     epoch = 300 if quick else None  # updates per case that runs "the epoch"
     return (

@@ -5,8 +5,11 @@ the value of their sum. A small CNN learns to read digits through the logic prog
 the sums alone. Two programs:
 
 * ``accumulator``: DeepProbLog's own program (a number is read left to right with an
-  accumulator, then the two numbers are added with ``is/2``). Its ground program enumerates
-  all 10**N x 10**N pairs of numbers, so it grows exponentially with N.
+  accumulator, then the two numbers are added with ``is/2``). With the sum unbound its
+  ground program holds all 10**N x 10**N pairs of numbers; with the sum bound, the at most
+  10**N pairs of that sum (the grounder looks the second number up by the value the sum
+  leaves it, see ``problogic.grounding.clauses.Pin``), one circuit per distinct sum. Both
+  grow exponentially with N.
 * ``carry``: the sum computed digit by digit with a carry in {0, 1}. The N + 1 digits of the
   sum are given as data (one-hot rows through an identity "label" network) rather than as
   integers in the query, so that all examples share ONE ground query and one compiled

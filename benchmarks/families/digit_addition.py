@@ -39,7 +39,8 @@ UPDATES: dict[str, dict[int, int | None]] = {
     "full": {1: None, 2: 30, 3: 4, 4: 1},
 }
 """Updates per case of the accumulator program by profile and N (None: the whole epoch of
-1500 updates). Every new sum is a new query shape to ground, which takes seconds at N = 3."""
+1500 updates). Every new sum is a new query shape to ground and compile: 0.2 s at N = 3,
+1.5 s at N = 4 on this machine."""
 CARRY_UPDATES: dict[str, int | None] = {"tiny": 3, "quick": 30, "full": None}
 """Updates per case of the carry program, at every N (one circuit per N)."""
 
@@ -55,7 +56,7 @@ new shape per test example at N >= 2)."""
 def not_run(system: str, digits: int) -> str | None:
     if system != "problogic-carry" and digits > ACCUMULATOR_MAX_DIGITS:
         return (
-            "the accumulator program grounds all 10^N x 10^N pairs of numbers; "
+            "the accumulator program grounds tables of 10^N numbers and 10^N pairs per sum; "
             "problogic-carry runs this N"
         )
     return None
