@@ -360,32 +360,35 @@ def _gates(formula: Formula) -> dict[tuple[int, ...], int]:
     levels down, sorted; equal sets counted once with their number (a million gates of digit
     addition with N = 3 use a few dozen sets of its six variables)."""
     kinds, payload = formula.kinds, formula.payload
+    # the children's sets, per depth: shared, so memoized (a plain dict, freed on return: a
+    # self-recursive closure over it would keep a million sets alive until a full collection)
     memo: dict[int, dict[int, frozenset[int]]] = {d: {} for d in range(1, GATE_DEPTH)}
-
-    def within(node: int, depth: int) -> set[int]:
-        """The variables of the choice nodes at most ``depth`` levels below ``node``."""
-        members: set[int] = set()
-        for child in payload[node]:
-            child = abs(child)
-            kind = kinds.get(child)
-            if kind == CHOICE:
-                members.add(payload[child][0])
-            elif kind is not None and depth > 1:
-                found = memo[depth - 1].get(child)  # children's sets: shared, so memoized
-                if found is None:
-                    found = memo[depth - 1][child] = frozenset(within(child, depth - 1))
-                members |= found
-        return members
-
     gates: dict[tuple[int, ...], int] = {}
     for node, kind in kinds.items():
         if kind == CHOICE:
             continue
-        members = within(node, GATE_DEPTH)
+        members = _within(node, GATE_DEPTH, kinds, payload, memo)
         if len(members) > 1:
             key = tuple(sorted(members))
             gates[key] = gates.get(key, 0) + 1
     return gates
+
+
+def _within(node: int, depth: int, kinds, payload, memo) -> set[int]:
+    """The variables of the choice nodes at most ``depth`` levels below ``node``."""
+    members: set[int] = set()
+    for child in payload[node]:
+        child = abs(child)
+        kind = kinds.get(child)
+        if kind == CHOICE:
+            members.add(payload[child][0])
+        elif kind is not None and depth > 1:
+            found = memo[depth - 1].get(child)
+            if found is None:
+                found = memo[depth - 1][child] = frozenset(
+                    _within(child, depth - 1, kinds, payload, memo))
+            members |= found
+    return members
 
 
 def _depth_first_order(formula: Formula) -> list[int]:
