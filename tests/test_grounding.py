@@ -284,18 +284,23 @@ PINNED = """
     less(L) :- p(V), GAP L is V - 3.
     from(L) :- p(V), GAP L is 3 - V.
     two(L) :- r(A), p(V), GAP L is A + V.
+    same(L) :- p(V), GAP V + 3 =:= L.
+    equal(L) :- p(V), GAP L =:= 3 - V.
 """
 
 
 def test_a_pinned_call_answers_as_the_scan_does():
-    # Each form of the next goal (V + A, A + V, V - A, A - V, A from an earlier goal), ground
-    # and non-ground queries: the same answers as with a goal in between (no pin).
-    queries = "".join(f"query({h}({v})). " for h in ("sum", "flip", "less", "from", "two")
+    # Each form of the next goal (V + A, A + V, V - A, A - V, A from an earlier goal, =:= on
+    # either side), ground and non-ground queries: the same answers as with a goal in between
+    # (no pin).
+    heads = ("sum", "flip", "less", "from", "two", "same", "equal")
+    queries = "".join(f"query({h}({v})). " for h in heads
                       for v in range(-6, 13)) + "query(two(_)). query(from(_))."
     pinned = pl.evaluate(PINNED.replace("GAP", "") + queries)
     scanned = pl.evaluate(PINNED.replace("GAP", "true,") + queries)
     assert pinned == pytest.approx(scanned, abs=1e-12)
     assert pinned["sum(4)"] == pytest.approx(0.4) and pinned["from(-1)"] == pytest.approx(0.5)
+    assert pinned["same(4)"] == pytest.approx(0.4) and pinned["equal(-1)"] == pytest.approx(0.5)
     assert pinned["two(4)"] == pytest.approx(1 - (1 - 0.2 * 0.4) * (1 - 0.7 * 0.3))
 
 
@@ -313,7 +318,8 @@ def test_a_pin_gives_way_to_the_scan_beyond_integers(facts, query, expected):
         assert pl.evaluate(source) == {query: expected}
 
 
-def test_the_sum_of_two_numbers_looks_its_answers_up(monkeypatch):
+@pytest.mark.parametrize("adds", ["Z is N1 + N2", "N1 + N2 =:= Z"])
+def test_the_sum_of_two_numbers_looks_its_answers_up(monkeypatch, adds):
     # DeepProbLog's accumulator program with three digits per number and the sum bound: each
     # of the 1000 values of the first number meets one answer of the second, not 1000.
     from problogic.grounding.engine import Grounder
@@ -330,9 +336,9 @@ def test_the_sum_of_two_numbers_looks_its_answers_up(monkeypatch):
         digit(_, D) :- between(0, 9, D).
         number([], Acc, Acc).
         number([H|T], Acc, R) :- digit(H, D), Acc2 is Acc * 10 + D, number(T, Acc2, R).
-        addition(X, Y, Z) :- number(X, 0, N1), number(Y, 0, N2), Z is N1 + N2.
+        addition(X, Y, Z) :- number(X, 0, N1), number(Y, 0, N2), ADDS.
         query(addition([a, b, c], [d, e, f], 1234)).
-    """)
+    """.replace("ADDS", adds))
     assert result == {"addition([a, b, c],[d, e, f],1234)": 1.0}
     # about 9k: the two numbers' tables (3k each), the first number's 1000 answers and one per
     # lookup; scanning the second number's answers for each of the first's: over 10^6

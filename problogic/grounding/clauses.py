@@ -185,9 +185,10 @@ def comparison(op: str):
 
 class Pin:
     """A call's argument ``V`` (a variable the call binds) that the next goal ``L is A + V``
-    (or ``V + A``, ``A - V``, ``V - A``) pins: when ``L`` and ``A`` are integers, only the
-    answers with ``V = value(frame, subst)`` can pass that goal. The goal still runs on them:
-    looking the answers up only skips those it would reject."""
+    or ``L =:= A + V`` (either side; ``V + A``, ``A - V``, ``V - A`` alike) pins: when ``L``
+    and ``A`` are integers, only the answers with the integer ``V = value(frame, subst)`` can
+    pass that goal. The goal still runs on them: looking the answers up only skips those it
+    would reject."""
 
     __slots__ = ("position", "left", "other", "signs")
 
@@ -199,8 +200,8 @@ class Pin:
 
     @classmethod
     def of(cls, call, left, right) -> "Pin | None":
-        """The pin of call template ``call`` by the goal ``left is right`` (templates), or
-        None."""
+        """The pin of call template ``call`` by the goal ``left is right`` or ``left =:=
+        right`` (templates), or None."""
         if type(call) is not Compound or not (type(left) is OldSlot or type(left) is int):
             return None
         if type(right) is not Compound or right.functor not in ("+", "-") or len(right.args) != 2:

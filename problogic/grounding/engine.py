@@ -103,8 +103,14 @@ class CompiledClause:
         self.goals = tuple(CompiledGoal(template(g, slots, seen), builtins, arith)
                            for g in prepared.body)
         for goal, after in zip(self.goals, self.goals[1:]):
-            if goal.kind is CALL and after.kind is IS:
+            if goal.kind is not CALL:
+                continue
+            if after.kind is IS:
                 goal.pin = Pin.of(goal.template, after.left, after.template.args[1])
+            elif after.kind is COMPARE and after.template.functor == "=:=":
+                left, right = after.template.args
+                goal.pin = Pin.of(goal.template, left, right) or \
+                    Pin.of(goal.template, right, left)
 
 
 def _first_arg_key(term: TermLike):
