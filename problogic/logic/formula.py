@@ -48,22 +48,24 @@ class Formula:
 
 def _reachable(kinds, payload, roots: list[int]) -> list[int]:
     """The nodes the root literals reach (``kinds``/``payload`` indexed by node), each once."""
-    seen: set[int] = set()
+    seen: set[int] = {TRUE}
     order = []
-    stack = [abs(r) for r in roots if abs(r) != TRUE]
+    stack = [abs(r) for r in roots]
+    gates = (AND, OR)
     while stack:
         node = stack.pop()
         if node in seen:
             continue
         seen.add(node)
         order.append(node)
-        if kinds[node] in (AND, OR):
-            stack.extend(abs(c) for c in payload[node] if abs(c) != TRUE)
+        if kinds[node] in gates:
+            stack.extend(map(abs, payload[node]))
     return order
 
 
-def _components(program: GroundProgram, nodes: list[int]) -> tuple[list, list[bool]]:
-    """Strongly connected components of the ground program, dependencies first."""
+def _components(program: GroundProgram, roots: list[int]) -> tuple[list, list[bool]]:
+    """Strongly connected components of the part of the ground program that ``roots``
+    reach, dependencies first, and whether each is a cycle."""
     kinds, payload = program.kinds, program.payload
 
     def successors(node: int) -> list[int]:
@@ -71,7 +73,41 @@ def _components(program: GroundProgram, nodes: list[int]) -> tuple[list, list[bo
             return [abs(c) for c in payload[node] if abs(c) != TRUE]
         return []
 
-    return strongly_connected(nodes, successors)
+    return strongly_connected(_reachable(kinds, payload, roots), successors)
+
+
+def _acyclic_order(kinds, payload, roots: list[int]) -> list[int] | None:
+    """The nodes the roots reach, each after every node it reaches, or None where they reach
+    a cycle: a depth-first walk from the last root back to the first, children in order,
+    which is where Tarjan's algorithm over :func:`_reachable`'s nodes starts its walks (so
+    the order of :func:`_components`, at a third of the cost)."""
+    state: dict[int, bool] = {}  # False: on the walk's path; True: done
+    order: list[int] = []
+    gates = (AND, OR)
+    for root in reversed(roots):
+        root = abs(root)
+        if root == TRUE or root in state:
+            continue
+        state[root] = False
+        path = [(root, iter(payload[root] if kinds[root] in gates else ()))]
+        while path:
+            node, children = path[-1]
+            for child in children:
+                child = abs(child)
+                if child == TRUE:
+                    continue
+                done = state.get(child)
+                if done is None:
+                    state[child] = False
+                    path.append((child, iter(payload[child] if kinds[child] in gates else ())))
+                    break
+                if not done:  # back to a node on the path: a cycle
+                    return None
+            else:
+                path.pop()
+                state[node] = True
+                order.append(node)
+    return order
 
 
 def strongly_connected(nodes, successors) -> tuple[list[tuple[int, ...]], list[bool]]:
@@ -166,8 +202,12 @@ class _Builder:
             self.value[node] = TRUE
         elif kind == CHOICE:
             self.value[node] = self.emit(node, CHOICE, self.program.payload[node])
-        else:
+        elif self.cyclic:
             children = [self.literal(c) for c in self.program.payload[node]]
+            self.value[node] = self.emit(node, kind, children)
+        else:  # literal() without cycles to unfold
+            value = self.value
+            children = [value[c] if c > 0 else -value[-c] for c in self.program.payload[node]]
             self.value[node] = self.emit(node, kind, children)
 
     def add_cycle(self, group: tuple[int, ...]) -> None:
@@ -241,13 +281,17 @@ class _Builder:
 def build_formula(program: GroundProgram) -> Formula:
     """Simplify the relevant part of ``program``, break its positive cycles and order it."""
     roots = [lit for _, lit in program.queries] + [lit for _, lit, _ in program.evidence]
-    components, cyclic = _components(program, _reachable(program.kinds, program.payload, roots))
     builder = _Builder(program)
-    for group, is_cyclic in zip(components, cyclic):
-        if is_cyclic:
-            builder.add_cycle(group)
-        else:
-            builder.add_acyclic(group[0])
+    order = _acyclic_order(program.kinds, program.payload, roots)
+    if order is not None:  # the common case: no cycle, every node its own component
+        for node in order:
+            builder.add_acyclic(node)
+    else:
+        for group, is_cyclic in zip(*_components(program, roots)):
+            if is_cyclic:
+                builder.add_cycle(group)
+            else:
+                builder.add_acyclic(group[0])
 
     def root(lit: int) -> int:
         return lit if abs(lit) == TRUE else builder.literal(lit)
@@ -267,23 +311,22 @@ def build_formula(program: GroundProgram) -> Formula:
 
 
 def _simplify(kind: int, children: list[int]) -> int | tuple[int, ...]:
-    """A constant or single literal, or the remaining children."""
-    if kind == AND:
-        if FALSE in children:
-            return FALSE
-        rest = tuple(dict.fromkeys(c for c in children if c != TRUE))
-        if not rest:
-            return TRUE
-        if any(-c in rest for c in rest):
-            return FALSE
+    """A constant or single literal, or the remaining children (each once, in order)."""
+    absorbing, neutral = (FALSE, TRUE) if kind == AND else (TRUE, FALSE)
+    if absorbing in children:
+        return absorbing
+    if len(children) == 2:  # most gates: a third of dict.fromkeys' cost
+        a, b = children
+        rest = (a,) if a == b else (a, b)
     else:
-        if TRUE in children:
-            return TRUE
-        rest = tuple(dict.fromkeys(c for c in children if c != FALSE))
-        if not rest:
-            return FALSE
-    if len(rest) == 1:
-        return rest[0]
+        rest = tuple(dict.fromkeys(children))
+    if neutral in rest:
+        rest = tuple(c for c in rest if c != neutral)
+    if len(rest) < 2:
+        return rest[0] if rest else neutral
+    if kind == AND and (rest[0] == -rest[1] if len(rest) == 2 else
+                        not {-c for c in rest}.isdisjoint(rest)):
+        return FALSE  # a literal and its negation
     return rest
 
 
@@ -360,39 +403,49 @@ def _gates(formula: Formula) -> dict[tuple[int, ...], int]:
     levels down, sorted; equal sets counted once with their number (a million gates of digit
     addition with N = 3 use a few dozen sets of its six variables)."""
     kinds, payload = formula.kinds, formula.payload
-    # the children's sets, per depth: shared, so memoized (a plain dict, freed on return: a
-    # self-recursive closure over it would keep a million sets alive until a full collection)
-    memo: dict[int, dict[int, frozenset[int]]] = {d: {} for d in range(1, GATE_DEPTH)}
-    gates: dict[tuple[int, ...], int] = {}
+    # Sets of variables as bit masks (bit v: variable v): a union is one int operation, and
+    # a gate's set is only spelled out once per distinct set. The children's masks, per
+    # depth, are memoized: gates share children.
+    memo: dict[int, dict[int, int]] = {d: {} for d in range(1, GATE_DEPTH)}
+    masks: dict[int, int] = {}
     for node, kind in kinds.items():
-        if kind == CHOICE:
-            continue
-        members = _within(node, GATE_DEPTH, kinds, payload, memo)
-        if len(members) > 1:
-            key = tuple(sorted(members))
-            gates[key] = gates.get(key, 0) + 1
-    return gates
+        if kind != CHOICE:
+            mask = _within(node, GATE_DEPTH, kinds, payload, memo)
+            if mask & (mask - 1):  # two variables or more
+                masks[mask] = masks.get(mask, 0) + 1
+    return {_bits(mask): count for mask, count in masks.items()}
 
 
-def _within(node: int, depth: int, kinds, payload, memo) -> set[int]:
-    """The variables of the choice nodes at most ``depth`` levels below ``node``."""
-    members: set[int] = set()
+def _within(node: int, depth: int, kinds, payload, memo) -> int:
+    """The variables of the choice nodes at most ``depth`` levels below ``node``, a mask."""
+    mask = 0
     for child in payload[node]:
         child = abs(child)
         kind = kinds.get(child)
         if kind == CHOICE:
-            members.add(payload[child][0])
+            mask |= 1 << payload[child][0]
         elif kind is not None and depth > 1:
             found = memo[depth - 1].get(child)
             if found is None:
-                found = memo[depth - 1][child] = frozenset(
-                    _within(child, depth - 1, kinds, payload, memo))
-            members |= found
-    return members
+                found = memo[depth - 1][child] = _within(child, depth - 1, kinds, payload,
+                                                         memo)
+            mask |= found
+    return mask
+
+
+def _bits(mask: int) -> tuple[int, ...]:
+    """The positions of the set bits of ``mask``, ascending."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return tuple(out)
 
 
 def _depth_first_order(formula: Formula) -> list[int]:
     """Choice variables in order of first appearance in a depth-first walk from the roots."""
+    kinds, payload = formula.kinds, formula.payload
     order: list[int] = []
     seen_vars: set[int] = set()
     seen: set[int] = set()
@@ -400,14 +453,15 @@ def _depth_first_order(formula: Formula) -> list[int]:
         stack = [abs(root)]
         while stack:
             node = stack.pop()
-            if node in seen or node not in formula.kinds:
+            if node in seen:
                 continue
             seen.add(node)
-            if formula.kinds[node] == CHOICE:
-                var = formula.payload[node][0]
+            kind = kinds.get(node)
+            if kind == CHOICE:
+                var = payload[node][0]
                 if var not in seen_vars:
                     seen_vars.add(var)
                     order.append(var)
-            else:
-                stack.extend(abs(c) for c in reversed(formula.payload[node]))
+            elif kind is not None:
+                stack.extend(map(abs, reversed(payload[node])))
     return order
