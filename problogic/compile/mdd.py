@@ -142,6 +142,8 @@ class MDDManager:
         return self.node(la, kids)
 
     def conjoin_all(self, nodes) -> int:
+        if len(nodes) == 2:  # most gates: no sort (either order does the same operations)
+            return self.conjoin(nodes[0], nodes[1])
         result = TRUE
         for n in sorted(nodes, key=lambda n: -self.level[n]):
             result = self.conjoin(result, n)
@@ -150,6 +152,8 @@ class MDDManager:
         return result
 
     def disjoin_all(self, nodes) -> int:
+        if len(nodes) == 2:
+            return self.disjoin(nodes[0], nodes[1])
         result = FALSE
         for n in sorted(nodes, key=lambda n: -self.level[n]):
             result = self.disjoin(result, n)

@@ -23,7 +23,7 @@ from ..language.program import Clause, ProbabilisticClause, Program
 from ..language.terms import TRUE as TRUE_ATOM, Term, TermLike, Var, conjuncts, variables
 from ..limits import Deadline, Limits
 from .clauses import Compound, NewSlot, Pin, build, comparison, expression, match, template
-from .ground_program import FALSE, TRUE, GroundProgram
+from .ground_program import FALSE, TRUE, GroundProgram, sorted_set
 from .probabilistic import ChoiceFactory
 from .tables import COMPLETE, Table
 from .unify import Substitution, canonical, rename
@@ -473,7 +473,7 @@ class Grounder:
                 "probabilistic facts and clauses must be ground when used",
                 prepared.clause.location)
         stored = answer if key is answer else rename(answer, {})
-        if table.add(key, stored, tuple(sorted(set(lits))), self.ground_program):
+        if table.add(key, stored, sorted_set(lits), self.ground_program):
             self.changes += 1
             self.deadline.check("grounding", table.location)
             if len(self.ground_program) > self.limits.max_ground_size:  # endless answers

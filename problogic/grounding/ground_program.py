@@ -23,6 +23,18 @@ from ..language.terms import Term
 TRUE = 1
 FALSE = -1
 
+
+def sorted_set(literals) -> tuple[int, ...]:
+    """``tuple(sorted(set(literals)))``, without the set and the sort for the bodies of one
+    or two literals that most ground programs are made of (a third of the cost)."""
+    if len(literals) < 2:
+        return tuple(literals)
+    if len(literals) == 2:
+        a, b = literals
+        return (a, b) if a < b else (b, a) if b < a else (a,)
+    return tuple(sorted(set(literals)))
+
+
 CONST, CHOICE, AND, OR = 0, 1, 2, 3
 
 
@@ -94,14 +106,16 @@ class GroundProgram:
 
     def conjunction(self, literals) -> int:
         """A literal for the conjunction of ``literals`` (shared when it already exists)."""
-        lits = tuple(sorted(set(lit for lit in literals if lit != TRUE)))
+        lits = sorted_set(literals)
+        if TRUE in lits:
+            lits = tuple(lit for lit in lits if lit != TRUE)
         if FALSE in lits:
             return FALSE
         if not lits:
             return TRUE
         if len(lits) == 1:
             return lits[0]
-        if any(-lit in lits for lit in lits):
+        if lits[0] == -lits[1] if len(lits) == 2 else any(-lit in lits for lit in lits):
             return FALSE
         node = self._and_nodes.get(lits)
         if node is None:
