@@ -286,14 +286,17 @@ PINNED = """
     two(L) :- r(A), p(V), GAP L is A + V.
     same(L) :- p(V), GAP V + 3 =:= L.
     equal(L) :- p(V), GAP L =:= 3 - V.
+    0.5::s(f(1), 2). 0.4::s(f(2), 1). 0.3::s(f(0), 5). 0.6::s(g(3), 3).
+    inside(L) :- s(f(W), V), GAP L is W + V.
+    bound(L) :- s(g(W), V), GAP L is V - W.
 """
 
 
 def test_a_pinned_call_answers_as_the_scan_does():
     # Each form of the next goal (V + A, A + V, V - A, A - V, A from an earlier goal, =:= on
-    # either side), ground and non-ground queries: the same answers as with a goal in between
-    # (no pin).
-    heads = ("sum", "flip", "less", "from", "two", "same", "equal")
+    # either side; A bound by the call itself: no pin), ground and non-ground queries: the
+    # same answers as with a goal in between (no pin).
+    heads = ("sum", "flip", "less", "from", "two", "same", "equal", "inside", "bound")
     queries = "".join(f"query({h}({v})). " for h in heads
                       for v in range(-6, 13)) + "query(two(_)). query(from(_))."
     pinned = pl.evaluate(PINNED.replace("GAP", "") + queries)
@@ -302,6 +305,7 @@ def test_a_pinned_call_answers_as_the_scan_does():
     assert pinned["sum(4)"] == pytest.approx(0.4) and pinned["from(-1)"] == pytest.approx(0.5)
     assert pinned["same(4)"] == pytest.approx(0.4) and pinned["equal(-1)"] == pytest.approx(0.5)
     assert pinned["two(4)"] == pytest.approx(1 - (1 - 0.2 * 0.4) * (1 - 0.7 * 0.3))
+    assert pinned["inside(3)"] == pytest.approx(1 - 0.5 * 0.6) and pinned["bound(0)"] == 0.6
 
 
 @pytest.mark.parametrize("facts, query, expected", [

@@ -202,18 +202,23 @@ class Pin:
     def of(cls, call, left, right) -> "Pin | None":
         """The pin of call template ``call`` by the goal ``left is right`` or ``left =:=
         right`` (templates), or None."""
-        if type(call) is not Compound or not (type(left) is OldSlot or type(left) is int):
+        if type(call) is not Compound or type(right) is not Compound or \
+                right.functor not in ("+", "-") or len(right.args) != 2:
             return None
-        if type(right) is not Compound or right.functor not in ("+", "-") or len(right.args) != 2:
+        bound_here = _slots(call, (NewSlot,))  # L and A must be known before the call
+        if not (type(left) is int or type(left) is OldSlot and left.index not in bound_here):
             return None
-        bound_here = {a.index: i for i, a in enumerate(call.args) if type(a) is NewSlot}
         for v, a in (right.args, right.args[::-1]):
             other = expression(a)
             if type(v) is OldSlot and v.index in bound_here and other is not None and \
-                    not _slots(a) & bound_here.keys():
+                    not _slots(a) & bound_here:
+                position = next((i for i, arg in enumerate(call.args)
+                                 if type(arg) is NewSlot and arg.index == v.index), None)
+                if position is None:  # V is bound inside an argument, not as one
+                    continue
                 first = v is right.args[0]
                 signs = (1, -1) if right.functor == "+" else (1, 1) if first else (-1, 1)
-                return cls(bound_here[v.index], left, other, signs)
+                return cls(position, left, other, signs)
         return None
 
     def value(self, frame: list, subst) -> int | None:
@@ -234,14 +239,12 @@ class Pin:
         return self.signs[0] * left + self.signs[1] * other
 
 
-def _slots(t) -> set[int]:
-    """The slot indices in template ``t``."""
+def _slots(t, kinds: tuple = (OldSlot, NewSlot)) -> set[int]:
+    """The indices of the slots of the given kinds in template ``t``."""
     kind = type(t)
-    if kind is OldSlot or kind is NewSlot:
-        return {t.index}
     if kind is Compound:
-        return set().union(*(_slots(a) for a in t.args))
-    return set()
+        return set().union(*(_slots(a, kinds) for a in t.args))
+    return {t.index} if kind in kinds else set()
 
 
 __all__ = ["Compound", "NewSlot", "NotFast", "OldSlot", "Pin", "build", "comparison",
