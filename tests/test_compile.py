@@ -359,3 +359,24 @@ def test_exact_inference_leaves_no_reference_cycles():
     finally:
         gc.set_debug(0)
         gc.garbage.clear()
+
+
+def test_variable_sets_of_gates_agree_as_masks_and_as_sets(monkeypatch):
+    # _gates holds sets as bit masks up to MASK_VARIABLES variables, as sets beyond (masks
+    # grow with the highest variable): both give the same gates
+    from importlib import resources
+
+    import problogic as pl
+    from problogic.logic import formula as formula_module
+    from problogic.pipeline import Stages
+
+    sources = [resources.files("problogic.examples").joinpath(name).read_text()
+               for name in ("smokers.pl", "hmm.pl", "counting.pl")]
+    for source in sources:
+        stages = Stages()
+        formula = stages.formula(stages.ground(pl.Program.from_string(source).parsed))
+        as_masks = formula_module._gates(formula)
+        monkeypatch.setattr(formula_module, "MASK_VARIABLES", 0)
+        as_sets = formula_module._gates(formula)
+        monkeypatch.undo()
+        assert as_masks == as_sets and len(as_masks) > 1
