@@ -131,7 +131,7 @@ def default_cases(profile: str = "default") -> tuple[Case, ...]:
         # answers up, see problogic/grounding/clauses.py's Pin), compiled as the epoch meets it
         Case("ours", 3, max_updates=epoch, train_budget_s=15 if quick else None,
              warm_updates=20, model_scored_test=1, timeout_s=900 if full else 600),
-        # the sum unbound: one circuit of all 1999 sums (about 30 s to compile), then the epoch
+        # the sum unbound: one circuit of all 1999 sums (about 25 s to compile), then the epoch
         Case("ours", 3, max_updates=epoch, query_mode="answers", warm_updates=20,
              timeout_s=600 if full else 300),
         Case("deepproblog", 3, max_updates=1, warm_updates=0, test_examples=0,
