@@ -275,8 +275,6 @@ def run_ours(config: Config, case: Case) -> dict:
         result["cold"] = {"updates": len(cold), "wall_s": wall[0],
                           "update_without_compile": _summarise_updates(cold),
                           "shapes": model.num_compiled, "compile_total_s": sum(compile_times),
-                          "compile_per_shape_s": (sum(compile_times) / len(compile_times)
-                                                  if compile_times else 0.0),
                           "rss_trace": rss_trace,
                           "update_ms": [round(t * 1e3, 3) for t in with_compile]}
 

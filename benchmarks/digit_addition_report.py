@@ -143,8 +143,9 @@ def summarise(results: dict) -> dict:
                 "update_ms": cold.get("update_ms") or [],
                 "epoch_complete": bool(case.get("epoch_complete")),
             }
-            if label in OURS:
-                row[label]["compile_per_shape_s"] = cold.get("compile_per_shape_s")
+            if label in OURS and cold.get("shapes") and "compile_total_s" in cold:
+                # per shape, not per update: an update may compile two
+                row[label]["compile_per_shape_s"] = cold["compile_total_s"] / cold["shapes"]
             row[label]["epoch_shapes"] = case.get("epoch_shapes")
             if label in DEEPPROBLOG and len(trace) >= 1 and cold.get("updates"):
                 first = case["rss_mb"]["start"]

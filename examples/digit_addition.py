@@ -224,8 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     program = args.program or ("accumulator" if args.digits <= 2 else "carry")
     if program == "accumulator" and args.digits >= 3:
         if args.bound_sum:
-            cost = (f"10**{args.digits} pairs of numbers for each distinct sum (0.15 s a sum "
-                    "at N = 3, about 3 s at N = 4)")
+            cost = (f"10**{args.digits} pairs of numbers for each distinct sum (0.1 s a sum "
+                    "at N = 3, 1.6 s at N = 4)")
         else:
             cost = (f"all 10**{2 * args.digits} pairs of numbers once (about 25 s at N = 3, "
                     "out of reach at N = 4)")

@@ -39,8 +39,8 @@ UPDATES: dict[str, dict[int, int | None]] = {
     "full": {1: None, 2: 30, 3: 4, 4: 1},
 }
 """Updates per case of the accumulator program by profile and N (None: the whole epoch of
-1500 updates). Every new sum is a new query shape to ground and compile: 0.15 s at N = 3,
-about 3 s at N = 4 on this machine."""
+1500 updates). Every new sum is a new query shape to ground and compile: 0.1 s at N = 3,
+1.6 s at N = 4 on this machine."""
 CARRY_UPDATES: dict[str, int | None] = {"tiny": 3, "quick": 30, "full": None}
 """Updates per case of the carry program, at every N (one circuit per N)."""
 
