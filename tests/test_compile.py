@@ -314,11 +314,9 @@ def test_every_order_over_the_node_limit_is_a_clean_error():
 def test_the_bundled_hidden_markov_model_equals_forward_backward():
     """problogic/examples/hmm.pl (the demo's): 100 days, smoothing at day 50 and filtering at
     day 100, against the forward-backward algorithm."""
-    from importlib import resources
-
     import problogic as pl
 
-    text = resources.files("problogic.examples").joinpath("hmm.pl").read_text()
+    text = _bundled("hmm.pl")
     umbrella = {"rain": 0.9, "sun": 0.2}
 
     def likelihood(day, s):  # an umbrella on two days out of three, none on the last three
@@ -338,12 +336,10 @@ def test_exact_inference_leaves_no_reference_cycles():
     # Garbage in reference cycles waits for a full collection: a self-recursive closure over
     # _gates' memo once kept 470 MB of sets alive after compiling digit addition (N = 3).
     import gc
-    from importlib import resources
 
     import problogic as pl
 
-    programs = [resources.files("problogic.examples").joinpath(name).read_text()
-                for name in ("smokers.pl", "hmm.pl")]
+    programs = [_bundled("smokers.pl"), _bundled("hmm.pl")]
     programs.append("0.1::d(X, 0); 0.2::d(X, 1); 0.3::d(X, 2) :- member(X, [a, b, c, e]).\n"
                     "num([], A, A).\n"
                     "num([H|T], A, R) :- d(H, D), A2 is A * 3 + D, num(T, A2, R).\n"
@@ -364,15 +360,11 @@ def test_exact_inference_leaves_no_reference_cycles():
 def test_variable_sets_of_gates_agree_as_masks_and_as_sets(monkeypatch):
     # _gates holds sets as bit masks up to MASK_VARIABLES variables, as sets beyond (masks
     # grow with the highest variable): both give the same gates
-    from importlib import resources
-
     import problogic as pl
     from problogic.logic import formula as formula_module
     from problogic.pipeline import Stages
 
-    sources = [resources.files("problogic.examples").joinpath(name).read_text()
-               for name in ("smokers.pl", "hmm.pl", "counting.pl")]
-    for source in sources:
+    for source in map(_bundled, ("smokers.pl", "hmm.pl", "counting.pl")):
         stages = Stages()
         formula = stages.formula(stages.ground(pl.Program.from_string(source).parsed))
         as_masks = formula_module._gates(formula)
@@ -380,3 +372,10 @@ def test_variable_sets_of_gates_agree_as_masks_and_as_sets(monkeypatch):
         as_sets = formula_module._gates(formula)
         monkeypatch.undo()
         assert as_masks == as_sets and len(as_masks) > 1
+
+
+def _bundled(name: str) -> str:
+    """The text of a program in problogic/examples."""
+    from importlib import resources
+
+    return resources.files("problogic.examples").joinpath(name).read_text()

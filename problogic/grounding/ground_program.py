@@ -115,8 +115,8 @@ class GroundProgram:
             return TRUE
         if len(lits) == 1:
             return lits[0]
-        if lits[0] == -lits[1] if len(lits) == 2 else any(-lit in lits for lit in lits):
-            return FALSE
+        if (lits[0] == -lits[1]) if len(lits) == 2 else any(-lit in lits for lit in lits):
+            return FALSE  # a literal and its negation
         node = self._and_nodes.get(lits)
         if node is None:
             node = self._new(AND, lits)
