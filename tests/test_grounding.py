@@ -322,6 +322,15 @@ def test_a_pin_gives_way_to_the_scan_beyond_integers(facts, query, expected):
         assert pl.evaluate(source) == {query: expected}
 
 
+def test_an_error_in_a_pin_is_the_goal_s_own():
+    # A = 1 // 0: the error is the arithmetic goal's, where an answer reaches it, and none
+    # where none does
+    with pytest.raises(pl.GroundingError, match="division by zero"):
+        pl.evaluate("p(2). q(L) :- Z = 0, p(V), L is 1 // Z + V. query(q(3)).")
+    assert pl.evaluate("r(_) :- fail. q(L) :- Z = 0, r(V), L is 1 // Z + V. "
+                       "query(q(3)).") == {"q(3)": 0.0}
+
+
 @pytest.mark.parametrize("adds", ["Z is N1 + N2", "N1 + N2 =:= Z"])
 def test_the_sum_of_two_numbers_looks_its_answers_up(monkeypatch, adds):
     # DeepProbLog's accumulator program with three digits per number and the sum bound: each
