@@ -114,8 +114,7 @@ class _Compilation:
         if kind == CHOICE:
             var, value = formula.payload[node]
             return manager.literal(self.level_of[var], value)
-        diagram = self.diagram  # _of, inline for the positive literals (TRUE is 1)
-        children = [diagram[c] if c > 1 else self._of(c) for c in formula.payload[node]]
+        children = [self._of(c) for c in formula.payload[node]]
         if kind == AND:
             return manager.conjoin_all(children)
         return manager.disjoin_all(children)
