@@ -76,10 +76,12 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
 
 
 def _read(path: str) -> str:
+    from .language.parser import decode_source
+
     if path == "-":
-        return sys.stdin.read()
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
+        return decode_source(sys.stdin.buffer.read(), "<stdin>")
+    with open(path, "rb") as handle:
+        return decode_source(handle.read(), path)
 
 
 def format_probability(value: float) -> str:
@@ -101,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         source = _read(args.file)
     except OSError as exc:
         print(f"problogic: error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except ProblogicError as exc:  # not UTF-8
+        print(f"{exc.location}: error: {exc.message}", file=sys.stderr)
         return 1
     try:
         return _dispatch(command, args, source, name, limits)
@@ -147,7 +152,9 @@ def _dispatch(command, args, source: str, name: str, limits: Limits) -> int:
         from .logic.kbest import KBest
 
         approximation = KBest(args.k_best)
-    probabilities = program.evaluate(limits, approximation=approximation)
+    # as ProbLog's command line: the evidence rules answers of non-ground queries out
+    probabilities = program.evaluate(limits, approximation=approximation,
+                                     propagate_evidence=True)
     ordered = sorted(probabilities.items())
     if args.format == "json":
         print(json.dumps(dict(ordered)))

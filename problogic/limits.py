@@ -14,7 +14,7 @@ class Limits:
     ``p(X) :- p(s(X))``); ``max_ground_size``: nodes of the ground program and of the compiled
     diagram; ``timeout``: wall-clock seconds for the whole pipeline (``None``: no limit)."""
 
-    max_depth: int = 2000
+    max_depth: int = 10_000
     max_ground_size: int = 5_000_000
     timeout: float | None = 600.0
 

@@ -63,10 +63,13 @@ def with_library(program: ParsedProgram) -> ParsedProgram:
 
 
 class Stages:
-    """Runs the stages one by one, recording their times."""
+    """Runs the stages one by one, recording their times. ``propagate_evidence``: grounding
+    leaves out the answers of non-ground queries that the evidence makes false by
+    propagation, as ProbLog's command line does (its Python API keeps them, at 0)."""
 
-    def __init__(self, limits: Limits | None = None):
+    def __init__(self, limits: Limits | None = None, propagate_evidence: bool = False):
         self.limits = limits or Limits()
+        self.propagate_evidence = propagate_evidence
         self.deadline = Deadline(self.limits.timeout)
         self.timings: dict[str, float] = {}
 
@@ -85,10 +88,10 @@ class Stages:
 
     def ground(self, program: ParsedProgram, goals=None) -> GroundProgram:
         return self._timed("ground", ground_program, with_library(program), self.limits,
-                           self.deadline, goals)
+                           self.deadline, goals, self.propagate_evidence)
 
     def formula(self, ground: GroundProgram) -> Formula:
-        return self._timed("formula", build_formula, ground)
+        return self._timed("formula", build_formula, ground, self.limits, self.deadline)
 
     def compile(self, formula: Formula) -> CompiledRoots:
         return self._timed("compile", compile_roots, formula, self.limits, self.deadline)
@@ -103,7 +106,7 @@ class Stages:
         """The formula of the k best proofs of each query (see :mod:`.logic.kbest`)."""
         if not isinstance(approximation, KBest):
             raise TypeError(f"unknown approximation {approximation!r} (use problogic.KBest)")
-        _check_plain_probabilities(formula)
+        check_plain_probabilities(formula)
         return self._timed("approximate", kbest_formula, formula, approximation.k,
                            self.limits, self.deadline)
 
@@ -112,13 +115,15 @@ class Stages:
         return self._timed("evaluate", kbest_marginals, approximate, roots)
 
 
-def _check_plain_probabilities(formula: Formula) -> None:
+def check_plain_probabilities(formula: Formula) -> None:
     """Plain inference needs a number for every variable: no networks, no free ``t(_)``."""
     variables = [formula.variables[v] for v in formula.variable_order]
-    neural = sorted({v.neural.network for v in variables if v.neural is not None})
+    neural = [v for v in variables if v.neural is not None]
     if neural:
-        raise ProgramError(f"the program uses neural predicates ({', '.join(neural)}): "
-                           "evaluate it with problogic.Model and its networks")
+        names = sorted({v.neural.network for v in neural})
+        raise ProgramError(f"the program uses neural predicates ({', '.join(names)}): "
+                           "evaluate it with problogic.Model and its networks",
+                           neural[0].location)
     free = [v for v in variables if v.tunable is not None and has_free_tunable(v)]
     if free:
         raise ProgramError("t(_) has no value for inference: give an initial value such as "
@@ -127,7 +132,7 @@ def _check_plain_probabilities(formula: Formula) -> None:
 
 def _root_probabilities(formula: Formula, roots: CompiledRoots) -> list[float]:
     """Weighted model counts of [evidence, query_1 & evidence, ...]."""
-    _check_plain_probabilities(formula)
+    check_plain_probabilities(formula)
     variables = [formula.variables[v] for v in roots.order]
     return mdd.probabilities(roots.manager, [roots.evidence] + roots.queries,
                              [v.probabilities for v in variables])
@@ -140,7 +145,7 @@ def marginals(formula: Formula, roots: CompiledRoots) -> dict[str, float]:
     evidence = values[0]
     if formula.evidence and evidence <= 0.0:
         raise InconsistentEvidenceError("the evidence is inconsistent (it has probability 0)",
-                                        _evidence_location(formula))
+                                        evidence_location(formula))
     out: dict[str, float] = {}
     for (term, _), value in zip(formula.queries, values[1:]):
         out[format_term(term)] = value / evidence if formula.evidence else value
@@ -156,12 +161,14 @@ def kbest_marginals(approximate: KBestFormula, roots: CompiledRoots) -> dict[str
         *values, not_evidence = values
         evidence_bound = 1.0 - not_evidence
         if evidence_bound <= 0.0:
-            raise InconsistentEvidenceError("the evidence is inconsistent (it has probability 0)")
+            raise InconsistentEvidenceError("the evidence is inconsistent (it has probability 0)",
+                                            evidence_location(approximate.formula))
         values = [min(1.0, value / evidence_bound) for value in values]
     return {format_term(term): value for term, value in zip(approximate.queries, values)}
 
 
-def _evidence_location(formula: Formula):
+def evidence_location(formula: Formula):
+    """Where the first located piece of evidence is (for an inconsistent-evidence error)."""
     for term, _, _ in formula.evidence:
         if getattr(term, "location", None) is not None:
             return term.location
@@ -169,11 +176,12 @@ def _evidence_location(formula: Formula):
 
 
 def run_program(program: ParsedProgram, limits: Limits | None = None,
-                stages: Stages | None = None, approximation: KBest | None = None) -> RunResult:
+                stages: Stages | None = None, approximation: KBest | None = None,
+                propagate_evidence: bool = False) -> RunResult:
     """Run the stages on a parsed program. ``approximation=KBest(k)`` compiles the k best
     proofs of each query instead of the whole formula: lower bounds (see
     :mod:`problogic.logic.kbest`); ``stats["complete"]`` is 1 when they are exact."""
-    stages = stages or Stages(limits)
+    stages = stages or Stages(limits, propagate_evidence)
 
     def body():
         ground = stages.ground(program)
@@ -196,15 +204,17 @@ def run_program(program: ParsedProgram, limits: Limits | None = None,
 
 
 def run(source: str, *, file: str | None = None, limits: Limits | None = None,
-        approximation: KBest | None = None, **limit_options) -> RunResult:
+        approximation: KBest | None = None, propagate_evidence: bool = False,
+        **limit_options) -> RunResult:
     """Parse, ground, compile and evaluate ``source``; see :class:`RunResult`.
 
     ``limit_options`` (``max_depth``, ``max_ground_size``, ``timeout``) override ``limits``;
-    ``approximation=KBest(k)`` gives k-best lower bounds instead of exact marginals.
+    ``approximation=KBest(k)`` gives k-best lower bounds instead of exact marginals;
+    ``propagate_evidence`` (see :class:`Stages`) answers as ProbLog's command line does.
     """
     if limit_options:
         base = limits or Limits()
         limits = Limits(**{**base.__dict__, **limit_options})
-    stages = Stages(limits)
+    stages = Stages(limits, propagate_evidence)
     return call_with_deep_stack(
         lambda: run_program(stages.parse(source, file), limits, stages, approximation))

@@ -7,6 +7,7 @@ from pathlib import Path
 from .circuit.circuit import Circuit
 from .deepstack import call_with_deep_stack
 from .grounding.ground_program import GroundProgram
+from .language.parser import decode_source
 from .language.program import Program as ParsedProgram
 from .limits import Limits
 from .logic.formula import Formula
@@ -40,24 +41,30 @@ class Program:
     @classmethod
     def from_file(cls, path: str | Path) -> "Program":
         path = Path(path)
-        return cls.from_string(path.read_text(encoding="utf-8"), str(path))
+        return cls.from_string(decode_source(path.read_bytes(), str(path)), str(path))
 
     def run(self, limits: Limits | None = None, *, approximation: KBest | None = None,
-            **limit_options) -> RunResult:
+            propagate_evidence: bool = False, **limit_options) -> RunResult:
         """Marginals plus per-stage timings and sizes."""
         return run_program(self.parsed, _limits(limits, limit_options),
-                           approximation=approximation)
+                           approximation=approximation, propagate_evidence=propagate_evidence)
 
     def evaluate(self, limits: Limits | None = None, *, approximation: KBest | None = None,
-                 **limit_options) -> dict[str, float]:
+                 propagate_evidence: bool = False, **limit_options) -> dict[str, float]:
         """Exact P(query | evidence) of every query, keyed by the query atom as ProbLog
         writes it, in query order.
 
         ``approximation=problogic.KBest(k)`` compiles only the k most probable proofs of each
         query: a lower bound, monotone in ``k`` and exact once ``k`` reaches the number of
         proofs (see :mod:`problogic.logic.kbest`), for programs whose exact circuit is too
-        large."""
-        return self.run(limits, approximation=approximation, **limit_options).probabilities
+        large.
+
+        ``propagate_evidence=True`` leaves out the answers of non-ground queries that the
+        evidence makes false by propagation, as ProbLog's command line does (``problogic
+        FILE`` does too); by default they are kept with probability 0, as ProbLog's Python
+        API keeps them."""
+        return self.run(limits, approximation=approximation,
+                        propagate_evidence=propagate_evidence, **limit_options).probabilities
 
     def ground(self, limits: Limits | None = None, **limit_options) -> GroundProgram:
         """The ground program relevant to the queries and evidence."""

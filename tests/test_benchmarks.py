@@ -435,3 +435,20 @@ def test_the_digit_addition_report_gives_each_paired_round_its_ratio():
     text = addition_markdown(results)
     assert "| 2 | problogic | 1.60, 1.50, 4.00 | 100x, 100x, 50x | 100x | 100x |" in text
     assert "| 1 | - | unavailable: No module named 'deepproblog' | - | - | - |" in text
+
+
+def test_pseudo_box_quality_matches_each_true_box_once():
+    from problogic_vision.data.records import SceneRecord
+
+    from benchmarks.probkt_pseudo import round_quality
+
+    truth = SceneRecord("t.png", 32, 32, [[0, 0, 10, 10], [20, 20, 30, 30]], [0, 1], [1, 1])
+    pseudo = [
+        # both boxes found, one with the wrong class
+        SceneRecord("p.png", 32, 32, [[0, 0, 10, 9], [20, 21, 30, 30]], [0, 0], [2, 0]),
+        # the same true box twice: the second is unmatched, the other true box left over
+        SceneRecord("p.png", 32, 32, [[0, 0, 10, 10], [1, 0, 10, 10]], [0, 0], [2, 0]),
+        SceneRecord("p.png", 32, 32, [[0, 0, 10, 10], [20, 20, 30, 30]], [0, 1], [1, 1]),
+    ]
+    assert round_quality(pseudo, lambda record: truth) == dict(
+        images=3, pseudo_boxes=6, true_boxes=6, matched=5, right=4, images_right=1)

@@ -68,11 +68,67 @@ def test_compile_dot_subcommand(program):
     ("0.5::a.\nevidence(a, true).\nevidence(a, false).\nquery(a).\n", None, None,
      "inconsistent"),
     ("q :- Y is X + 1.\nquery(q).\n", 1, None, "unbound"),
+    ("a.\nquery(X).\n", 2, 1, "of an unbound variable"),
+    ("a.\nquery(3).\n", 2, 1, "3 is not callable"),
+    ("0.5::a.\nevidence(a, maybe).\nquery(a).\n", 2, 1, "evidence value maybe"),
+    ("q(X) :- X = f(_).\nquery(q(_)).\n", 2, 7, "non-ground answer q(f("),
+    ("nn(net, [X], Y, [a, b]) :: p(X, Y).\nquery(p(1, a)).\n", 1, 1, "neural predicates"),
 ])
 def test_errors_are_located_and_clean(tmp_path, text, line, col, fragment):
+    _assert_located_error(tmp_path, text.encode(), line, col, fragment)
+
+
+@pytest.mark.parametrize("command", [[], ["ground"], ["compile", "--dot"], ["mpe"]])
+@pytest.mark.parametrize("data, line, col, fragment", [
+    (b"0.5::a.\nquery(a).\n\xff\xfe b.\n", 3, 1, "invalid UTF-8 byte 0xff"),
+    ("0.5::a.\nq :- 0.5::a, b.\n% \u00e9t\u00e9\n\u00e9 \xff".encode("latin-1"), 3, 3,
+     "invalid UTF-8 byte 0xe9"),
+    (b"a :- X is " + b"9" * 5000 + b" * 2.\nquery(a).\n", 1, 11,
+     "an integer of 5000 digits is too long"),
+], ids=["binary", "latin-1", "long integer"])
+def test_undecodable_files_and_overlong_integers_are_located_errors(tmp_path, command, data,
+                                                                     line, col, fragment):
+    _assert_located_error(tmp_path, data, line, col, fragment, command)
+
+
+def test_a_byte_order_mark_is_skipped_and_long_integers_print(tmp_path):
+    path = tmp_path / "bom.pl"
+    path.write_bytes(b"\xef\xbb\xbf0.5::a.\nquery(a).\n")
+    assert run_cli(str(path)).stdout == "a:\t0.5\n"
+    path.write_text("p(X) :- X is 10 ** 5000 + 7.\nquery(p(_)).\n")
+    assert run_cli(str(path)).stdout == f"p(1{'0' * 4999}7):\t1\n"
+
+
+NEURAL = """nn(net, [X], Y, [a, b]) :: p(X, Y).
+t(_)::c.
+t(0.3)::d.
+q :- p(1, b), c, d.
+query(q).
+"""
+
+
+def test_ground_prints_the_annotations_of_networks_and_unset_tunables(tmp_path):
+    path = tmp_path / "neural.pl"
+    path.write_text(NEURAL)
+    result = run_cli("ground", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[:3] == [
+        "nn(net,[1],a)::p(1,a); nn(net,[1],b)::p(1,b).", "t(_)::c.", "0.3::d."]
+
+
+@pytest.mark.parametrize("program, line, fragment", [
+    (NEURAL, 1, "uses neural predicates (net)"),
+    (NEURAL.replace("nn(net, [X], Y, [a, b]) :: p(X, Y).", "p(1, b)."), 2, "t(_) has no value"),
+    ("0.5::a.\nevidence(a).\nevidence(a, false).\n", 2, "evidence is inconsistent"),
+], ids=["network", "t(_)", "inconsistent evidence"])
+def test_mpe_refuses_what_inference_refuses(tmp_path, program, line, fragment):
+    _assert_located_error(tmp_path, program.encode(), line, None, fragment, ["mpe"])
+
+
+def _assert_located_error(tmp_path, data: bytes, line, col, fragment, command=()):
     path = tmp_path / "bad.pl"
-    path.write_text(text)
-    result = run_cli(str(path))
+    path.write_bytes(data)
+    result = run_cli(*command, str(path))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     first = result.stderr.splitlines()[0]

@@ -379,3 +379,20 @@ def _bundled(name: str) -> str:
     from importlib import resources
 
     return resources.files("problogic.examples").joinpath(name).read_text()
+
+
+def test_breaking_cycles_counts_against_the_ground_size_and_time_limits():
+    import time
+
+    import problogic as pl
+    from benchmarks.families.graphs import program
+
+    source = program(60)  # its cycles need about 3.5 million copies (weighted by context)
+    start = time.monotonic()
+    with pytest.raises(pl.LimitExceededError, match="breaking positive cycles.* needs more "
+                       "than 200000 nodes"):
+        pl.evaluate(source, max_ground_size=200_000)
+    with pytest.raises(pl.LimitExceededError, match="time limit of 0.3 s exceeded during "
+                       "cycle breaking"):
+        pl.evaluate(source, timeout=0.3)
+    assert time.monotonic() - start < 10  # both ran unchecked to the end: 9 s and 320 MB

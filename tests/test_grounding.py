@@ -356,3 +356,49 @@ def test_the_sum_of_two_numbers_looks_its_answers_up(monkeypatch, adds):
     # about 9k: the two numbers' tables (3k each), the first number's 1000 answers and one per
     # lookup; scanning the second number's answers for each of the first's: over 10^6
     assert consumed[0] < 20_000
+
+
+def test_a_long_body_grounds_in_linear_memory():
+    import tracemalloc
+
+    program = "0.5::b.\na :- " + ", ".join(["b"] * 5000) + ".\nquery(a)."
+    parsed = pl.Program.from_string(program)
+    tracemalloc.start()
+    try:
+        ground_program = parsed.ground()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(ground_program.variables) == 1
+    # Concatenating the body's literal tuples goal by goal held 5000^2 / 2 references
+    # (100 MB) at once.
+    assert peak < 20e6, peak
+
+
+@pytest.mark.parametrize("goal, fragment", [
+    ("length(L, 100000000)", "length/2: a list of 100000000 elements"),
+    ("length([a, b | L], 10000000)", "length/2: a list of 10000000 elements"),
+    ("functor(T, f, 100000000)", "functor/3: a term of 100000000 arguments"),
+])
+def test_huge_terms_are_refused_before_they_are_built(goal, fragment):
+    start = time.monotonic()
+    with pytest.raises(pl.LimitExceededError, match=fragment) as info:
+        pl.evaluate(f"a :- {goal}.\nquery(a).")
+    assert time.monotonic() - start < 5
+    assert info.value.location.line == 1
+    assert pl.evaluate(f"a :- {goal}.\nquery(a).".replace("00000", ""))["a"] == 1.0
+
+
+@pytest.mark.parametrize("body", ["maplist(nope, [1, 2])", "numlist(1, 300000, L)",
+                                  "nth1(I, L, X)"])
+def test_errors_inside_the_library_point_at_the_calling_clause(body):
+    with pytest.raises(pl.ProblogicError) as info:
+        pl.evaluate(f"0.5::c.\nq :- c, {body}.\nquery(q).")
+    location = info.value.location
+    assert (location.line, location.file) == (2, None), location
+    assert "(inside library(" in info.value.message
+
+
+def test_lists_of_thousands_of_elements_need_no_depth_option():
+    assert pl.evaluate("p(S) :- numlist(1, 8000, L), sum_list(L, S).\nquery(p(_)).") == \
+        {"p(32004000)": 1.0}

@@ -306,3 +306,44 @@ def test_a_model_without_learnable_weights_and_bad_bindings():
     for bad in (torch.tensor(3), 3, "x"):
         with pytest.raises(ValueError, match="binding X: one value per batch element"):
             model.query("a(X)", X=bad)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda n: torch.full((n + 3, 3), 0.25), r"returned shape \[5, 3\] for 2 inputs"),
+    (lambda n: torch.full((1, 3), 0.25), r"returned shape \[1, 3\] for 2 inputs"),
+    (lambda n: torch.zeros(0, 3), r"returned shape \[0, 3\] for 2 inputs"),
+    (lambda n: torch.full((n, 3, 1), 0.25), r"returned shape \[2, 3, 1\] for 2 inputs"),
+    (lambda n: torch.ones(n, 3, dtype=torch.long), "torch.int64; probabilities must be floating"),
+    (lambda n: torch.ones(n, 3, dtype=torch.bool), "torch.bool"),
+    (lambda n: torch.ones(n, 3, dtype=torch.complex64), "torch.complex64"),
+    (lambda n: [[0.25] * 3] * n, "returned list, not a tensor"),
+], ids=["extra rows", "one row", "no row", "3-d", "int64", "bool", "complex", "list"])
+def test_network_outputs_of_the_wrong_shape_or_type_are_rejected(make, message):
+    class Bad(torch.nn.Module):
+        def forward(self, x):
+            return make(len(x))
+
+    model = pl.Model(ADDITION, networks={"digit": Bad()})
+    with pytest.raises(pl.ProgramError, match=message) as info:
+        model.query("add(X, Y, 1)", X=torch.zeros(1, 1), Y=torch.zeros(1, 1))
+    assert "'digit'" in str(info.value)
+
+
+def test_inconsistent_evidence_is_an_error_naming_the_batch_elements():
+    # it returned NaN
+    model = pl.Model(ADDITION + "0.5::bonus.\nevidence(bonus).\nevidence(bonus, false).\n",
+                     networks={"digit": Softmax()})
+    with pytest.raises(pl.InconsistentEvidenceError, match=r"batch element\(s\) 0, 1$"):
+        model.query("add(X, Y, 1)", X=torch.zeros(2, 3), Y=torch.zeros(2, 3))
+    model = pl.Model("0.5::a. evidence(a). evidence(a, false). q :- a.")
+    with pytest.raises(pl.InconsistentEvidenceError):
+        model.query("q")
+
+
+def test_mpe_names_each_value_of_a_call_that_binds_the_network_output():
+    program = "nn(net, [X], Y, [a, b]) :: p(X, Y).\nq(X) :- p(X, a).\nq(X) :- p(X, b)."
+    model = pl.Model(program, networks={"net": Softmax()})
+    x = torch.log(torch.tensor([[0.2, 0.8], [0.7, 0.3]]))
+    value, worlds = model.mpe("q(X)", X=x)
+    assert value.tolist() == pytest.approx([0.8, 0.7])
+    assert worlds == [["p(tensor('X'),b)"], ["p(tensor('X'),a)"]]

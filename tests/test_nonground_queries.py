@@ -106,3 +106,58 @@ def test_answers_sharing_one_circuit_node_get_every_gradient(numpy_path, monkeyp
     selected = model.query("q(K, X)", log=True, X=x).select(["a", "b"])
     (grad,) = torch.autograd.grad(selected.sum(), x)
     assert grad[:, 0].tolist() == pytest.approx([4.0, 2.0])  # d log x / dx = 1 / x
+
+
+# --- the evidence rules answers out, as ProbLog's grounding does --------------------------
+EVIDENCE_RULES_OUT = [
+    # a fact the evidence makes false
+    "0.5::a(1). 0.5::a(2).\nevidence(\\+ a(2)).\nquery(a(X)).",
+    # ... and an atom derived from it
+    "0.5::a(1). 0.5::a(2). b(X) :- a(X).\nevidence(\\+ a(2)).\nquery(b(X)).",
+    # a body made false through a rule: d false makes c false makes b(X) false
+    "0.5::a(1). 0.5::a(2). 0.5::c. 0.5::e. b(X) :- a(X), c. b(2) :- e.\nd :- c.\n"
+    "evidence(\\+ d).\nquery(b(X)).",
+    # the last open body of an atom that holds: e with \+c forces d
+    "0.5::c. 0.5::d. e :- c; d.\nb(1) :- c. b(2) :- d.\nevidence(e).\nevidence(\\+ c).\n"
+    "query(b(X)).",
+    # an annotated disjunction: one value chosen rules out the others
+    "0.2::c(1); 0.3::c(2); 0.5::c(3).\nb(X) :- c(X).\nevidence(c(2)).\nquery(b(X)).",
+    # ... and the last value left is chosen
+    "0.2::c(1); 0.3::c(2); 0.5::c(3).\nb(X) :- c(X).\nevidence(\\+ c(2)).\n"
+    "evidence(\\+ c(1)).\nquery(b(X)).",
+    # nothing is decided where the evidence only makes an answer improbable
+    "0.2::c(1); 0.3::c(2).\nb(X) :- c(X).\nevidence(\\+ c(2)).\nquery(b(X)).",
+]
+
+
+@pytest.mark.parametrize("program", EVIDENCE_RULES_OUT)
+def test_answers_the_evidence_rules_out_are_dropped_as_problog_drops_them(program, tmp_path):
+    # ProbLog's command line propagates the evidence (its Python API, the in-process
+    # oracle, does not by default)
+    from oracle import problog_cli_output
+
+    path = tmp_path / "program.pl"
+    path.write_text(program)
+    code, output = problog_cli_output(path)
+    assert code == 0
+    expected = {atom: float(p) for atom, p in
+                (line.rsplit(":", 1) for line in output.splitlines() if line.strip())}
+    result = pl.evaluate(program, propagate_evidence=True)
+    assert sorted(result) == sorted(expected)
+    from test_cli import run_cli
+
+    assert run_cli(str(path)).stdout == "".join(
+        f"{atom}:\t{value:.8g}\n" for atom, value in sorted(result.items()))
+    # ProbLog's Python API keeps them, at 0 (the in-process oracle)
+    kept = pl.evaluate(program)
+    assert set(kept) >= set(result) and all(kept[a] == 0 for a in set(kept) - set(result))
+    assert result == pytest.approx(expected, abs=1e-6)
+
+
+def test_a_ground_query_is_kept_when_the_evidence_rules_it_out():
+    program = ("0.5::a(1). 0.5::a(2). 0.5::c. b(X) :- a(X), c.\nevidence(\\+ c).\n"
+               "query(b(X)).\nquery(b(1)).")
+    assert pl.evaluate(program, propagate_evidence=True) == {"b(1)": 0.0}
+    ground_only = program.replace("query(b(X)).\n", "")
+    assert pl.evaluate(ground_only, propagate_evidence=True) == {"b(1)": 0.0}
+    assert pl.evaluate(program) == {"b(1)": 0.0, "b(2)": 0.0}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 from typing import Iterator
 
-from ..errors import (GroundingError, LimitExceededError, NegativeCycleError,
+from ..errors import (GroundingError, LimitExceededError, NegativeCycleError, ProblogicError,
                       SourceLocation, UnknownPredicateError)
 from ..language.program import Clause, ProbabilisticClause, Program
 from ..language.terms import TRUE as TRUE_ATOM, Term, TermLike, Var, conjuncts, variables
@@ -229,17 +229,6 @@ class Grounder:
             return builtin(self, goal, depth)
         return self.call(goal, signature, depth)
 
-    def solve_conjunction(self, goals, depth: int, start: int = 0) -> Iterator[Literals]:
-        if start == len(goals):
-            yield ()
-            return
-        if start == len(goals) - 1:
-            yield from self.solve(goals[start], depth)
-            return
-        for first in self.solve(goals[start], depth):
-            for rest in self.solve_conjunction(goals, depth, start + 1):
-                yield first + rest
-
     def call(self, goal: Term, signature, depth: int) -> Iterator[Literals]:
         return self.call_resolved(self.subst.resolve(goal), signature, depth)
 
@@ -352,7 +341,7 @@ class Grounder:
                         if not match(t, x, frame, subst):
                             break
                     else:
-                        for lits in self.run_body(compiled.goals, 0, frame, depth + 1):
+                        for lits in self.run_body(compiled.goals, 0, frame, depth + 1, []):
                             if not prepared.probabilistic:
                                 self.record(table, prepared, lits)
                                 continue
@@ -392,8 +381,12 @@ class Grounder:
                 f"ground program exceeds {self.limits.max_ground_size} nodes "
                 "(raise it with --max-ground-size)", leader.location)
 
-    def run_body(self, goals: tuple, i: int, frame: list, depth: int) -> Iterator[Literals]:
-        """Solve compiled body goals ``goals[i:]`` under ``frame`` (see :mod:`.clauses`)."""
+    def run_body(self, goals: tuple, i: int, frame: list, depth: int,
+                 found: list) -> Iterator[Literals]:
+        """Solve compiled body goals ``goals[i:]`` under ``frame`` (see :mod:`.clauses`);
+        yields the literals of ``goals[:i]`` (``found``, extended and restored in place:
+        concatenating tuples level by level would cost the square of the body's length)
+        followed by those of ``goals[i:]``."""
         subst = self.subst
         n = len(goals)
         mark = subst.mark()
@@ -424,7 +417,7 @@ class Grounder:
                 break
             i += 1
         if i == n:
-            yield ()
+            yield tuple(found)
             subst.undo(mark)
             return
         g = goals[i]
@@ -455,12 +448,19 @@ class Grounder:
         else:
             answers = g.builtin(self, goal, depth)
         if i + 1 == n:
-            yield from answers
+            if found:
+                before = tuple(found)
+                for last in answers:
+                    yield before + last if last else before
+            else:
+                yield from answers
         else:
             i += 1
+            size = len(found)
             for first in answers:
-                for rest in self.run_body(goals, i, frame, depth):
-                    yield first + rest if first else rest
+                found.extend(first)
+                yield from self.run_body(goals, i, frame, depth, found)
+                del found[size:]
         subst.undo(mark)
 
     def record(self, table: Table, prepared: PreparedClause, lits: Literals) -> None:
@@ -547,10 +547,25 @@ class Grounder:
         return (-positive,)
 
 
+def _point_at_caller(exc: ProblogicError, clauses: list) -> None:
+    """An error inside a library predicate points at the program's clause that called it
+    (``clauses``: the locations of the clauses being resolved when it was raised)."""
+    inside = exc.location
+    if inside is None or not (inside.file or "").startswith("library("):
+        return
+    for location in reversed(clauses):
+        if location is not None and not (location.file or "").startswith("library("):
+            exc.location = location
+            exc.message += f" (inside {inside.file}, line {inside.line})"
+            return
+
+
 def ground_program(program: Program, limits: Limits | None = None,
                    deadline: Deadline | None = None,
-                   goals: list[Term] | None = None) -> GroundProgram:
-    """Ground ``program`` for its queries (or for ``goals`` instead) and its evidence."""
+                   goals: list[Term] | None = None,
+                   propagate_evidence: bool = False) -> GroundProgram:
+    """Ground ``program`` for its queries (or for ``goals`` instead) and its evidence
+    (``propagate_evidence``: see :func:`.queries.collect_queries_and_evidence`)."""
     from .queries import collect_queries_and_evidence
 
     # Grounding allocates many long-lived objects (terms, tables, answers) and no cyclic
@@ -563,8 +578,12 @@ def ground_program(program: Program, limits: Limits | None = None,
     try:
         grounder = Grounder(program, limits, deadline)
         grounder.run_directives()
-        collect_queries_and_evidence(grounder, goals)
+        collect_queries_and_evidence(grounder, goals, propagate_evidence)
         return grounder.ground_program
+    except ProblogicError as exc:
+        if grounder is not None:
+            _point_at_caller(exc, grounder.clause_locations)
+        raise
     finally:
         if grounder is not None:  # break its one cycle (choices -> grounder): free it now
             grounder.choices = None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from ..language.printing import format_term
-from .ground_program import AND, CHOICE, OR, TRUE, GroundProgram
+from ..language.terms import make_list
+from .ground_program import AND, CHOICE, OR, TRUE, ChoiceVariable, GroundProgram
+from .probabilistic import has_free_tunable
 
 
 def format_ground_program(program: GroundProgram) -> str:
@@ -36,9 +38,9 @@ def format_ground_program(program: GroundProgram) -> str:
         parts = []
         for value, (p, head) in enumerate(zip(v.probabilities, v.heads)):
             label = format_term(head) if head is not None else f"choice({var},{value})"
-            if head is None and len(v.heads) == 2:
-                continue  # the "false" value of a probabilistic fact
-            parts.append(f"{p:.10g}::{label}")
+            if head is None and (len(v.heads) == 2 or v.neural is not None):
+                continue  # a fact's "false" value, what a network's row leaves below 1
+            parts.append(f"{_weight(v, value, p)}::{label}")
         lines.append("; ".join(parts) + ".")
     for node in order:
         if program.kinds[node] == OR and node in program.names:
@@ -50,3 +52,18 @@ def format_ground_program(program: GroundProgram) -> str:
     for term, _, value in program.evidence:
         lines.append(f"evidence({format_term(term)},{'true' if value else 'false'}).")
     return "\n".join(lines)
+
+
+def _weight(variable: ChoiceVariable, value: int, probability: float) -> str:
+    """A value's probability, or where it has none yet its annotation: a network's output
+    ``nn(Net,Inputs,Value)`` or a ``t(_)`` without an initial value."""
+    call = variable.neural
+    if call is not None:
+        inputs = format_term(make_list(call.inputs))
+        if not call.domain:
+            return f"nn({call.network},{inputs})"
+        output = format_term(call.domain[value]) if value < len(call.domain) else "none"
+        return f"nn({call.network},{inputs},{output})"
+    if variable.tunable is not None and has_free_tunable(variable):
+        return format_term(variable.annotations[value])
+    return f"{probability:.10g}"

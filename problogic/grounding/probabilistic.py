@@ -66,11 +66,15 @@ class ChoiceFactory:
                 heads = [subst.resolve(rename(head, mapping)), None]
                 arity = 2
             else:
+                # Each value's head, also where this call already bound the output: its
+                # variable is the clause's, not the call's.
+                out = annotation.args[2]
+                free = {v: x for v, x in mapping.items() if v is not out}
                 heads = []
                 for value in values:
                     mark = subst.mark()
-                    subst.unify(output, value)
-                    heads.append(subst.resolve(rename(head, mapping)))
+                    subst.unify(rename(out, free), value)
+                    heads.append(subst.resolve(rename(head, free)))
                     subst.undo(mark)
                 # A last "none" value takes what a network's row leaves below 1, so that the
                 # negation of one output value stays exact.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..errors import GroundingError
 from ..language.terms import Term, Var
+from .evidence import decided_false
 from .ground_program import FALSE
 
 TRUE_ATOM, FALSE_ATOM = Term("true"), Term("false")
@@ -26,44 +27,84 @@ def _declared(g, head: Term) -> list[Term]:
     return out
 
 
-def _ground_atom(g, atom, location):
+def _located(g, declaration: Term):
+    """Where a query or evidence declaration is written (for an error about it): its own
+    location, or that of the first clause for it whose head matches (``query(X)``)."""
+    if declaration.location is not None:
+        return declaration.location
+    clauses = [c for c in g.program.clauses
+               if getattr(c, "head", None) is not None
+               and c.head.signature == declaration.signature]
+    for clause in clauses:
+        if _matches(clause.head, declaration):
+            return clause.location
+    return clauses[0].location if clauses else None
+
+
+def _matches(pattern, term) -> bool:
+    if isinstance(pattern, Var) or isinstance(term, Var):
+        return True
+    if isinstance(pattern, Term) and isinstance(term, Term):
+        return (pattern.signature == term.signature
+                and all(_matches(p, t) for p, t in zip(pattern.args, term.args)))
+    return pattern == term
+
+
+def _ground_atom(g, atom, declaration: Term):
     """(answer, literal) pairs of a query or evidence atom, one per distinct ground answer."""
     if isinstance(atom, Var):
-        raise GroundingError("query/evidence of an unbound variable", location)
+        raise GroundingError("query/evidence of an unbound variable", _located(g, declaration))
     if not isinstance(atom, Term):
-        raise GroundingError(f"query/evidence {atom!r} is not callable", location)
+        raise GroundingError(f"query/evidence {atom!r} is not callable",
+                             _located(g, declaration))
+    location = declaration.location
     program = g.ground_program
     grouped: dict[Term, list[int]] = {}
     for answer, lits in g.collect(atom.with_location(atom.location or location)):
         if not answer.ground:
-            raise GroundingError(f"non-ground answer {answer!r} for query {atom!r}", location)
+            raise GroundingError(f"non-ground answer {answer!r} for query {atom!r}",
+                                 atom.location or _located(g, declaration))
         grouped.setdefault(answer, []).append(program.conjunction(lits))
     if not grouped and atom.ground:
         return [(atom, FALSE)]
     return [(answer, program.disjunction(lits)) for answer, lits in grouped.items()]
 
 
-def collect_queries_and_evidence(g, goals: list[Term] | None = None) -> None:
-    """Ground the program's queries (or ``goals`` instead) and its evidence."""
+def collect_queries_and_evidence(g, goals: list[Term] | None = None,
+                                 propagate_evidence: bool = False) -> None:
+    """Ground the program's queries (or ``goals`` instead) and its evidence.
+    ``propagate_evidence``: leave out the answers of non-ground queries that the evidence
+    makes false by propagation, as ProbLog's command line does (see :mod:`.evidence`)."""
     program = g.ground_program
     seen: set[Term] = set()
     if goals is None:
-        targets = [(d.args[0], d.location) for d in _declared(g, Term("query", (Var("Q"),)))]
+        targets = [(d.args[0], d) for d in _declared(g, Term("query", (Var("Q"),)))]
     else:
-        targets = [(goal, getattr(goal, "location", None)) for goal in goals]
-    for atom, location in targets:
-        for answer, lit in _ground_atom(g, atom, location):
+        targets = [(goal, goal) for goal in goals]
+    # answers of non-ground queries only -> their index: the evidence may rule them out
+    open_answers: dict[Term, int] = {}
+    for atom, declaration in targets:
+        for answer, lit in _ground_atom(g, atom, declaration):
             if answer not in seen:
                 seen.add(answer)
                 program.queries.append((answer, lit))
-    evidence = [(d.args[0], TRUE_ATOM, d.location)
-                for d in _declared(g, Term("evidence", (Var("E"),)))]
-    evidence += [(d.args[0], d.args[1], d.location)
+                if propagate_evidence and not atom.ground:
+                    open_answers[answer] = len(program.queries) - 1
+            elif atom.ground:
+                open_answers.pop(answer, None)
+    evidence = [(d.args[0], TRUE_ATOM, d) for d in _declared(g, Term("evidence", (Var("E"),)))]
+    evidence += [(d.args[0], d.args[1], d)
                  for d in _declared(g, Term("evidence", (Var("E"), Var("V"))))]
-    for atom, value, location in evidence:
+    for atom, value, declaration in evidence:
         if isinstance(atom, Term) and atom.functor in ("\\+", "not") and atom.arity == 1:
             atom, value = atom.args[0], FALSE_ATOM if value == TRUE_ATOM else TRUE_ATOM
         if value not in (TRUE_ATOM, FALSE_ATOM):
-            raise GroundingError(f"evidence value {value!r} is not true or false", location)
-        for answer, lit in _ground_atom(g, atom, location):
+            raise GroundingError(f"evidence value {value!r} is not true or false",
+                                 _located(g, declaration))
+        for answer, lit in _ground_atom(g, atom, declaration):
             program.evidence.append((answer, lit, value == TRUE_ATOM))
+    if program.evidence and open_answers:
+        indices = open_answers.values()
+        ruled_out = decided_false(program, [program.queries[i][1] for i in indices])
+        drop = {i for i in indices if program.queries[i][1] in ruled_out}
+        program.queries = [q for i, q in enumerate(program.queries) if i not in drop]

@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import gc
 import re
+import sys
 import threading
 from pathlib import Path
 
@@ -105,7 +106,11 @@ def _number(text: str, source: _Source, pos: int) -> int | float:
         return int(text, 0)
     if "." in text or "e" in text or "E" in text:
         return float(text)
-    return int(text)
+    try:
+        return int(text)
+    except ValueError:  # beyond sys.get_int_max_str_digits(): it could not be printed either
+        raise source.error(f"an integer of {len(text)} digits is too long (at most "
+                           f"{sys.get_int_max_str_digits()})", pos) from None
 
 
 class _Builder:
@@ -496,6 +501,19 @@ def parse_term(text: str) -> TermLike:
     f(X,[1, 2 | T],'A b')
     """
     return _machine().parse(text, None, "query")
+
+
+def decode_source(data: bytes, file: str | None = None) -> str:
+    """A program file's bytes as text: UTF-8, a leading byte order mark dropped; an invalid
+    byte is a :class:`ParseError` at its line and column."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start].decode("utf-8-sig")
+        line_start = before.rfind("\n") + 1
+        raise ParseError(f"invalid UTF-8 byte 0x{data[exc.start]:02x}",
+                         SourceLocation(before.count("\n") + 1, len(before) - line_start + 1,
+                                        file)) from None
 
 
 def parse_program(text: str, file: str | None = None) -> Program:

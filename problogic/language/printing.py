@@ -187,6 +187,19 @@ def format_term(term: TermLike, var_names: Mapping[Var, str] | None = None) -> s
     return "".join(out)
 
 
+def _format_int(value: int) -> str:
+    """``str(value)``, also beyond ``sys.get_int_max_str_digits()`` (arithmetic can reach
+    integers that long; their digits are produced a thousand at a time)."""
+    try:
+        return str(value)
+    except ValueError:
+        chunks, rest, base = [], abs(value), 10 ** 1000
+        while rest:
+            rest, chunk = divmod(rest, base)
+            chunks.append(f"{chunk:01000d}")
+        return ("-" if value < 0 else "") + "".join(reversed(chunks)).lstrip("0")
+
+
 def _pieces(term: TermLike, top: bool, names: _VariableNames) -> list:
     """One step of printing: text and ``(subterm, top)`` pairs still to print, in order.
 
@@ -198,7 +211,7 @@ def _pieces(term: TermLike, top: bool, names: _VariableNames) -> list:
     if isinstance(term, String):
         return [_quote(term.value, '"')]
     if type(term) is not Term:
-        return [_format_float(term) if isinstance(term, float) else str(term)]
+        return [_format_float(term) if isinstance(term, float) else _format_int(term)]
     functor, args = term.functor, term.args
     if not args:
         return [format_atom(functor)]

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import NegativeCycleError
+from ..errors import LimitExceededError, NegativeCycleError
 from ..grounding.ground_program import (AND, CHOICE, CONST, FALSE, OR, TRUE, ChoiceVariable,
                                         GroundProgram)
 from ..language.terms import Term
+from ..limits import Deadline, Limits
 
 
 @dataclass
@@ -169,8 +170,12 @@ class _Builder:
     fixpoint. Copies are shared between contexts that agree on the reachable ancestors.
     """
 
-    def __init__(self, program: GroundProgram):
+    def __init__(self, program: GroundProgram, limits: Limits, deadline: Deadline):
         self.program = program
+        # Copies can be exponential in the cycles' size: they count against the ground size
+        # limit (with their contexts, which hold most of their memory) and the deadline.
+        self.limits, self.deadline = limits, deadline
+        self.copied = 0
         self.value: dict[int, int] = {TRUE: TRUE}  # acyclic node -> literal it simplifies to
         self.kinds: dict[int, int] = {}
         self.payload: dict[int, tuple] = {}
@@ -271,6 +276,7 @@ class _Builder:
         mapped = [self.literal(c, inner) if abs(c) in self.cyclic else c for c in children]
         if key[1]:
             copy, self.next_id = self.next_id, self.next_id + 1
+            self._count_copy(node, len(key[1]))
         else:
             copy = node
         result = self.emit(copy, kind, mapped)
@@ -278,10 +284,25 @@ class _Builder:
         return result
 
 
-def build_formula(program: GroundProgram) -> Formula:
-    """Simplify the relevant part of ``program``, break its positive cycles and order it."""
+    def _count_copy(self, node: int, context_size: int) -> None:
+        self.copied += 1 + context_size
+        if self.copied > self.limits.max_ground_size:
+            name = self.program.names.get(node)
+            raise LimitExceededError(
+                "breaking positive cycles" + (f" (through {name})" if name else "") +
+                f" needs more than {self.limits.max_ground_size} nodes (raise it with "
+                "--max-ground-size)")
+        self.deadline.check("cycle breaking")
+
+
+def build_formula(program: GroundProgram, limits: Limits | None = None,
+                  deadline: Deadline | None = None) -> Formula:
+    """Simplify the relevant part of ``program``, break its positive cycles and order it.
+    Cycle breaking copies nodes; the copies (weighted by their context's size) count against
+    ``limits.max_ground_size``, and ``deadline`` is checked as they are made."""
     roots = [lit for _, lit in program.queries] + [lit for _, lit, _ in program.evidence]
-    builder = _Builder(program)
+    limits = limits or Limits()
+    builder = _Builder(program, limits, deadline or Deadline(limits.timeout))
     order = _acyclic_order(program.kinds, program.payload, roots)
     if order is not None:  # the common case: no cycle, every node its own component
         for node in order:

@@ -29,7 +29,7 @@ from ..circuit.circuit import Circuit
 from ..circuit.fusion import fuse
 from ..circuit.layers import TensorCircuit
 from ..deepstack import call_with_deep_stack
-from ..errors import ProgramError
+from ..errors import InconsistentEvidenceError, ProgramError
 from ..language.parser import parse_program
 from ..grounding.probabilistic import tunable_initial
 from ..language.program import ProbabilisticClause
@@ -91,6 +91,17 @@ def _order(passes: list[CircuitPass], batch: int, in_order: bool) -> Tensor | No
     if in_order and elements == list(range(batch)):
         return None
     return torch.as_tensor(elements, device=passes[0].index.device)
+
+
+def _check_evidence(log_results: Tensor) -> None:
+    """log P(answer | evidence) is NaN (-inf - -inf) exactly where P(evidence) = 0: the
+    networks' outputs are checked finite, so nothing else makes one."""
+    nan = torch.isnan(log_results.detach())
+    if bool(nan.any()):
+        rows = nan.reshape(len(nan), -1).any(1).nonzero().flatten().tolist()
+        shown = ", ".join(map(str, rows[:10])) + (", ..." if len(rows) > 10 else "")
+        raise InconsistentEvidenceError(
+            f"the evidence is inconsistent (probability 0) for batch element(s) {shown}")
 
 
 def tunable_parameters(program) -> nn.ParameterDict:
@@ -271,10 +282,15 @@ class Model(nn.Module):
             keys, columns_of, in_order = self._answer_columns(bound, shapes, table.device)
         passes, order = self._passes(table, shapes, bound, columns_of, in_order, key)
 
+        conditioned = any(shape.has_evidence and not shape.evidence_bound
+                          for shape, _ in shapes)
+
         def evaluate(select: np.ndarray | None) -> Tensor:
             layout = Layout(bound.batch_size, 1 if keys is None else len(keys), keys is None,
                             select)
             result = EvaluateShapes.apply(table, passes, layout, order, *table.sources)
+            if conditioned:
+                _check_evidence(result)
             return result if log else result.exp()
 
         if keys is None:

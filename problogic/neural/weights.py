@@ -223,8 +223,7 @@ class LogTable:
             inputs = [torch.cat([self._input(key[1][j], elements) for key, elements in groups])
                       for j in range(arity)]
             output = self.networks[network](*inputs)
-            if not isinstance(output, Tensor) or output.dim() not in (1, 2):
-                check_probabilities(output, network)  # the diagnosis
+            check_output_shape(output, network, sum(len(elements) for _, elements in groups))
             if output.dim() == 1:
                 output = output.unsqueeze(1)
             self.outputs[network] = output
@@ -408,11 +407,23 @@ def on_host(x: Tensor) -> bool:
     return x.device.type == "cpu" and x.dtype in NUMPY_DTYPES
 
 
-def check_probabilities(output: Tensor, network: str) -> None:
-    """Reject network outputs that are not (sub-)probability rows, naming the network."""
+def check_output_shape(output, network: str, rows: int) -> None:
+    """A network's output must be a floating-point tensor ``[rows, K]`` (or ``[rows]``): one
+    row per stacked input."""
     if not isinstance(output, Tensor):
         raise ProgramError(f"network {network!r} returned {type(output).__name__}, "
                            "not a tensor")
+    if not output.is_floating_point():
+        raise ProgramError(f"network {network!r} returned a tensor of {output.dtype}; "
+                           "probabilities must be floating point")
+    if output.dim() not in (1, 2) or output.shape[0] != rows:
+        raise ProgramError(f"network {network!r} returned shape {list(output.shape)} for "
+                           f"{rows} inputs; expected [{rows}, K], a row of probabilities "
+                           "per input")
+
+
+def check_probabilities(output: Tensor, network: str) -> None:
+    """Reject network outputs that are not (sub-)probability rows, naming the network."""
     values = output.detach()
     # one test (one synchronisation) in the common case; the diagnosis only on failure
     row_sums = values.sum(dim=1) if values.dim() == 2 else values.new_zeros(1)

@@ -25,12 +25,16 @@ class MostProbableExplanation:
 
 
 def most_probable_explanation(formula, circuit) -> MostProbableExplanation:
+    from ..pipeline import check_plain_probabilities, evidence_location
+
+    check_plain_probabilities(formula)
     module = TensorCircuit(circuit)
     weights = circuit_weights(circuit, 1, semiring="max", dtype=torch.float64)
     result = module.mpe(weights)
     log_value = result.value[0, 0].item()
     if log_value == float("-inf"):
-        raise InconsistentEvidenceError("the evidence is inconsistent (it has probability 0)")
+        raise InconsistentEvidenceError("the evidence is inconsistent (it has probability 0)",
+                                        evidence_location(formula))
     chosen = result.assignment[0, 0].tolist()
     entries = []
     for variable, value in zip(circuit.variables, chosen):

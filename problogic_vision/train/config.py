@@ -79,6 +79,10 @@ class TrainConfig:
     optimizer: str = "sgd"
     lr: float = 0.01
     finetune_lr: float | None = None      # None: same as lr
+    # Retraining continues from the fine-tuned detector with a fresh optimizer; None: lr.
+    # On the molecules demo, 2e-4 instead of 1e-3 gained 2.5 points of target accuracy on
+    # average over three seeds, and was steadier (see README, ProbKT results).
+    retrain_lr: float | None = None
     momentum: float = 0.9
     weight_decay: float = 1e-4
     grad_clip: float | None = 10.0
@@ -173,9 +177,10 @@ class Config:
             _finite_nonnegative(f"train.{key}", getattr(t, key))
         if t.lr <= 0:
             raise ConfigError(f"train.lr = {t.lr!r} must be positive")
-        if t.finetune_lr is not None and not (math.isfinite(t.finetune_lr)
-                                              and t.finetune_lr > 0):
-            raise ConfigError(f"train.finetune_lr = {t.finetune_lr!r} must be positive")
+        for key in ("finetune_lr", "retrain_lr"):
+            value = getattr(t, key)
+            if value is not None and not (math.isfinite(value) and value > 0):
+                raise ConfigError(f"train.{key} = {value!r} must be positive")
         if t.grad_clip is not None and not (math.isfinite(t.grad_clip) and t.grad_clip > 0):
             raise ConfigError(f"train.grad_clip = {t.grad_clip!r} must be positive")
         for key in ("score_threshold", "relabel_threshold"):

@@ -271,7 +271,7 @@ class _Run:
 
     def _optimizer(self, stage: Stage) -> torch.optim.Optimizer:
         t = self.cfg.train
-        lr = t.finetune_lr if (stage.kind == "finetune" and t.finetune_lr) else t.lr
+        lr = {"finetune": t.finetune_lr, "retrain": t.retrain_lr}.get(stage.kind) or t.lr
         params = [p for p in self.model.parameters() if p.requires_grad]
         if t.optimizer == "sgd":
             opt = torch.optim.SGD(params, lr=lr, momentum=t.momentum, weight_decay=t.weight_decay)

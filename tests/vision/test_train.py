@@ -45,6 +45,7 @@ def tiny_config(root, run_dir, **train_overrides) -> Config:
     ({"train": {"batch_size": 0}}, "train.batch_size = 0 must be >= 1"),
     ({"train": {"relabel": "argmax"}}, "train.relabel = 'argmax' must be one of"),
     ({"train": {"lr": float("nan")}}, "train.lr = nan"),
+    ({"train": {"retrain_lr": 0.0}}, "train.retrain_lr = 0.0 must be positive"),
     ({"train": {"max_boxes": 0}}, "train.max_boxes = 0 must be >= 1"),
     ({"data": {"label": "counts"}}, "data.label = 'counts'"),
     ({"data": {"folds": 3, "fold": 3}}, "data.fold = 3 must lie in [0, data.folds = 3)"),
@@ -57,6 +58,20 @@ def test_config_errors_name_the_key_and_value(raw, message):
     with pytest.raises(ConfigError) as error:
         Config.from_dict(raw)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize("train_table, expected", [
+    ({"lr": 0.01}, [0.01, 0.01, 0.01]),
+    ({"lr": 0.01, "finetune_lr": 0.002}, [0.01, 0.002, 0.01]),
+    ({"lr": 0.01, "finetune_lr": 0.002, "retrain_lr": 0.003}, [0.01, 0.002, 0.003]),
+])
+def test_each_training_stage_takes_its_learning_rate(train_table, expected):
+    from problogic_vision.train.loop import Stage, _Run
+
+    run = _Run(Config.from_dict({"train": {"optimizer": "adam", **train_table}}), None)
+    run.model, run.optimizer_state = nn.Linear(2, 2), None
+    assert [run._optimizer(Stage(kind, kind)).param_groups[0]["lr"]
+            for kind in ("pretrain", "finetune", "retrain")] == expected
 
 
 def test_config_file_overrides_and_bad_toml(tmp_path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ...errors import GroundingError
+from ...errors import GroundingError, LimitExceededError
 from ...language.terms import Term, TermLike, Var, iter_list
 
 Registry = dict[tuple[str, int], Callable]
@@ -45,6 +45,16 @@ def error(g, message: str, goal: Term | None = None) -> GroundingError:
     """A grounding error at ``goal``. Without a located goal the :func:`deterministic` wrapper
     fills in the call's location."""
     return GroundingError(message, getattr(goal, "location", None))
+
+
+def check_size(g, size: int, what: str, goal: Term) -> None:
+    """``what`` (a term of ``size`` arguments or elements, about to be built) must fit the
+    ground size limit: ``length(L, 10^9)`` would otherwise fill the memory before any deadline
+    check."""
+    if size > g.limits.max_ground_size:
+        raise LimitExceededError(f"{what} exceeds the ground size limit "
+                                 f"of {g.limits.max_ground_size} (raise it with "
+                                 "--max-ground-size)", getattr(goal, "location", None))
 
 
 def resolved(g, term: TermLike) -> TermLike:

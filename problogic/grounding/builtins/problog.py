@@ -90,7 +90,7 @@ def _probability(g, literal: int, evidence: list[tuple[int, bool]]) -> float:
                          variables=program.variables,
                          queries=[(Term("subquery"), literal)],
                          evidence=[(Term("evidence"), lit, v) for lit, v in evidence])
-    formula = build_formula(view)
+    formula = build_formula(view, g.limits, g.deadline)
     values = evaluate_probability(compile_formula(formula, g.limits, g.deadline))
     if evidence and values[0] <= 0:
         raise error(g, "subquery/3: the evidence is inconsistent")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...language.terms import NIL, String, Term, Var, is_number, iter_list, make_list
 from ..term_order import compare_terms, sort_key, sort_unique
 from ..unify import rename
-from .base import Registry, error, need_bound, proper_list, register
+from .base import Registry, check_size, error, need_bound, proper_list, register
 
 TERMS: Registry = {}
 
@@ -104,6 +104,7 @@ def _functor(g, goal, depth):
         elif type(n) is not Term or n.args:
             raise error(g, f"functor/3: {n!r} is not an atom", goal)
         else:
+            check_size(g, a, f"functor/3: a term of {a} arguments", goal)
             ok = g.subst.unify(t, Term(n.functor, tuple(Var("_") for _ in range(a))))
     if ok:
         yield ()
@@ -175,6 +176,7 @@ def _length(g, goal, depth):
                     goal)
     if type(size) is not int:
         raise error(g, f"length/2: {size!r} is not an integer (type error)", goal)
+    check_size(g, size - len(items), f"length/2: a list of {size} elements", goal)
     if size >= len(items) and g.subst.unify(tail, make_list(Var("_") for _ in
                                                              range(size - len(items)))):
         yield ()
