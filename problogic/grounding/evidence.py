@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .ground_program import AND, CHOICE, OR, TRUE, GroundProgram
+from .ground_program import AND, CHOICE, OR, TRUE, GroundProgram, reachable
 
 
 def decided_false(program: GroundProgram, literals: list[int]) -> set[int]:
     """The ``literals`` that the evidence makes false by unit propagation (none when the
     evidence contradicts itself: the exact computation reports that)."""
     roots = [lit for _, lit, _ in program.evidence] + literals
-    nodes = _reachable(program, roots)
+    nodes = reachable(program.kinds, program.payload, roots)
     parents: dict[int, list[int]] = defaultdict(list)
     choices: dict[int, list[int]] = defaultdict(list)  # variable -> its value nodes
     # One atom can have several nodes (the tables of different calls, p(a, X) and p(a, b),
@@ -103,14 +103,3 @@ def decided_false(program: GroundProgram, literals: list[int]) -> set[int]:
 def _arity(program: GroundProgram, node: int) -> int:
     return program.variables[program.payload[node][0]].arity
 
-
-def _reachable(program: GroundProgram, roots: list[int]) -> list[int]:
-    seen, stack = set(), [abs(r) for r in roots]
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        if program.kinds[node] in (AND, OR):
-            stack.extend(abs(c) for c in program.payload[node])
-    return list(seen)

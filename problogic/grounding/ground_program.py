@@ -38,6 +38,24 @@ def sorted_set(literals) -> tuple[int, ...]:
 CONST, CHOICE, AND, OR = 0, 1, 2, 3
 
 
+def reachable(kinds, payload, roots: list[int]) -> list[int]:
+    """The nodes other than TRUE that the root literals reach (``kinds``/``payload`` indexed
+    by node), each once."""
+    seen: set[int] = {TRUE}
+    order = []
+    stack = [abs(r) for r in roots]
+    gates = (AND, OR)
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        order.append(node)
+        if kinds[node] in gates:
+            stack.extend(map(abs, payload[node]))
+    return order
+
+
 @dataclass(frozen=True)
 class NeuralCall:
     """A neural predicate's call: network ``network`` applied to ``inputs`` (ground terms,

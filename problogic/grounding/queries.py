@@ -11,6 +11,7 @@ from ..errors import GroundingError
 from ..language.terms import Term, Var
 from .evidence import decided_false
 from .ground_program import FALSE
+from .unify import rename
 
 TRUE_ATOM, FALSE_ATOM = Term("true"), Term("false")
 
@@ -36,18 +37,12 @@ def _located(g, declaration: Term):
                if getattr(c, "head", None) is not None
                and c.head.signature == declaration.signature]
     for clause in clauses:
-        if _matches(clause.head, declaration):
+        mark = g.subst.mark()
+        matches = g.subst.unify(rename(clause.head, {}), declaration)
+        g.subst.undo(mark)
+        if matches:
             return clause.location
     return clauses[0].location if clauses else None
-
-
-def _matches(pattern, term) -> bool:
-    if isinstance(pattern, Var) or isinstance(term, Var):
-        return True
-    if isinstance(pattern, Term) and isinstance(term, Term):
-        return (pattern.signature == term.signature
-                and all(_matches(p, t) for p, t in zip(pattern.args, term.args)))
-    return pattern == term
 
 
 def _ground_atom(g, atom, declaration: Term):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from ..errors import LimitExceededError, NegativeCycleError
 from ..grounding.ground_program import (AND, CHOICE, CONST, FALSE, OR, TRUE, ChoiceVariable,
-                                        GroundProgram)
+                                        GroundProgram, reachable)
 from ..language.terms import Term
 from ..limits import Deadline, Limits
 
@@ -47,23 +47,6 @@ class Formula:
         return [lit for _, lit in self.queries] + [lit for _, lit, _ in self.evidence]
 
 
-def _reachable(kinds, payload, roots: list[int]) -> list[int]:
-    """The nodes the root literals reach (``kinds``/``payload`` indexed by node), each once."""
-    seen: set[int] = {TRUE}
-    order = []
-    stack = [abs(r) for r in roots]
-    gates = (AND, OR)
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        order.append(node)
-        if kinds[node] in gates:
-            stack.extend(map(abs, payload[node]))
-    return order
-
-
 def _components(program: GroundProgram, roots: list[int]) -> tuple[list, list[bool]]:
     """Strongly connected components of the part of the ground program that ``roots``
     reach, dependencies first, and whether each is a cycle."""
@@ -74,13 +57,13 @@ def _components(program: GroundProgram, roots: list[int]) -> tuple[list, list[bo
             return [abs(c) for c in payload[node] if abs(c) != TRUE]
         return []
 
-    return strongly_connected(_reachable(kinds, payload, roots), successors)
+    return strongly_connected(reachable(kinds, payload, roots), successors)
 
 
 def _acyclic_order(kinds, payload, roots: list[int]) -> list[int] | None:
     """The nodes the roots reach, each after every node it reaches, or None where they reach
     a cycle: a depth-first walk from the last root back to the first, children in order,
-    which is where Tarjan's algorithm over :func:`_reachable`'s nodes starts its walks (so
+    which is where Tarjan's algorithm over :func:`reachable`'s nodes starts its walks (so
     the order of :func:`_components`, at a third of the cost)."""
     state: dict[int, bool] = {}  # False: on the walk's path; True: done
     order: list[int] = []
@@ -321,7 +304,7 @@ def build_formula(program: GroundProgram, limits: Limits | None = None,
     evidence = [(term, root(lit), v) for term, lit, v in program.evidence]
     # Simplification can disconnect nodes (a cycle without support is false): keep only what
     # the simplified roots still reach.
-    live = set(_reachable(builder.kinds, builder.payload, [lit for _, lit in queries] +
+    live = set(reachable(builder.kinds, builder.payload, [lit for _, lit in queries] +
                           [lit for _, lit, _ in evidence]))
     formula = Formula({n: k for n, k in builder.kinds.items() if n in live},
                       {n: p for n, p in builder.payload.items() if n in live},
