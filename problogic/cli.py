@@ -23,19 +23,22 @@ import traceback
 from .errors import ProblogicError
 from .limits import Limits
 
-SUBCOMMANDS = ("ground", "compile", "mpe")
+SUBCOMMANDS = ("ground", "compile", "mpe", "sample")
+SAMPLE_SEPARATOR = "----------------"  # between samples, as ProbLog's sample command
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
     defaults = Limits()
     parser.add_argument("file", metavar="FILE", help="ProbLog program ('-' for stdin)")
-    parser.add_argument("--max-depth", type=int, default=defaults.max_depth,
+    parser.add_argument("--max-depth", type=_positive_int, default=defaults.max_depth,
                         help="maximum nesting of calls during grounding (default %(default)s)")
-    parser.add_argument("--max-ground-size", type=int, default=defaults.max_ground_size,
+    parser.add_argument("--max-ground-size", type=_positive_int,
+                        default=defaults.max_ground_size,
                         help="maximum nodes of the ground program and of the compiled "
                              "diagram (default %(default)s)")
-    parser.add_argument("--timeout", type=float, default=defaults.timeout,
-                        help="wall-clock limit in seconds (default %(default)s)")
+    parser.add_argument("--timeout", type=_positive_seconds, default=defaults.timeout,
+                        help="wall-clock limit in seconds, 'inf' for none (default "
+                             "%(default)s)")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
 
 
@@ -49,6 +52,17 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _positive_seconds(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:  # also NaN
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds or 'inf', "
+                                         f"got {text!r}")
+    return None if value == float("inf") else value
+
+
 def build_parser(command: str | None) -> argparse.ArgumentParser:
     if command == "ground":
         parser = argparse.ArgumentParser(prog="problogic ground",
@@ -57,6 +71,17 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(
             prog="problogic mpe",
             description="Print the most probable world consistent with the evidence.")
+    elif command == "sample":
+        parser = argparse.ArgumentParser(
+            prog="problogic sample",
+            description="Draw worlds given the evidence (exactly, without rejection) and print "
+                        "the queries true in each.")
+        parser.add_argument("-N", "-n", dest="samples", type=_positive_int, default=1,
+                            help="number of samples (default 1)")
+        parser.add_argument("--seed", type=int, default=None, help="random seed")
+        parser.add_argument("--oneline", action="store_true", help="one line per sample")
+        parser.add_argument("--estimate", action="store_true",
+                            help="print each query's frequency in the samples instead")
     elif command == "compile":
         parser = argparse.ArgumentParser(prog="problogic compile",
                                          description="Compile a program to a circuit.")
@@ -146,6 +171,20 @@ def _dispatch(command, args, source: str, name: str, limits: Limits) -> int:
         for literal in explanation.literals:
             print(literal)
         print(f"% Probability: {format_probability(explanation.probability)}")
+        return 0
+    if command == "sample":
+        samples = program.sample(args.samples, seed=args.seed, limits=limits)
+        if args.estimate:
+            print(f"% Probability estimate after {args.samples} samples")
+            for atom, value in samples.estimates().items():
+                print(f"{atom}:\t{format_probability(value)}")
+            return 0
+        texts = [[f"{q}." for q, holds in zip(samples.queries, world) if holds]
+                 for world in samples.worlds]
+        if args.oneline:
+            print("\n".join(" ".join(text) for text in texts))
+        else:
+            print(f"\n{SAMPLE_SEPARATOR}\n".join("\n".join(text) for text in texts))
         return 0
     approximation = None
     if args.k_best is not None:

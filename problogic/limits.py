@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from numbers import Integral
 
 from .errors import LimitExceededError, SourceLocation
 
@@ -19,10 +20,12 @@ class Limits:
     timeout: float | None = 600.0
 
     def __post_init__(self) -> None:
-        if self.max_depth < 1 or self.max_ground_size < 1:
-            raise ValueError("limits must be positive")
-        if self.timeout is not None and self.timeout <= 0:
-            raise ValueError("timeout must be positive")
+        for name in ("max_depth", "max_ground_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+                raise ValueError(f"{name} = {value!r} must be a positive integer")
+        if self.timeout is not None and not self.timeout > 0:  # also NaN
+            raise ValueError(f"timeout = {self.timeout!r} must be positive seconds or None")
 
 
 class Deadline:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .circuit.circuit import Circuit
 from .deepstack import call_with_deep_stack
@@ -13,6 +15,9 @@ from .limits import Limits
 from .logic.formula import Formula
 from .logic.kbest import KBest
 from .pipeline import RunResult, Stages, run_program
+
+if TYPE_CHECKING:  # the tasks package imports torch (mpe): imported when used
+    from .tasks.sample import Samples
 
 
 def _limits(limits: Limits | None, options: dict) -> Limits:
@@ -79,5 +84,27 @@ class Program:
         def body():
             formula = stages.formula(stages.ground(self.parsed))
             return formula, stages.circuit(formula, stages.compile(formula))
+
+        return call_with_deep_stack(body)
+
+    def sample(self, count: int = 1, *, seed: int | None = None, limits: Limits | None = None,
+               **limit_options) -> "Samples":
+        """``count`` worlds drawn exactly from the program's distribution given its evidence
+        (no rejection): whether each query holds in each (see :mod:`problogic.tasks.sample`).
+
+        >>> import problogic as pl
+        >>> samples = pl.Program.from_string("0.3::a. query(a).").sample(1000, seed=0)
+        >>> round(samples.estimates()["a"], 1)
+        0.3
+        """
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ValueError(f"count = {count!r} must be a non-negative integer")
+        from .tasks.sample import sample_worlds
+
+        stages = Stages(_limits(limits, limit_options))
+
+        def body():
+            formula = stages.formula(stages.ground(self.parsed))
+            return sample_worlds(formula, stages.compile(formula), count, random.Random(seed))
 
         return call_with_deep_stack(body)

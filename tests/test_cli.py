@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from problogic import Limits
+
 PROGRAM = """\
 0.6::rain. 0.3::sprinkler.
 wet :- rain.
@@ -143,6 +145,24 @@ def _assert_located_error(tmp_path, data: bytes, line, col, fragment, command=()
 
 def test_usage_error_exit_status_2():
     assert run_cli("--no-such-flag", "x.pl").returncode == 2
+
+
+@pytest.mark.parametrize("option, value", [
+    ("--max-depth", "-1"), ("--max-ground-size", "0"), ("--timeout", "nan"),
+    ("--timeout", "-2"), ("--timeout", "abc")])
+def test_bad_limits_are_usage_errors_naming_the_option(program, option, value):
+    result = run_cli(option, value, str(program))
+    assert result.returncode == 2
+    assert f"argument {option}: expected a positive" in result.stderr
+    assert f"got '{value}'" in result.stderr
+
+
+def test_an_infinite_timeout_is_no_limit(program):
+    assert run_cli("--timeout", "inf", str(program)).stdout == "rain:\t0.6\nwet:\t0.72\n"
+    with pytest.raises(ValueError, match="timeout = nan must be positive"):
+        Limits(timeout=float("nan"))
+    with pytest.raises(ValueError, match="max_depth = True must be a positive integer"):
+        Limits(max_depth=True)
 
 
 def test_missing_file_is_a_clean_error(tmp_path):

@@ -167,6 +167,13 @@ def probabilities(manager: MDDManager, roots: list[int],
     """The weighted model count of each root: ``weights[level][k]`` is the probability of
     value ``k`` of the variable at ``level``. Levels a path skips sum out to 1 (each
     variable's weights sum to 1), so no smoothing is needed in this semiring."""
+    value = weighted_counts(manager, roots, weights)
+    return [value[r] for r in roots]
+
+
+def weighted_counts(manager: MDDManager, roots: list[int],
+                    weights: list[list[float]]) -> dict[int, float]:
+    """The weighted model count of every node the roots reach (see :func:`probabilities`)."""
     value = {FALSE: 0.0, TRUE: 1.0}
     level, kids = manager.level, manager.kids
     for root in roots:
@@ -183,7 +190,7 @@ def probabilities(manager: MDDManager, roots: list[int],
             stack.pop()
             w = weights[level[node]]
             value[node] = sum(w[k] * value[kid] for k, kid in enumerate(kids[node]))
-    return [value[r] for r in roots]
+    return value
 
 
 def size(manager: MDDManager, roots: list[int]) -> int:

@@ -1,0 +1,84 @@
+"""Sampling worlds: exact samples of the queries' truth values, conditioned on the evidence.
+
+A world is drawn top-down through the evidence's decision diagram: at a node, each value of
+its variable is taken with probability ``p(value) * P(rest | value) / P(node)`` (the weighted
+model counts of the children), and a variable the path skips is drawn from its own
+probabilities. Every world is consistent with the evidence and drawn with its conditional
+probability: no rejection, however improbable the evidence. A query holds in a world when its
+diagram (query and evidence) leads to true under the world's values.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from ..compile import mdd
+from ..errors import InconsistentEvidenceError
+from ..language.printing import format_term
+
+
+@dataclass
+class Samples:
+    """``queries``: the query atoms as ProbLog writes them, sorted as its output is;
+    ``worlds``: per sample, whether each query holds."""
+
+    queries: list[str]
+    worlds: list[list[bool]]
+
+    def estimates(self) -> dict[str, float]:
+        """The fraction of samples in which each query holds."""
+        n = max(len(self.worlds), 1)
+        return {q: sum(w[i] for w in self.worlds) / n for i, q in enumerate(self.queries)}
+
+
+def sample_worlds(formula, roots, count: int, rng: random.Random) -> Samples:
+    """``count`` worlds drawn from the program's distribution given its evidence."""
+    from ..pipeline import check_plain_probabilities, evidence_location
+
+    check_plain_probabilities(formula)
+    manager = roots.manager
+    weights = [formula.variables[v].probabilities for v in roots.order]
+    counts = mdd.weighted_counts(manager, [roots.evidence], weights)
+    if counts[roots.evidence] <= 0.0:
+        raise InconsistentEvidenceError("the evidence is inconsistent (it has probability 0)",
+                                        evidence_location(formula))
+    names = [format_term(term) for term, _ in formula.queries]
+    by_name = sorted(range(len(names)), key=names.__getitem__)
+    worlds = []
+    for _ in range(count):
+        values = _draw(manager, roots.evidence, weights, counts, rng)
+        holds = [_holds(manager, roots.queries[i], values) for i in by_name]
+        worlds.append(holds)
+    return Samples([names[i] for i in by_name], worlds)
+
+
+def _draw(manager, root: int, weights, counts, rng: random.Random) -> list[int]:
+    """One value per level: along the path from ``root``, by the children's counts; elsewhere
+    by the variable's own probabilities."""
+    values = [_choose(w, rng) for w in weights]
+    node = root
+    while node > mdd.TRUE:
+        level = manager.level[node]
+        w, kids = weights[level], manager.kids[node]
+        k = _choose([w[k] * counts[kid] for k, kid in enumerate(kids)], rng)
+        values[level] = k
+        node = kids[k]
+    return values
+
+
+def _choose(weights, rng: random.Random) -> int:
+    """An index drawn with probability proportional to its weight."""
+    target = rng.random() * sum(weights)
+    for k, w in enumerate(weights):
+        target -= w
+        if target < 0.0 and w > 0.0:
+            return k
+    return max(k for k, w in enumerate(weights) if w > 0.0)  # rounding at the end
+
+
+def _holds(manager, root: int, values: list[int]) -> bool:
+    node = root
+    while node > mdd.TRUE:
+        node = manager.kids[node][values[manager.level[node]]]
+    return node == mdd.TRUE
