@@ -26,6 +26,7 @@ or non-integer counts, ``low > high``, shapes that do not match.
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Sequence
@@ -33,6 +34,7 @@ from typing import Sequence
 import torch
 from torch import Tensor
 
+from problogic import Program
 from problogic.language.terms import Term
 from problogic.neural.weights import safe_log
 
@@ -83,10 +85,11 @@ class RangeLabel(_Label):
 
     low: Tensor
     high: Tensor
+    _names = ("low", "high")  # of the arguments, for errors
 
     def programs(self, sizes, num_classes):
-        low = _integer_matrix(self.low, "low", len(sizes), num_classes)
-        high = _integer_matrix(self.high, "high", len(sizes), num_classes)
+        low = _integer_matrix(self.low, self._names[0], len(sizes), num_classes)
+        high = _integer_matrix(self.high, self._names[1], len(sizes), num_classes)
         for b, k in zip(*torch.nonzero(low > high, as_tuple=True)):
             raise DetectionError(f"image {int(b)}, class {int(k)}: low {int(low[b, k])} > "
                                  f"high {int(high[b, k])}")
@@ -97,6 +100,8 @@ class RangeLabel(_Label):
 @dataclass
 class CountLabel(RangeLabel):
     """Exactly ``counts[b, k]`` objects of class k, for every class k."""
+
+    _names = ("counts", "counts")
 
     def __init__(self, counts: Tensor):
         super().__init__(counts, counts)
@@ -152,6 +157,12 @@ class QueryLabel(_Label):
         if len(self.class_names) != num_classes:
             raise DetectionError(f"{len(self.class_names)} class names for {num_classes} "
                                  "classes")
+        for name in self.class_names:
+            if not isinstance(name, str):
+                raise DetectionError(f"class names must be strings; got {name!r}")
+        if len(set(self.class_names)) != len(self.class_names):
+            raise DetectionError(f"class names must differ; got {list(self.class_names)}")
+        _check_user_program(self.source, self.query)
         return [(custom_program(n, list(self.class_names), self.source, self.query), None)
                 for n in sizes]
 
@@ -268,6 +279,14 @@ def _decode(compiled, chosen: Tensor, full: Tensor, membership: Tensor,
     scores = torch.where(allowed, full.cpu(), torch.full_like(full.cpu(), -1.0))
     best = scores.argmax(dim=1)
     return torch.where(best == columns - 1, -1, best)
+
+
+@functools.lru_cache(maxsize=64)
+def _check_user_program(source: str, query: str) -> None:
+    """Syntax errors located in the user's own text (``<source>``, ``<query>``), not in the
+    program generated around it."""
+    Program.from_string(source, "<source>")
+    Program.from_string(f"{query}.", "<query>")
 
 
 def _integer_matrix(value, name: str, batch: int, num_classes: int) -> Tensor:

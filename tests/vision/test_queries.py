@@ -10,6 +10,7 @@ import pytest
 import torch
 from hypothesis import given, settings, strategies as st
 
+import problogic as pl
 import problogic_vision as pv
 from problogic_vision.circuits import CircuitCache
 from problogic_vision.queries import CountLabel
@@ -274,9 +275,9 @@ def test_empty_detections():
     ([torch.tensor([[float("nan"), 0.5]])], [[1, 0]], "non-finite"),
     ([torch.tensor([[0.5, -0.1]])], [[1, 0]], "-0.1 outside"),
     ([torch.tensor([[0.8, 0.7]])], [[1, 0]], "sums to 1.5"),
-    ([torch.tensor([[0.5, 0.5]])], [[-1, 0]], "non-negative; got -1"),
+    ([torch.tensor([[0.5, 0.5]])], [[-1, 0]], "counts must be non-negative; got -1"),
     ([torch.tensor([[0.5, 0.5]])], [[0.5, 0]], "integers; got 0.5"),
-    ([torch.tensor([[0.5, 0.5]])], [[1, 0, 0]], "Tensor\\[B=1, K=2\\]"),
+    ([torch.tensor([[0.5, 0.5]])], [[1, 0, 0]], "counts must be Tensor\\[B=1, K=2\\]"),
     ([torch.tensor([[0.5, 0.5]]), torch.tensor([[0.5, 0.2, 0.1]])], [[1, 0], [1, 0]],
      "has 3 classes, expected 2"),
     ([torch.tensor([0.5, 0.5])], [[1, 0]], "Tensor\\[n, K\\]"),
@@ -298,3 +299,17 @@ def test_bad_ranges_and_sums():
         pv.sum_probability(probs, torch.tensor([1, 2]), torch.tensor([1, 2]))
     with pytest.raises(pv.DetectionError, match="class names"):
         pv.query_probability(probs, "q :- true.", "q", ["a"])
+
+
+@pytest.mark.parametrize("source, query, names, error, message", [
+    ("ok :- object_class(_, a).", "ok", [1, "B c"], pv.DetectionError,
+     "class names must be strings; got 1"),
+    ("ok :- object_class(_, a).", "ok", ["a", "a"], pv.DetectionError,
+     r"class names must differ; got \['a', 'a'\]"),
+    ("ok :- true.\nok :- .", "ok", ["a", "b"], pl.ParseError, "^<source>:2:7: unexpected"),
+    ("ok :- true.", "ok(", ["a", "b"], pl.ParseError, "^<query>:1:4: unexpected"),
+], ids=["not strings", "duplicates", "source syntax", "query syntax"])
+def test_a_custom_query_s_errors_point_at_the_user_s_own_text(source, query, names, error,
+                                                               message):
+    with pytest.raises(error, match=message):
+        pv.query_probability([torch.tensor([[0.5, 0.5]])], source, query, names)
