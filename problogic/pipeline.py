@@ -6,6 +6,7 @@ parse -> Program -> ground -> GroundProgram -> formula -> Formula -> compile -> 
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -138,14 +139,23 @@ def _root_probabilities(formula: Formula, roots: CompiledRoots) -> list[float]:
                              [v.probabilities for v in variables])
 
 
+# Below this, P(evidence) has lost digits to underflow (or is 0 in float only): the
+# conditional probabilities are computed from logarithms instead.
+TINY_EVIDENCE = 1e-250
+
+
 def marginals(formula: Formula, roots: CompiledRoots) -> dict[str, float]:
     """P(query | evidence) for each query, computed on the compiled diagrams (each variable's
     probabilities sum to 1, so this needs no smooth circuit)."""
     values = _root_probabilities(formula, roots)
+    if formula.evidence and values[0] < TINY_EVIDENCE:  # underflow: divide in log space
+        weights = [formula.variables[v].probabilities for v in roots.order]
+        logs = mdd.log_probabilities(roots.manager, [roots.evidence] + roots.queries, weights)
+        if logs[0] == -math.inf:
+            raise InconsistentEvidenceError("the evidence is inconsistent (it has probability "
+                                            "0)", evidence_location(formula))
+        values = [1.0] + [math.exp(log - logs[0]) for log in logs[1:]]
     evidence = values[0]
-    if formula.evidence and evidence <= 0.0:
-        raise InconsistentEvidenceError("the evidence is inconsistent (it has probability 0)",
-                                        evidence_location(formula))
     out: dict[str, float] = {}
     for (term, _), value in zip(formula.queries, values[1:]):
         out[format_term(term)] = value / evidence if formula.evidence else value

@@ -396,3 +396,16 @@ def test_breaking_cycles_counts_against_the_ground_size_and_time_limits():
                        "cycle breaking"):
         pl.evaluate(source, timeout=0.3)
     assert time.monotonic() - start < 10  # both ran unchecked to the end: 9 s and 320 MB
+
+
+def test_evidence_below_the_smallest_float_is_not_inconsistent():
+    import problogic as pl
+
+    # P(evidence) = 0.5^1500 * 0.1 underflows to 0 in float64: "inconsistent" before
+    source = "".join(f"0.5::f({i}).\n" for i in range(1500)) + "0.1::g. 0.3::h.\n" + \
+        "".join(f"evidence(f({i}), {'true' if i % 3 else 'false'}).\n" for i in range(1500)) + \
+        "evidence(g).\nq :- f(4), h.\nr :- f(3).\ns :- g, h.\nquery(q). query(r). query(s).\n"
+    result = pl.evaluate(source)
+    assert result == pytest.approx({"q": 0.3, "r": 0.0, "s": 0.3}, abs=1e-12)
+    with pytest.raises(pl.InconsistentEvidenceError):
+        pl.evaluate(source + "evidence(f(3)).\n")

@@ -13,6 +13,8 @@ most the product of the operands' sizes.
 
 from __future__ import annotations
 
+import math
+
 from ..errors import LimitExceededError
 from ..limits import Deadline
 
@@ -191,6 +193,33 @@ def weighted_counts(manager: MDDManager, roots: list[int],
             w = weights[level[node]]
             value[node] = sum(w[k] * value[kid] for k, kid in enumerate(kids[node]))
     return value
+
+
+def log_probabilities(manager: MDDManager, roots: list[int],
+                      weights: list[list[float]]) -> list[float]:
+    """:func:`probabilities` in log space (``-inf`` for 0): for roots whose probability is
+    below what a float holds (the evidence of a thousand observations)."""
+    value = {FALSE: -math.inf, TRUE: 0.0}
+    logs = [[math.log(w) if w > 0.0 else -math.inf for w in ws] for ws in weights]
+    level, kids = manager.level, manager.kids
+    for root in roots:
+        stack = [root]
+        while stack:
+            node = stack[-1]
+            if node in value:
+                stack.pop()
+                continue
+            pending = [k for k in kids[node] if k not in value]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            w = logs[level[node]]
+            terms = [w[k] + value[kid] for k, kid in enumerate(kids[node])]
+            top = max(terms)
+            value[node] = top if top == -math.inf else \
+                top + math.log(sum(math.exp(t - top) for t in terms))
+    return [value[r] for r in roots]
 
 
 def size(manager: MDDManager, roots: list[int]) -> int:
