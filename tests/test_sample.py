@@ -45,6 +45,12 @@ def test_the_same_seed_gives_the_same_worlds_and_improbable_evidence_needs_no_re
     samples = pl.Program.from_string(rare).sample(2000, seed=0)
     assert all(world[0] for world in samples.worlds)
     assert samples.estimates()["b"] == pytest.approx(0.5, abs=0.04)
+    # evidence below the smallest float: 0.5^1500
+    tiny = "".join(f"0.5::f({i}).\nevidence(f({i}), {'true' if i % 2 else 'false'}).\n"
+                   for i in range(1500)) + "0.5::g.\nquery(f(1)). query(f(2)). query(g).\n"
+    samples = pl.Program.from_string(tiny).sample(200, seed=0)
+    assert all(world[:2] == [True, False] for world in samples.worlds)
+    assert samples.estimates()["g"] == pytest.approx(0.5, abs=0.1)
     with pytest.raises(ValueError, match="count = -1"):
         program.sample(-1)
 

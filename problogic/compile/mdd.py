@@ -169,13 +169,6 @@ def probabilities(manager: MDDManager, roots: list[int],
     """The weighted model count of each root: ``weights[level][k]`` is the probability of
     value ``k`` of the variable at ``level``. Levels a path skips sum out to 1 (each
     variable's weights sum to 1), so no smoothing is needed in this semiring."""
-    value = weighted_counts(manager, roots, weights)
-    return [value[r] for r in roots]
-
-
-def weighted_counts(manager: MDDManager, roots: list[int],
-                    weights: list[list[float]]) -> dict[int, float]:
-    """The weighted model count of every node the roots reach (see :func:`probabilities`)."""
     value = {FALSE: 0.0, TRUE: 1.0}
     level, kids = manager.level, manager.kids
     for root in roots:
@@ -192,13 +185,21 @@ def weighted_counts(manager: MDDManager, roots: list[int],
             stack.pop()
             w = weights[level[node]]
             value[node] = sum(w[k] * value[kid] for k, kid in enumerate(kids[node]))
-    return value
+    return [value[r] for r in roots]
 
 
 def log_probabilities(manager: MDDManager, roots: list[int],
                       weights: list[list[float]]) -> list[float]:
     """:func:`probabilities` in log space (``-inf`` for 0): for roots whose probability is
     below what a float holds (the evidence of a thousand observations)."""
+    value = log_weighted_counts(manager, roots, weights)
+    return [value[r] for r in roots]
+
+
+def log_weighted_counts(manager: MDDManager, roots: list[int],
+                        weights: list[list[float]]) -> dict[int, float]:
+    """The log weighted model count of every node the roots reach (see
+    :func:`probabilities`)."""
     value = {FALSE: -math.inf, TRUE: 0.0}
     logs = [[math.log(w) if w > 0.0 else -math.inf for w in ws] for ws in weights]
     level, kids = manager.level, manager.kids
@@ -219,7 +220,7 @@ def log_probabilities(manager: MDDManager, roots: list[int],
             top = max(terms)
             value[node] = top if top == -math.inf else \
                 top + math.log(sum(math.exp(t - top) for t in terms))
-    return [value[r] for r in roots]
+    return value
 
 
 def size(manager: MDDManager, roots: list[int]) -> int:

@@ -2,7 +2,7 @@
 
 A world is drawn top-down through the evidence's decision diagram: at a node, each value of
 its variable is taken with probability ``p(value) * P(rest | value) / P(node)`` (the weighted
-model counts of the children), and a variable the path skips is drawn from its own
+model counts of the children, in log space), and a variable the path skips is drawn from its own
 probabilities. Every world is consistent with the evidence and drawn with its conditional
 probability: no rejection, however improbable the evidence. A query holds in a world when its
 diagram (query and evidence) leads to true under the world's values.
@@ -10,6 +10,7 @@ diagram (query and evidence) leads to true under the world's values.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
@@ -39,8 +40,9 @@ def sample_worlds(formula, roots, count: int, rng: random.Random) -> Samples:
     check_plain_probabilities(formula)
     manager = roots.manager
     weights = [formula.variables[v].probabilities for v in roots.order]
-    counts = mdd.weighted_counts(manager, [roots.evidence], weights)
-    if counts[roots.evidence] <= 0.0:
+    # logarithms: the evidence of many observations has a probability below any float
+    counts = mdd.log_weighted_counts(manager, [roots.evidence], weights)
+    if counts[roots.evidence] == -math.inf:
         raise InconsistentEvidenceError("the evidence is inconsistent (it has probability 0)",
                                         evidence_location(formula))
     names = [format_term(term) for term, _ in formula.queries]
@@ -61,7 +63,10 @@ def _draw(manager, root: int, weights, counts, rng: random.Random) -> list[int]:
     while node > mdd.TRUE:
         level = manager.level[node]
         w, kids = weights[level], manager.kids[node]
-        k = _choose([w[k] * counts[kid] for k, kid in enumerate(kids)], rng)
+        logs = [math.log(w[k]) + counts[kid] if w[k] > 0.0 else -math.inf
+                for k, kid in enumerate(kids)]
+        top = max(logs)
+        k = _choose([math.exp(x - top) for x in logs], rng)
         values[level] = k
         node = kids[k]
     return values
