@@ -171,20 +171,9 @@ def probabilities(manager: MDDManager, roots: list[int],
     variable's weights sum to 1), so no smoothing is needed in this semiring."""
     value = {FALSE: 0.0, TRUE: 1.0}
     level, kids = manager.level, manager.kids
-    for root in roots:
-        stack = [root]
-        while stack:
-            node = stack[-1]
-            if node in value:
-                stack.pop()
-                continue
-            pending = [k for k in kids[node] if k not in value]
-            if pending:
-                stack.extend(pending)
-                continue
-            stack.pop()
-            w = weights[level[node]]
-            value[node] = sum(w[k] * value[kid] for k, kid in enumerate(kids[node]))
+    for node in _children_first(manager, roots):
+        w = weights[level[node]]
+        value[node] = sum(w[k] * value[kid] for k, kid in enumerate(kids[node]))
     return [value[r] for r in roots]
 
 
@@ -203,24 +192,35 @@ def log_weighted_counts(manager: MDDManager, roots: list[int],
     value = {FALSE: -math.inf, TRUE: 0.0}
     logs = [[math.log(w) if w > 0.0 else -math.inf for w in ws] for ws in weights]
     level, kids = manager.level, manager.kids
+    for node in _children_first(manager, roots):
+        w = logs[level[node]]
+        terms = [w[k] + value[kid] for k, kid in enumerate(kids[node])]
+        top = max(terms)
+        value[node] = top if top == -math.inf else \
+            top + math.log(sum(math.exp(t - top) for t in terms))
+    return value
+
+
+def _children_first(manager: MDDManager, roots: list[int]) -> list[int]:
+    """The decision nodes the roots reach, each after its children."""
+    done = {FALSE, TRUE}
+    order = []
+    kids = manager.kids
     for root in roots:
         stack = [root]
         while stack:
             node = stack[-1]
-            if node in value:
+            if node in done:
                 stack.pop()
                 continue
-            pending = [k for k in kids[node] if k not in value]
+            pending = [k for k in kids[node] if k not in done]
             if pending:
                 stack.extend(pending)
                 continue
             stack.pop()
-            w = logs[level[node]]
-            terms = [w[k] + value[kid] for k, kid in enumerate(kids[node])]
-            top = max(terms)
-            value[node] = top if top == -math.inf else \
-                top + math.log(sum(math.exp(t - top) for t in terms))
-    return value
+            done.add(node)
+            order.append(node)
+    return order
 
 
 def size(manager: MDDManager, roots: list[int]) -> int:
