@@ -118,21 +118,15 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
     args = build_parser(command).parse_args(argv[1:] if command else argv)
-    try:
-        limits = Limits(args.max_depth, args.max_ground_size, args.timeout)
-    except ValueError as exc:
-        print(f"problogic: error: {exc}", file=sys.stderr)
-        return 2
+    limits = Limits(args.max_depth, args.max_ground_size, args.timeout)  # argparse checked them
     name = "<stdin>" if args.file == "-" else args.file
     try:
-        source = _read(args.file)
-    except OSError as exc:
-        print(f"problogic: error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
-        return 1
-    except ProblogicError as exc:  # not UTF-8
-        print(f"{exc.location}: error: {exc.message}", file=sys.stderr)
-        return 1
-    try:
+        try:
+            source = _read(args.file)  # a ParseError where it is not UTF-8
+        except OSError as exc:
+            print(f"problogic: error: cannot read {args.file}: {exc.strerror}",
+                  file=sys.stderr)
+            return 1
         return _dispatch(command, args, source, name, limits)
     except ProblogicError as exc:
         if args.debug:
