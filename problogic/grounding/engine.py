@@ -550,11 +550,14 @@ class Grounder:
 def _point_at_caller(exc: ProblogicError, clauses: list) -> None:
     """An error inside a library predicate points at the program's clause that called it
     (``clauses``: the locations of the clauses being resolved when it was raised)."""
+    def in_library(location) -> bool:  # the library's files are "library(lists)", ...
+        return (location.file or "").startswith("library(")
+
     inside = exc.location
-    if inside is None or not (inside.file or "").startswith("library("):
+    if inside is None or not in_library(inside):
         return
     for location in reversed(clauses):
-        if location is not None and not (location.file or "").startswith("library("):
+        if location is not None and not in_library(location):
             exc.location = location
             exc.message += f" (inside {inside.file}, line {inside.line})"
             return
