@@ -402,3 +402,15 @@ def test_errors_inside_the_library_point_at_the_calling_clause(body):
 def test_lists_of_thousands_of_elements_need_no_depth_option():
     assert pl.evaluate("p(S) :- numlist(1, 8000, L), sum_list(L, S).\nquery(p(_)).") == \
         {"p(32004000)": 1.0}
+
+
+def test_negation_of_several_goals_reads_them_as_one_conjunction_as_problog_does():
+    # ProbLog parses \+(A, B, C) as \+ applied to (A, B, C); DeepProbLog's Poker relies
+    # on it. ProbLog 2.3's answers: p 0.75 (not both b and c), r 0.94.
+    source = """
+        a. 0.5::b. 0.5::c. 0.2::d. 0.3::e.
+        p :- \\+(a, b, c).
+        r :- \\+(d, e).
+        query(p). query(r).
+    """
+    assert pl.evaluate(source) == pytest.approx({"p": 0.75, "r": 0.94})

@@ -188,6 +188,40 @@ def test_tunable_probabilities_are_learned():
                     + "query(seen(x, c1)).")
 
 
+def test_a_closed_tunable_annotated_disjunction_keeps_its_heads_summing_to_one():
+    # t(1/4) four times: "none" is impossible, exactly, and stays so while learning (as in
+    # DeepProbLog); t(0.2);t(0.3) keeps a learnable "none" of 0.5.
+    program = """
+        t(1/4)::rank(a); t(1/4)::rank(b); t(1/4)::rank(c); t(1/4)::rank(d).
+        t(0.2)::open(x); t(0.3)::open(y).
+        nn(net, [X], Y, [yes, no]) :: seen(X, Y).
+        some(X) :- rank(R), seen(X, yes).
+        hit(X) :- rank(a), seen(X, yes).
+        none(X) :- \\+ open(x), \\+ open(y), seen(X, yes).
+    """
+
+    class Fixed(torch.nn.Module):
+        def forward(self, x):
+            return torch.cat([x, 1 - x], dim=1)
+
+    model = pl.Model(program, networks={"net": Fixed()}).double()
+    x = torch.ones(4, 1, dtype=torch.float64)
+    assert model.query("some(X)", X=x).tolist() == [1.0] * 4
+    # (the logits were made in float32: 0.5 up to their rounding)
+    assert model.query("none(X)", X=x).tolist() == pytest.approx([0.5] * 4, abs=1e-7)
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.1)
+    for _ in range(50):
+        loss = -model.query("hit(X)", X=x, log=True).sum()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    ranks, opens = model.tunable_probabilities().values()
+    assert len(ranks) == 4 and sum(ranks) == pytest.approx(1.0)
+    assert ranks[0] > 0.9
+    assert model.query("some(X)", X=x).tolist() == pytest.approx([1.0] * 4, abs=1e-12)
+    assert len(opens) == 3
+
+
 def test_mpe_is_the_most_probable_consistent_world():
     model = pl.Model(ADDITION, networks={"digit": Softmax()})
     x = torch.log(torch.tensor([[0.1, 0.6, 0.3], [0.7, 0.2, 0.1]]))

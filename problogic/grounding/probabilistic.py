@@ -50,6 +50,14 @@ class ChoiceFactory:
                                  location)
         if not isinstance(name, Term) or name.args:
             raise ProgramError(f"network name {name!r} is not an atom", location)
+        if call.arity == 3:
+            # DeepProbLog's deterministic network: its output is a tensor, named by the call
+            # (the model computes it before the networks that read it), with probability 1.
+            mark = subst.mark()
+            if subst.unify(call.args[2], network_output(name, inputs)):
+                yield TRUE
+            subst.undo(mark)
+            return
         if call.arity == 4:
             output, domain = call.args[2], call.args[3]
             values, rest = iter_list(domain)
@@ -188,9 +196,16 @@ def _ground(term: TermLike) -> bool:
 
 
 def is_neural(annotation: TermLike) -> bool:
-    """``nn(Network, Inputs, Output, Domain)`` or ``nn(Network, Inputs)``."""
+    """``nn(Network, Inputs, Output, Domain)``, ``nn(Network, Inputs, Output)`` (a
+    deterministic network whose output is a tensor) or ``nn(Network, Inputs)``."""
     return isinstance(annotation, Term) and annotation.functor == "nn" and \
-        annotation.arity in (2, 4)
+        annotation.arity in (2, 3, 4)
+
+
+def network_output(network: Term, inputs: TermLike) -> Term:
+    """The term standing for a deterministic network's output on ``inputs``:
+    ``tensor(nn(Network, Inputs))`` (compound, unlike a query's ``tensor(Name)``)."""
+    return Term("tensor", (Term("nn", (network, inputs)),))
 
 
 def _is_tunable(annotation: TermLike) -> bool:

@@ -40,7 +40,8 @@ from ..pipeline import Stages
 from .answers import Answers, collect_keys, sorted_keys
 from .bindings import bind_query
 from .evaluation import CircuitPass, EvaluateShapes, Layout, ShapePart
-from .weights import LeafWeights, LogTable, WeightPlan, network_key
+from .calls import network_key
+from .weights import LeafWeights, LogTable, WeightPlan
 
 
 @dataclass
@@ -104,15 +105,22 @@ def _check_evidence(log_results: Tensor) -> None:
             f"the evidence is inconsistent (probability 0) for batch element(s) {shown}")
 
 
+CLOSED = 1e-6  # initial "none" probability at or below which an annotated disjunction is closed
+
+
 def tunable_parameters(program) -> nn.ParameterDict:
     """One logit vector per clause with ``t(...)`` annotations (its heads, then "none"),
-    shared by all of the clause's ground instances; initialised from ``t(p)`` values."""
+    shared by all of the clause's ground instances; initialised from ``t(p)`` values. An
+    annotated disjunction whose initial values sum to 1 has no "none" parameter: its heads
+    keep summing to 1 while they are learned (as DeepProbLog keeps them)."""
     parameters = nn.ParameterDict()
     for index, clause in enumerate(program.clauses):
         if isinstance(clause, ProbabilisticClause) and any(
                 isinstance(a, Term) and a.functor == "t" and a.arity == 1
                 for a, _ in clause.heads):
             initial = tunable_initial([a for a, _ in clause.heads], clause.location)
+            if len(initial) > 2 and initial[-1] <= CLOSED:
+                initial = initial[:-1]
             logits = torch.log(torch.tensor(initial, dtype=torch.get_default_dtype())
                                .clamp_min(1e-6))
             parameters[f"clause_{index}"] = nn.Parameter(logits)

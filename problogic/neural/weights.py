@@ -14,6 +14,7 @@ dominated a training step.)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,24 +26,11 @@ from ..circuit.layerize import FIRST_WEIGHT_ROW
 from ..circuit.semirings import LOG_PROBABILITY, NUMPY_DTYPES
 from ..errors import ProgramError
 from ..grounding.ground_program import ChoiceVariable
-from ..language.terms import Term
 from .bindings import BoundQuery
+from .calls import (CallLayout, Key, call_inputs, call_layout, deterministic_needs, key_info,
+                    network_key)  # noqa: F401 (network_key: WeightPlan.of)
 
 TOLERANCE = 1e-5  # rounding slack when checking a network's probabilities
-
-
-def _input_name(term, network: str) -> str:
-    if isinstance(term, Term) and term.functor == "tensor" and term.arity == 1 and \
-            isinstance(term.args[0], Term) and not term.args[0].args:
-        return term.args[0].functor
-    raise ProgramError(f"network {network!r} is called on {term!r}, which is not a tensor "
-                       "bound in the query (bind the variable to a tensor)")
-
-
-def network_key(variable) -> tuple[str, tuple[str, ...]]:
-    """A neural variable's call: the network and the names of the tensors it reads."""
-    call = variable.neural
-    return call.network, tuple(_input_name(t, call.network) for t in call.inputs)
 
 
 # A table section: ("neural", network, has a domain), the rows of every call of the network,
@@ -155,29 +143,29 @@ class WeightPlan(LeafWeights):
 @dataclass
 class TableLayout:
     """The part of a :class:`LogTable` that only the call's layout (its shapes and their
-    elements) decides: each network's calls (key, sorted elements), each call's row of every
-    element in its network's output, and the sections' widths."""
+    elements) decides: the probabilistic networks' calls, the deterministic ones' by depth
+    (see :mod:`.calls`), and the sections' widths."""
 
-    calls: dict[str, list[tuple[tuple, list[int]]]]
-    rows: dict[tuple, np.ndarray]
+    calls: CallLayout
+    deterministic: list[CallLayout]
     arities: dict[Section, int]
 
 
 class LogTable:
     """The learnable log-probabilities of one query call, flat: each network called once on
-    the stacked inputs of every element that needs it, then one section per network call
-    kind (rows ``[M, arity]``: the output with its "no value" remainder, or ``p, 1 - p`` for
-    nn/3) and one per ``t(...)`` clause (its log-softmax). :meth:`index` maps a shape's learnable
-    columns to positions in the table (:meth:`log_values`)."""
+    the stacked inputs of every element that needs it (:mod:`.calls`), then one section per
+    network call kind (rows ``[M, arity]``: the output with its "no value" remainder, or ``p,
+    1 - p`` for nn/2) and one per ``t(...)`` clause (its log-softmax). :meth:`index` maps a
+    shape's learnable columns to positions in the table (:meth:`log_values`)."""
 
     def __init__(self, networks: nn.ModuleDict, bound: BoundQuery, tunables=None):
         self.networks = networks
         self.bound = bound
         self.tunables = tunables
-        self.needed: dict[tuple[str, tuple[str, ...]], set[int]] = {}
+        self.needed: dict[Key, set[int]] = {}
         self.outputs: dict[str, Tensor] = {}
         # key -> row of each batch element in its network's output (-1: not called)
-        self.rows: dict[tuple, np.ndarray] = {}
+        self.rows: dict[Key, np.ndarray] = {}
         self.arities: dict[Section, int] = {}  # the sections the shapes read
         self.offsets: dict[Section, int] = {}  # where each starts in the flat table
         self.sources: list[Tensor] = []  # per section: the network output or the logits
@@ -189,7 +177,7 @@ class LogTable:
     def request(self, plan: WeightPlan, indices: list[int]) -> None:
         """The batch elements ``indices`` of a shape with weight plan ``plan``."""
         for key in plan.network_keys:
-            missing = [name for name in key[1] if name not in self.bound.inputs]
+            missing = sorted(key_info(key).placeholders - self.bound.inputs.keys())
             if missing:
                 raise ProgramError(f"network {key[0]!r} needs the tensors {missing}, "
                                    "which the query does not bind")
@@ -200,30 +188,31 @@ class LogTable:
     def layout(self) -> TableLayout:
         """The networks' calls and the sections, from the requests (see :class:`TableLayout`:
         a caller may keep it for the next call of the same layout)."""
-        calls: dict[str, list] = {}
-        for key, elements in self.needed.items():
-            calls.setdefault(key[0], []).append((key, sorted(elements)))
-        rows = {}
-        for groups in calls.values():
-            start = 0
-            for key, elements in groups:
-                rows[key] = np.full(self.bound.batch_size, -1, dtype=np.int64)
-                rows[key][elements] = np.arange(start, start + len(elements))
-                start += len(elements)
-        return TableLayout(calls, rows, dict(self.arities))
+        batch = self.bound.batch_size
+        return TableLayout(call_layout(self.needed, batch),
+                           [call_layout(level, batch)
+                            for level in deterministic_needs(self.needed)],
+                           dict(self.arities))
 
     def run(self, default_device, layout: TableLayout | None = None) -> TableLayout:
-        """Call every network once, then lay out the flat table. ``default_device()``: the
-        device when no network runs. ``layout``: that of an earlier call with the same
-        requests (then none is needed); returns the layout used."""
+        """Call every network once (the deterministic ones first, by depth), then lay out the
+        flat table. ``default_device()``: the device when no network runs. ``layout``: that
+        of an earlier call with the same requests (then none is needed); returns the layout
+        used."""
         layout = layout or self.layout()
-        self.rows, self.arities = layout.rows, layout.arities
-        for network, groups in layout.calls.items():
-            arity = len(groups[0][0][1])
-            inputs = [torch.cat([self._input(key[1][j], elements) for key, elements in groups])
-                      for j in range(arity)]
-            output = self.networks[network](*inputs)
-            check_output_shape(output, network, sum(len(elements) for _, elements in groups))
+        self.rows, self.arities = layout.calls.rows, layout.arities
+        outputs: dict[Key, Tensor] = {}  # the deterministic networks' outputs, by call
+        rows: dict[Key, np.ndarray] = {}
+        for level in layout.deterministic:
+            rows.update(level.rows)
+            for network, groups in level.calls.items():
+                output = self._call(network, groups, outputs, rows, default_device)
+                check_output_rows(output, network, level.row_counts[network])
+                for key, _ in groups:
+                    outputs[key] = output
+        for network, groups in layout.calls.calls.items():
+            output = self._call(network, groups, outputs, rows, default_device)
+            check_output_shape(output, network, layout.calls.row_counts[network])
             if output.dim() == 1:
                 output = output.unsqueeze(1)
             self.outputs[network] = output
@@ -249,6 +238,8 @@ class LogTable:
             source = source.detach()
             if section[0] == "tunable":
                 rows = torch.log_softmax(source.to(device=self.device, dtype=self.dtype), 0)
+                if len(rows) < arity:  # a closed annotated disjunction: "none" impossible
+                    rows = torch.cat([rows, rows.new_full((arity - len(rows),), -math.inf)])
                 if host:
                     rows = rows.numpy()
                 saved.append(rows)
@@ -283,6 +274,8 @@ class LogTable:
             start = self.offsets[section]
             host = isinstance(saved, np.ndarray)
             g = grad[start:start + (saved.size if host else saved.numel())].reshape(saved.shape)
+            if section[0] == "tunable":  # the parameters' columns only (see log_values)
+                g, saved = g[:len(source)], saved[:len(source)]
             if host:
                 if section[0] == "tunable":  # log-softmax: g - softmax * sum g
                     g = g - np.exp(saved) * g.sum()
@@ -314,18 +307,20 @@ class LogTable:
             elif variable.tunable is not None and self.tunables is not None:
                 name = f"clause_{variable.tunable}"
                 if name not in self._host:  # once per clause and call
-                    self._host[name] = torch.softmax(
-                        self.tunables[name].detach().double(), 0).tolist()
+                    self._host[name] = tunable_probabilities(self.tunables[name],
+                                                             variable.arity)
                 out.append(self._host[name])
             else:
                 out.append(variable.probabilities)
         return out
 
-    def _input(self, name: str, elements: list[int]) -> Tensor:
-        tensor = self.bound.inputs[name]
-        if len(elements) == tensor.shape[0]:  # every element (elements sorted): no copy
-            return tensor
-        return tensor[elements]
+    def _call(self, network: str, groups, outputs, rows, default_device) -> Tensor:
+        if network not in self.networks:
+            raise ProgramError(f"unknown network {network!r} (known: "
+                               f"{', '.join(sorted(self.networks)) or 'none'})")
+        module = self.networks[network]
+        device = next((p.device for p in module.parameters()), None) or default_device()
+        return module(*call_inputs(groups, self.bound.inputs, outputs, rows, device))
 
     def _source(self, section: Section, arity: int) -> Tensor:
         """The autograd tensor behind one section: a network's output ``[M, K]`` (checked
@@ -334,7 +329,7 @@ class LogTable:
             return self.tunables[f"clause_{section[1]}"]
         _, network, has_domain = section
         out = self.outputs[network]
-        if not has_domain and out.shape[1] != 1:  # nn/3: one probability per call
+        if not has_domain and out.shape[1] != 1:  # nn/2: one probability per call
             raise ProgramError(f"network {network!r} returned {out.shape[1]} columns for a "
                                "single probability (nn/3 takes one)")
         if has_domain and out.shape[1] != arity - 1:
@@ -420,6 +415,23 @@ def check_output_shape(output, network: str, rows: int) -> None:
         raise ProgramError(f"network {network!r} returned shape {list(output.shape)} for "
                            f"{rows} inputs; expected [{rows}, K], a row of probabilities "
                            "per input")
+
+
+def tunable_probabilities(logits: Tensor, arity: int) -> list[float]:
+    """A ``t(...)`` clause's probabilities from its logits, as numbers: one per head and
+    "none" (0 where the clause has no parameter for it, see ``tunable_parameters``)."""
+    values = torch.softmax(logits.detach().double(), 0).tolist()
+    return values + [0.0] * (arity - len(values))
+
+
+def check_output_rows(output, network: str, rows: int) -> None:
+    """A deterministic network's output must be a tensor with a row per stacked input."""
+    if not isinstance(output, Tensor):
+        raise ProgramError(f"network {network!r} returned {type(output).__name__}, "
+                           "not a tensor")
+    if output.dim() == 0 or output.shape[0] != rows:
+        raise ProgramError(f"network {network!r} returned shape {list(output.shape)} for "
+                           f"{rows} inputs; expected a row per input")
 
 
 def check_probabilities(output: Tensor, network: str) -> None:

@@ -60,6 +60,21 @@ def negation(g, goal, depth):
 CONTROL[("not", 1)] = negation
 
 
+def negated_conjunction(g, goal, depth):
+    """``\\+(A, B, C)``: ProbLog reads a prefix operator before parentheses as applied to
+    their contents, here the conjunction ``(A, B, C)`` (DeepProbLog's examples rely on it)."""
+    conjunction = goal.args[-1]
+    for conjunct in reversed(goal.args[:-1]):
+        conjunction = Term(",", (conjunct, conjunction))
+    lits = g.solve_negation(conjunction, depth, goal.location)
+    if lits is not None:
+        yield lits
+
+
+for _arity in range(2, 17):
+    CONTROL[("\\+", _arity)] = negated_conjunction
+
+
 @register(CONTROL, "true", 0)
 def true(g, goal, depth):
     yield ()
