@@ -58,8 +58,8 @@ def problog_backend_available(system: str) -> bool:
 
 
 ALL_FAMILIES = {
-    "counts", "sums", "graphs", "chains", "hmm", "smokers", "digit-addition", "vision-counts",
-    "layers", "gpu",
+    "counts", "sums", "graphs", "chains", "hmm", "smokers", "digit-addition", "hwf",
+    "forth-sort", "forth-add", "vision-counts", "layers", "gpu",
 }  # fmt: skip
 
 

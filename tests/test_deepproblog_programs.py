@@ -1,7 +1,8 @@
 """DeepProbLog's own example programs, unchanged, against DeepProbLog's ExactEngine.
 
 Each program is read from the installed ``deepproblog`` package; both systems get the same
-networks (one core module, shared parameters) and the same queries, and must agree on every
+networks (one core module, shared parameters; DeepProbLog's side converts its inputs, see
+:mod:`benchmarks.deepproblog_programs`) and the same queries, and must agree on every
 probability and on the gradient of the log-likelihood with respect to every parameter. The
 programs cover neural annotated disjunctions over images, networks called on integers and on
 strings, DeepProbLog's deterministic networks (``nn/3``: an embedding passed to other
@@ -17,7 +18,9 @@ import torch
 from torch import nn
 
 import problogic as pl
-from tests.deepproblog_oracle import deepproblog_probabilities, example_program
+from benchmarks.deepproblog_programs import (Features, OneHot, deepproblog_probabilities,
+                                             example_program)
+
 
 @pytest.fixture(autouse=True)
 def float64():  # both systems compute in the networks' dtype
@@ -25,32 +28,6 @@ def float64():  # both systems compute in the networks' dtype
     torch.set_default_dtype(torch.float64)
     yield
     torch.set_default_dtype(old)
-
-
-class Features(nn.Module):
-    """Feature rows ``[N, F]`` to a distribution over ``k`` values."""
-
-    def __init__(self, features: int, k: int):
-        super().__init__()
-        self.linear = nn.Linear(features, k)
-
-    def forward(self, x):
-        return torch.softmax(self.linear(x), 1)
-
-
-class OneHot(nn.Module):
-    """Integer inputs (one ``int64`` tensor ``[N]`` per position, position ``j`` below
-    ``widths[j]``) to a distribution over ``k`` values."""
-
-    def __init__(self, widths: tuple[int, ...], k: int):
-        super().__init__()
-        self.widths = widths
-        self.linear = nn.Linear(sum(widths), k)
-
-    def forward(self, *columns):
-        x = torch.cat([nn.functional.one_hot(c, w).to(torch.get_default_dtype())
-                       for c, w in zip(columns, self.widths)], 1)
-        return torch.softmax(self.linear(x), 1)
 
 
 class TextEmbedding(nn.Module):
@@ -87,8 +64,8 @@ def _compare(program: str, cores: dict[str, nn.Module], queries: list[str],
              source: torch.Tensor | None = None, tolerance: float = 1e-9) -> list[float]:
     model = pl.Model(program, networks=cores)
     ours = torch.cat([_ours(model, q, source) for q in queries])
-    theirs = torch.stack([t.reshape(()) for t in deepproblog_probabilities(
-        program, cores, queries, None if source is None else {"src": source})])
+    theirs = torch.stack(deepproblog_probabilities(
+        program, cores, queries, None if source is None else {"src": source}))
     assert ours.tolist() == pytest.approx(theirs.tolist(), abs=tolerance)
     assert all(0.0 < p < 1.0 for p in ours.tolist()), "queries worth comparing"
     parameters = [p for core in cores.values() for p in core.parameters()]
