@@ -17,7 +17,7 @@ from .compile import mdd
 from .compile.compiler import CompiledRoots, circuit_from_roots, compile_roots
 from .deepstack import call_with_deep_stack
 from .errors import InconsistentEvidenceError, LimitExceededError, ProgramError
-from .grounding.engine import ground_program
+from .grounding.engine import GroundingSession, ground_program
 from .grounding.ground_program import GroundProgram
 from .grounding.probabilistic import has_free_tunable
 from .language.parser import parse_program
@@ -90,6 +90,10 @@ class Stages:
     def ground(self, program: ParsedProgram, goals=None) -> GroundProgram:
         return self._timed("ground", ground_program, with_library(program), self.limits,
                            self.deadline, goals, self.propagate_evidence)
+
+    def ground_in(self, session: GroundingSession, goals: list) -> GroundProgram:
+        """Ground ``goals`` with ``session``'s tables (see :class:`GroundingSession`)."""
+        return self._timed("ground", session.ground, goals, self.deadline)
 
     def formula(self, ground: GroundProgram) -> Formula:
         return self._timed("formula", build_formula, ground, self.limits, self.deadline)

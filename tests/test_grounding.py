@@ -414,3 +414,54 @@ def test_negation_of_several_goals_reads_them_as_one_conjunction_as_problog_does
         query(p). query(r).
     """
     assert pl.evaluate(source) == pytest.approx({"p": 0.75, "r": 0.94})
+
+
+def _session(source: str, **limits):
+    from problogic.grounding.engine import GroundingSession
+    from problogic.language.parser import parse_program
+    from problogic.limits import Limits
+    from problogic.pipeline import with_library
+
+    return GroundingSession(with_library(parse_program(source)), Limits(**limits))
+
+
+def _ground_in(session, goal: str):
+    from problogic.language.parser import parse_term
+    from problogic.limits import Deadline
+
+    return session.ground([parse_term(goal)], Deadline(None))
+
+
+CHAIN = """
+0.5::e(N) :- between(1, 300, N).
+upto(0).
+upto(N) :- N > 0, e(N), M is N - 1, upto(M).
+0.5::f(N) :- between(1, 300, N).
+down(0).
+down(N) :- N > 0, f(N), M is N - 1, down(M).
+"""
+
+
+def test_a_grounding_session_reuses_tables_and_limits_count_per_query():
+    session = _session(CHAIN, max_ground_size=300)
+    first = len(_ground_in(session, "upto(20)"))
+    grounder = session._grounder
+    table = grounder.tables[next(k for k in grounder.tables if str(k) == "upto(10)")]
+    assert len(_ground_in(session, "upto(25)")) < first + 40  # upto(20) and below reused
+    assert session._grounder is grounder and grounder.tables[table.goal] is table
+    # down(50) alone fits under 300 nodes, not on top of upto(25): grounded afresh
+    assert len(_ground_in(session, "down(50)")) < 300
+    assert session._grounder is not grounder
+    with pytest.raises(pl.LimitExceededError):
+        _ground_in(session, "down(90)")  # too large alone
+    assert len(_ground_in(session, "upto(5)")) < 40  # a failed call leaves a fresh start
+
+
+def test_a_grounding_session_recovers_from_an_error():
+    session = _session(CHAIN + "bad :- X is foo + 1.\n")
+    _ground_in(session, "upto(3)")
+    with pytest.raises(pl.ProblogicError, match="foo"):
+        _ground_in(session, "bad")
+    assert session._grounder is None
+    ground = _ground_in(session, "upto(2)")
+    assert [str(q) for q, _ in ground.queries] == ["upto(2)"]

@@ -23,12 +23,13 @@ such a program is left out of the comparisons with ProbLog, never out of the bru
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 import bruteforce
 import oracle
 from randomprograms import RandomProgram, random_programs
 from fuzz import DERANDOMIZE, examples
+from problogic.limits import Deadline
 
 TOLERANCE = 1e-9
 PROBLOG_KNOWN_BUGS = ("AssertionError", "NegativeCycle")
@@ -147,6 +148,42 @@ def test_problogic_agrees_with_problog(program):
         return
     actual = problogic.evaluate(program.render())
     assert_same_marginals(actual, expected, program, "ProbLog")
+
+
+def _answers_of(ground) -> dict[str, float] | None:
+    from problogic.errors import InconsistentEvidenceError
+    from problogic.pipeline import Stages
+
+    stages = Stages()
+    formula = stages.formula(ground)
+    try:
+        return stages.evaluate(formula, stages.compile(formula))
+    except InconsistentEvidenceError:
+        return None
+
+
+@settings(random_settings, max_examples=examples(150))
+@given(random_programs(), st.randoms(use_true_random=False))
+def test_a_grounding_session_answers_each_query_as_a_fresh_grounding(program, rnd):
+    """A model grounds its queries one after another with shared tables
+    (GroundingSession): each query, in any order and repeated, answers as if grounded
+    alone, evidence included."""
+    from problogic.grounding.engine import GroundingSession, ground_program
+    from problogic.language.parser import parse_program, parse_term
+    from problogic.pipeline import with_library
+
+    parsed = with_library(parse_program(program.render()))
+    goals = [parse_term(str(atom)) for atom in program.queries]
+    order = goals + [rnd.choice(goals) for _ in range(len(goals))] if goals else []
+    rnd.shuffle(order)
+    session = GroundingSession(parsed, budget=rnd.choice([0, 40, 10**6]))
+    for goal in order:
+        shared = _answers_of(session.ground([goal], Deadline(None)))
+        alone = _answers_of(ground_program(parsed, goals=[goal]))
+        assert (shared is None) == (alone is None), program.render()
+        if alone is not None:
+            assert shared.keys() == alone.keys(), program.render()
+            assert all(abs(shared[k] - alone[k]) <= 1e-12 for k in alone), program.render()
 
 
 # ---------------------------------------------------------------------------------------------

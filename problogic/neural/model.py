@@ -36,7 +36,8 @@ from ..language.program import ProbabilisticClause
 from ..language.terms import Term
 from ..limits import Limits
 from ..logic.kbest import KBest, kbest_formula
-from ..pipeline import Stages
+from ..grounding.engine import GroundingSession
+from ..pipeline import Stages, with_library
 from .answers import Answers, collect_keys, sorted_keys
 from .bindings import bind_query
 from .evaluation import CircuitPass, EvaluateShapes, Layout, ShapePart
@@ -148,6 +149,7 @@ class Model(nn.Module):
         self.networks = nn.ModuleDict(networks or {})
         self.limits = limits or Limits()
         self.tunables = tunable_parameters(self.program)
+        self._grounding: GroundingSession | None = None  # tables shared by the queries
         self._shapes: dict[Term, CompiledShape] = {}
         self._formulas: dict[Term, tuple] = {}  # k-best: ground formulas
         self._approximate: dict[tuple, CompiledShape] = {}  # k-best circuits, by proofs
@@ -167,9 +169,16 @@ class Model(nn.Module):
             self._shapes[query] = shape
         return shape
 
+    def _grounded(self, stages: Stages, query: Term):
+        """The ground program of ``query``, grounded with the tables of the queries before
+        it (see :class:`~problogic.grounding.engine.GroundingSession`)."""
+        if self._grounding is None:
+            self._grounding = GroundingSession(with_library(self.program), self.limits)
+        return stages.ground_in(self._grounding, [query])
+
     def _compile(self, query: Term) -> CompiledShape:
         stages = Stages(self.limits)
-        formula = stages.formula(stages.ground(self.program, goals=[query]))
+        formula = stages.formula(self._grounded(stages, query))
         return self._shape_from_formula(query, stages, formula,
                                         [t for t, _ in formula.queries], bool(formula.evidence))
 
@@ -202,7 +211,7 @@ class Model(nn.Module):
         if found is None:
             stages = Stages(self.limits)
             formula = call_with_deep_stack(
-                lambda: stages.formula(stages.ground(self.program, goals=[query])))
+                lambda: stages.formula(self._grounded(stages, query)))
             used = [formula.variables[v] for v in formula.variable_order]
             self._check_networks(used)
             keys = [network_key(v) if v.neural is not None else None for v in used]
