@@ -172,7 +172,8 @@ def call_inputs(groups, tensors: dict[str, Tensor], outputs: dict[Key, Tensor],
                 deterministic_rows: dict[Key, np.ndarray], device) -> list:
     """A network's stacked inputs, position by position, for its ``groups`` (see
     :class:`CallLayout`): ``tensors`` are the query's, ``outputs`` and
-    ``deterministic_rows`` the deterministic networks' results so far."""
+    ``deterministic_rows`` the deterministic networks' results so far; ``device()``: where
+    inputs made of numbers go."""
     arity = len(groups[0][0][1])
     columns = []
     for j in range(arity):
@@ -208,5 +209,5 @@ def _stack(parts: list, device):
     if all(is_number(v) and not isinstance(v, bool) for v in flat):
         dtype = torch.long if all(isinstance(v, int) for v in flat) else \
             torch.get_default_dtype()
-        return torch.tensor(flat, dtype=dtype, device=device)
+        return torch.tensor(flat, dtype=dtype, device=device())
     return flat

@@ -28,7 +28,7 @@ from ..errors import ProgramError
 from ..grounding.ground_program import ChoiceVariable
 from .bindings import BoundQuery
 from .calls import (CallLayout, Key, call_inputs, call_layout, deterministic_needs, key_info,
-                    network_key)  # noqa: F401 (network_key: WeightPlan.of)
+                    network_key)
 
 TOLERANCE = 1e-5  # rounding slack when checking a network's probabilities
 
@@ -319,7 +319,10 @@ class LogTable:
             raise ProgramError(f"unknown network {network!r} (known: "
                                f"{', '.join(sorted(self.networks)) or 'none'})")
         module = self.networks[network]
-        device = next((p.device for p in module.parameters()), None) or default_device()
+
+        def device():  # for inputs made here (walking the parameters costs microseconds)
+            return next((p.device for p in module.parameters()), None) or default_device()
+
         return module(*call_inputs(groups, self.bound.inputs, outputs, rows, device))
 
     def _source(self, section: Section, arity: int) -> Tensor:
@@ -331,7 +334,7 @@ class LogTable:
         out = self.outputs[network]
         if not has_domain and out.shape[1] != 1:  # nn/2: one probability per call
             raise ProgramError(f"network {network!r} returned {out.shape[1]} columns for a "
-                               "single probability (nn/3 takes one)")
+                               "single probability (nn/2 takes one)")
         if has_domain and out.shape[1] != arity - 1:
             raise ProgramError(f"network {network!r} returned {out.shape[1]} columns for a "
                                f"domain of {arity - 1} values")
