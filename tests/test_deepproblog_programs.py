@@ -172,3 +172,26 @@ def test_calls_on_data_are_shared_by_the_batch_and_equal_one_by_one():
                             for shape in model.compiled_shapes.values())
     one_by_one = torch.cat([model.query("forth_sort(L, [1,2,3])", L=[x]) for x in lists])
     assert torch.equal(batch, one_by_one)
+
+
+def test_the_bubble_sort_program_trains_its_swap_network_from_sorted_lists():
+    # DeepProbLog's Forth sorting task: only (list, sorted list) pairs are given; the swap
+    # network must learn the comparison of two digits through the program.
+    torch.manual_seed(8)
+    net = OneHot((10, 10), 2)
+    model = pl.Model(example_program("Forth/Sort/compare.pl"), networks={"swap_net": net})
+    optimizer = torch.optim.Adam(net.parameters(), lr=0.05)
+    rng = torch.Generator().manual_seed(9)
+    for _ in range(60):
+        lists = torch.randint(0, 10, (8, 3), generator=rng).tolist()
+        loss = -model.query("forth_sort(L, S)", L=[str(x).replace(" ", "") for x in lists],
+                            S=[str(sorted(x)).replace(" ", "") for x in lists],
+                            log=True).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    x, y = torch.meshgrid(torch.arange(10), torch.arange(10), indexing="ij")
+    distinct = x != y
+    swaps = net(x[distinct], y[distinct]).argmax(1) == 1  # [no_swap, swap]
+    accuracy = (swaps == (x[distinct] > y[distinct])).double().mean().item()
+    assert accuracy > 0.95, accuracy
