@@ -17,7 +17,8 @@ from .compile import mdd
 from .compile.compiler import CompiledRoots, circuit_from_roots, compile_roots
 from .deepstack import call_with_deep_stack
 from .errors import InconsistentEvidenceError, LimitExceededError, ProgramError
-from .grounding.engine import GroundingSession, ground_program
+from .grounding.engine import ground_program
+from .grounding.session import GroundingSession
 from .grounding.ground_program import GroundProgram
 from .grounding.probabilistic import has_free_tunable
 from .language.parser import parse_program

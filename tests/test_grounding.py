@@ -417,7 +417,7 @@ def test_negation_of_several_goals_reads_them_as_one_conjunction_as_problog_does
 
 
 def _session(source: str, **limits):
-    from problogic.grounding.engine import GroundingSession
+    from problogic.grounding.session import GroundingSession
     from problogic.language.parser import parse_program
     from problogic.limits import Limits
     from problogic.pipeline import with_library

@@ -168,7 +168,8 @@ def test_a_grounding_session_answers_each_query_as_a_fresh_grounding(program, rn
     """A model grounds its queries one after another with shared tables
     (GroundingSession): each query, in any order and repeated, answers as if grounded
     alone, evidence included."""
-    from problogic.grounding.engine import GroundingSession, ground_program
+    from problogic.grounding.engine import ground_program
+    from problogic.grounding.session import GroundingSession
     from problogic.language.parser import parse_program, parse_term
     from problogic.pipeline import with_library
 

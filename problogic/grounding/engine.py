@@ -571,12 +571,12 @@ def ground_program(program: Program, limits: Limits | None = None,
     (``propagate_evidence``: see :func:`.queries.collect_queries_and_evidence`)."""
     grounder = Grounder(program, limits, deadline)
     try:
-        return _ground_with(grounder, goals, propagate_evidence, run_directives=True)
+        return ground_with(grounder, goals, propagate_evidence, run_directives=True)
     finally:  # break its one cycle (choices -> grounder): free it now
         grounder.choices = None
 
 
-def _ground_with(grounder: Grounder, goals, propagate_evidence: bool,
+def ground_with(grounder: Grounder, goals, propagate_evidence: bool,
                  run_directives: bool) -> GroundProgram:
     """Ground ``goals`` (None: the program's queries) and the evidence with ``grounder``."""
     from .queries import collect_queries_and_evidence
@@ -600,52 +600,4 @@ def _ground_with(grounder: Grounder, goals, propagate_evidence: bool,
             gc.enable()
 
 
-class GroundingSession:
-    """Grounds one goal after another with the same tables, as a model meets new query
-    shapes: what one query grounded (DeepProbLog's ``number/3`` tables, the sub-formulas of
-    a handwritten formula) is not grounded again for the next.
-
-    Each call returns the session's ground program with the call's queries and evidence as
-    its roots (valid until the next call); the later stages read only what the roots reach.
-    The program grows with every call: past ``budget`` nodes the next call starts afresh, and
-    a call that exceeds a limit of ``limits`` is grounded again alone before the error counts
-    (limits mean what they mean for one grounding). The answers are those of a fresh
-    grounding; the order of a query's nodes, and so its circuit's layout and rounding, may
-    depend on the queries grounded before it."""
-
-    def __init__(self, program: Program, limits: Limits | None = None,
-                 budget: int = 1_000_000):
-        self.program = program
-        self.limits = limits or Limits()
-        self.budget = min(budget, self.limits.max_ground_size // 2)
-        self._grounder: Grounder | None = None
-
-    def ground(self, goals: list[Term], deadline: Deadline) -> GroundProgram:
-        grounder = self._grounder
-        if grounder is not None and len(grounder.ground_program) > self.budget:
-            grounder = None
-        try:
-            return self._ground(grounder, goals, deadline)
-        except LimitExceededError:
-            if grounder is None:
-                raise
-            return self._ground(None, goals, deadline)
-
-    def _ground(self, grounder: Grounder | None, goals, deadline) -> GroundProgram:
-        fresh = grounder is None
-        if fresh:
-            grounder = Grounder(self.program, self.limits, deadline)
-        else:
-            grounder.deadline = deadline
-            grounder.ground_program.queries, grounder.ground_program.evidence = [], []
-        self._grounder = None  # until the call succeeds: a failed one leaves tables half done
-        try:
-            result = _ground_with(grounder, goals, False, run_directives=fresh)
-        except BaseException:
-            grounder.choices = None  # its one cycle: free it now
-            raise
-        self._grounder = grounder
-        return result
-
-
-__all__ = ["Grounder", "GroundingSession", "ground_program"]
+__all__ = ["Grounder", "ground_program", "ground_with"]

@@ -36,7 +36,7 @@ from ..language.program import ProbabilisticClause
 from ..language.terms import Term
 from ..limits import Limits
 from ..logic.kbest import KBest, kbest_formula
-from ..grounding.engine import GroundingSession
+from ..grounding.session import GroundingSession
 from ..pipeline import Stages, with_library
 from .answers import Answers, collect_keys, sorted_keys
 from .bindings import bind_query
@@ -171,7 +171,7 @@ class Model(nn.Module):
 
     def _grounded(self, stages: Stages, query: Term):
         """The ground program of ``query``, grounded with the tables of the queries before
-        it (see :class:`~problogic.grounding.engine.GroundingSession`)."""
+        it (see :class:`~problogic.grounding.session.GroundingSession`)."""
         if self._grounding is None:
             self._grounding = GroundingSession(with_library(self.program), self.limits)
         return stages.ground_in(self._grounding, [query])
