@@ -133,9 +133,12 @@ class Model(nn.Module):
     computed by ``networks[Name]``; differentiable with respect to the networks' parameters
     and to the probabilities of ``t(...)`` clauses (``model.tunables``, softmax logits).
 
-    ``networks`` map names to modules taking the stacked inputs (``[N, ...]``, one tensor per
-    input of the predicate) and returning probabilities ``[N, K]`` (rows summing to at most
-    1; any remainder is the probability that the predicate holds for no value).
+    ``networks`` map names to modules taking the stacked inputs (one argument per input of
+    the predicate: ``[N, ...]`` for tensors and numbers, a list for other terms; see
+    :mod:`.calls`) and returning probabilities ``[N, K]`` (rows summing to at most 1; any
+    remainder is the probability that the predicate holds for no value), or, for
+    deterministic networks (``nn(Name, Inputs, Output) :: head``), any tensor ``[N, ...]``,
+    which becomes the input of other networks.
 
     Caches (bounded, oldest out): ``max_cached_layouts`` call layouts (their circuit passes,
     see :meth:`_passes`, and their tables' layouts, see :meth:`_table`) and as many fused
