@@ -337,8 +337,8 @@ def _circuit_sizes(model) -> dict:
     shapes = list(model._shapes.values())  # the Model exposes num_compiled only
     if not shapes:
         return {"shapes": 0}
-    nodes = [len(s.circuit.kinds) for s in shapes]
-    edges = [s.circuit.num_edges for s in shapes]
+    nodes = [s.nodes for s in shapes]
+    edges = [s.edges for s in shapes]
     tensor_bytes = [sum(b.numel() * b.element_size() for b in s.module.buffers())
                     for s in shapes]
     return {"shapes": len(shapes), "max_nodes": max(nodes), "max_edges": max(edges),

@@ -107,8 +107,8 @@ def throughput(example, device: str, digits: int, batch_size: int, iterations: i
     return {"device": device, "digits": digits, "batch": batch_size, "iterations": iterations,
             "first_step_s": first, "step_s": seconds,
             "examples_per_s": batch_size / seconds,
-            "circuit_nodes": len(shape.circuit.kinds) if shape else None,
-            "circuit_edges": shape.circuit.num_edges if shape else None}
+            "circuit_nodes": shape.nodes if shape else None,
+            "circuit_edges": shape.edges if shape else None}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -166,9 +166,9 @@ def test_calls_on_data_are_shared_by_the_batch_and_equal_one_by_one():
     lists = ["[3,1,2]", "[2,3,1]", "[3,1,2]", "[1,2,3]"]
     batch = model.query("forth_sort(L, [1,2,3])", L=lists)
     pairs = {v.neural.inputs for shape in model.compiled_shapes.values()
-             for v in shape.circuit.variables}
+             for v in shape.variables}
     assert calls == [len(pairs)]  # one call: each distinct pair once, for the whole batch
-    assert len(pairs) < sum(len(shape.circuit.variables)
+    assert len(pairs) < sum(len(shape.variables)
                             for shape in model.compiled_shapes.values())
     one_by_one = torch.cat([model.query("forth_sort(L, [1,2,3])", L=[x]) for x in lists])
     assert torch.equal(batch, one_by_one)

@@ -25,12 +25,12 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from ..circuit.circuit import Circuit
 from ..circuit.fusion import fuse
 from ..circuit.layers import TensorCircuit
 from ..deepstack import call_with_deep_stack
 from ..errors import InconsistentEvidenceError, ProgramError
 from ..language.parser import parse_program
+from ..grounding.ground_program import ChoiceVariable
 from ..grounding.probabilistic import tunable_initial
 from ..language.program import ProbabilisticClause
 from ..language.terms import Term
@@ -47,11 +47,15 @@ from .weights import LeafWeights, LogTable, WeightPlan
 
 @dataclass
 class CompiledShape:
-    """One query shape: its circuit (roots: evidence, then each answer: one for a ground
-    query, every ground answer for a query with unbound variables) and the layerized module."""
+    """One query shape: its layerized circuit (roots: evidence, then each answer: one for a
+    ground query, every ground answer for a query with unbound variables), the circuit's
+    variables and size. (The circuit's Python form is dropped once layerized: it took eight
+    times the module's memory, 2 MB a shape for DeepProbLog's addition at N = 4.)"""
 
     query: Term
-    circuit: Circuit
+    variables: list[ChoiceVariable]
+    nodes: int
+    edges: int
     module: TensorCircuit
     plan: WeightPlan
     answers: list[Term] = field(default_factory=list)
@@ -196,7 +200,8 @@ class Model(nn.Module):
         if device is not None:
             module = module.to(device)
             plan.to(device)
-        return CompiledShape(query, circuit, module, plan, answers, has_evidence, evidence_bound)
+        return CompiledShape(query, circuit.variables, len(circuit), circuit.num_edges, module,
+                             plan, answers, has_evidence, evidence_bound)
 
     def _check_networks(self, variables) -> None:
         for variable in variables:
@@ -258,7 +263,7 @@ class Model(nn.Module):
 
     @property
     def compiled_shapes(self) -> dict[Term, CompiledShape]:
-        """Every ground query compiled so far, with its circuit and layerized module."""
+        """Every ground query compiled so far, with its layerized circuit and variables."""
         return dict(self._shapes)
 
     # -- evaluation ---------------------------------------------------------------------------
@@ -369,7 +374,7 @@ class Model(nn.Module):
                 for row, element in enumerate(indices):
                     chosen = result.assignment[row, 1].tolist()
                     decoded[element] = [str(v.heads[k]) for v, k in
-                                        zip(shape.circuit.variables, chosen)
+                                        zip(shape.variables, chosen)
                                         if k >= 0 and v.heads[k] is not None]
                 if values is None:
                     values = result.value.new_empty(bound.batch_size)
