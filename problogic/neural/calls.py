@@ -65,12 +65,13 @@ class KeyInfo:
     depth: int                 # 0: no deterministic network among its inputs
     placeholders: frozenset    # the query tensors it reads, also through other networks
     nested: tuple              # the deterministic calls among its inputs
+    reads: frozenset           # the deterministic networks it reads, also through others
 
 
 @lru_cache(maxsize=65536)
 def key_info(key: Key) -> KeyInfo:
     network, inputs = key
-    per_element, depth, names, nested = False, 0, set(), []
+    per_element, depth, names, nested, reads = False, 0, set(), [], set()
     for term in inputs:
         name = placeholder_name(term)
         if name is not None:
@@ -83,12 +84,13 @@ def key_info(key: Key) -> KeyInfo:
             per_element |= info.per_element
             depth = max(depth, info.depth + 1)
             names |= info.placeholders
+            reads |= info.reads | {inner[0]}
             nested.append(inner)
             continue
         if _mentions_tensor(term):
             raise ProgramError(f"network {network!r} is called on {term}, which holds a "
                                "tensor inside a term: pass the tensor as an input of its own")
-    return KeyInfo(per_element, depth, frozenset(names), tuple(nested))
+    return KeyInfo(per_element, depth, frozenset(names), tuple(nested), frozenset(reads))
 
 
 def _mentions_tensor(term: TermLike) -> bool:
@@ -174,17 +176,12 @@ def call_inputs(groups, tensors: dict[str, Tensor], outputs: dict[Key, Tensor],
     :class:`CallLayout`): ``tensors`` are the query's, ``outputs`` and
     ``deterministic_rows`` the deterministic networks' results so far; ``device()``: where
     inputs made of numbers go."""
-    arity = len(groups[0][0][1])
-    columns = []
-    for j in range(arity):
-        parts = []
-        for key, elements in groups:
-            count = len(elements) if key_info(key).per_element else 1
-            picked = elements if key_info(key).per_element else elements[:1]
-            parts.append(_input(key[1][j], picked, count, tensors, outputs,
-                                deterministic_rows))
-        columns.append(_stack(parts, device))
-    return columns
+    # each group's rows: one per element, or one for all (a call on data alone)
+    rows = [(key[1], elements, len(elements)) if key_info(key).per_element else
+            (key[1], elements[:1], 1) for key, elements in groups]
+    return [_stack([_input(inputs[j], picked, count, tensors, outputs, deterministic_rows)
+                    for inputs, picked, count in rows], device)
+            for j in range(len(groups[0][0][1]))]
 
 
 def _input(term, elements: list[int], count: int, tensors, outputs, deterministic_rows):

@@ -41,7 +41,7 @@ from ..pipeline import Stages, with_library
 from .answers import Answers, collect_keys, sorted_keys
 from .bindings import bind_query
 from .evaluation import CircuitPass, EvaluateShapes, Layout, ShapePart
-from .calls import network_key
+from .calls import key_info, network_key
 from .weights import LeafWeights, LogTable, WeightPlan
 
 
@@ -204,9 +204,15 @@ class Model(nn.Module):
                              plan, answers, has_evidence, evidence_bound)
 
     def _check_networks(self, variables) -> None:
+        """Every network the variables' calls use, the deterministic ones they read
+        included, is one of the model's."""
         for variable in variables:
-            if variable.neural is not None and variable.neural.network not in self.networks:
-                raise ProgramError(f"unknown network {variable.neural.network!r} (known: "
+            if variable.neural is None:
+                continue
+            used = {variable.neural.network} | key_info(network_key(variable)).reads
+            missing = sorted(name for name in used if name not in self.networks)
+            if missing:
+                raise ProgramError(f"unknown network {missing[0]!r} (known: "
                                    f"{', '.join(sorted(self.networks)) or 'none'})",
                                    variable.location)
 

@@ -315,10 +315,7 @@ class LogTable:
         return out
 
     def _call(self, network: str, groups, outputs, rows, default_device) -> Tensor:
-        if network not in self.networks:
-            raise ProgramError(f"unknown network {network!r} (known: "
-                               f"{', '.join(sorted(self.networks)) or 'none'})")
-        module = self.networks[network]
+        module = self.networks[network]  # known: checked when the shape was compiled
 
         def device():  # for inputs made here (walking the parameters costs microseconds)
             return next((p.device for p in module.parameters()), None) or default_device()
