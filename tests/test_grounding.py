@@ -155,6 +155,18 @@ def test_subquery_runs_nested_inference():
     assert list(result) == ["p(0.65)"]
 
 
+def test_count_aggregate_in_a_head_counts_values_of_any_kind():
+    # ProbLog's library has no count<X>; ours counts the distinct (group, body, value)
+    # solutions per world, as its sum<X> adds them, without reading the values as numbers
+    result = pl.evaluate("""
+        0.5::edge(a, b). 0.5::edge(a, c). edge(b, c).
+        linked(X) :- edge(X, _).
+        hubs(g, count<X>) :- linked(X).
+        query(hubs(_, _)).
+    """)
+    assert result == {"hubs(g,1)": 0.25, "hubs(g,2)": 0.75}
+
+
 def test_program_may_define_its_own_version_of_a_library_predicate():
     result = pl.evaluate("length(_, 42). q(N) :- length([a], N). query(q(_)).")
     assert result == {"q(42)": 1.0}

@@ -220,12 +220,12 @@ def collect_list(g, goal, depth):
     yield from unify_groups(g, group, result, options)
 
 
-AGGREGATES = {
+# Aggregates over the values' numbers; ``count`` counts values of any kind.
+NUMERIC_AGGREGATES = {
     "sum": lambda values: sum(values),
     "avg": lambda values: sum(values) / len(values),
     "min": min,
     "max": max,
-    "count": len,
 }
 
 
@@ -247,9 +247,12 @@ def head_aggregate(g, goal, depth):
             continue
         lit = program.disjunction(program.conjunction(lits) for lits in options)
         items.append(((template.args[0], template.args[2]), (lit,)))
-    native = AGGREGATES.get(function.functor) if isinstance(function, Term) else None
+    name = function.functor if isinstance(function, Term) and not function.args else None
+    native = NUMERIC_AGGREGATES.get(name)
 
     def summarize(values):
+        if name == "count":
+            return len(values)
         if native is not None:
             return native(evaluated(values, g, goal))
         return _call_aggregate(g, function, values, goal, depth)
