@@ -167,6 +167,25 @@ def test_count_aggregate_in_a_head_counts_values_of_any_kind():
     assert result == {"hubs(g,1)": 0.25, "hubs(g,2)": 0.75}
 
 
+@pytest.mark.parametrize("body, expected", [
+    ("s(X), \\+ r(X, _)", 0.3),                       # `_` only under negation: X = 3
+    ("s(X), \\+ (r(X, Y), Y > 1)", 1 - 0.7 ** 2),     # Y only under negation: X = 1, 3
+    ("findall(Y, s(Y), L), L = [_ | _]", 0.3),          # Y only in findall's template
+])
+def test_variables_a_body_never_binds_do_not_make_instances(body, expected):
+    # ProbLog 2.3 gives the same (0.3, 0.51, 0.3); a variable that a positive goal leaves
+    # unbound still makes the clause non-ground, as in ProbLog
+    result = pl.evaluate(f"s(1). s(3). r(1, 1). r(2, 2). 0.3::q :- {body}. query(q).")
+    assert result == {"q": pytest.approx(expected)}
+
+
+def test_a_probabilistic_clause_left_non_ground_names_its_unbound_variables():
+    with pytest.raises(pl.GroundingError, match=r"not ground after its body succeeded "
+                       r"\(Y unbound\)") as caught:
+        pl.evaluate("p(_).\n0.3::q :- p(Y), \\+ member(_, []).\nquery(q).")
+    assert (caught.value.location.line, caught.value.location.column) == (2, 1)
+
+
 def test_program_may_define_its_own_version_of_a_library_predicate():
     result = pl.evaluate("length(_, 42). q(N) :- length([a], N). query(q(_)).")
     assert result == {"q(42)": 1.0}

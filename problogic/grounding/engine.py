@@ -34,9 +34,10 @@ Literals = tuple  # tuple[int, ...]: the literals an answer depends on
 class PreparedClause:
     """A clause with its body flattened and its variables listed once, ready to be renamed."""
 
-    __slots__ = ("clause", "index", "heads", "body", "variables", "probabilistic", "compiled")
+    __slots__ = ("clause", "index", "heads", "body", "variables", "instance_variables",
+                 "probabilistic", "compiled")
 
-    def __init__(self, clause: Clause | ProbabilisticClause, index: int):
+    def __init__(self, clause: Clause | ProbabilisticClause, index: int, local_arguments: dict):
         self.clause = clause
         self.index = index
         self.probabilistic = isinstance(clause, ProbabilisticClause)
@@ -46,11 +47,25 @@ class PreparedClause:
             self.heads = (clause.head,)
         body = [] if clause.body == TRUE_ATOM else conjuncts(clause.body)
         self.body = tuple(body)
-        # The variables identifying a ground instance: those of the heads and the body (a
-        # variable only in an annotation such as t(_) does not make instances distinct).
-        all_terms = Term("$clause", tuple(self.heads) + self.body)
-        self.variables = tuple(variables(all_terms))
+        # A variable only in an annotation such as t(_) gets no slot.
+        self.variables = tuple(variables(Term("$clause", tuple(self.heads) + self.body)))
+        # The variables identifying a ground instance of a probabilistic clause: those of the
+        # heads and of the body, except where the body never binds them (`\+ r(X, _)`).
+        bound = [t for goal in self.body for t in _binding_parts(goal, local_arguments)]
+        self.instance_variables = tuple(variables(Term("$clause", tuple(self.heads) +
+                                                       tuple(bound))))
         self.compiled: dict[int, CompiledClause] = {}  # by head index, built on first use
+
+
+def _binding_parts(goal: TermLike, local_arguments: dict) -> list[TermLike]:
+    """The parts of a body goal whose variables solving it may bind."""
+    if type(goal) is Term:
+        if goal.functor in (",", ";", "->") and len(goal.args) == 2:
+            return [t for a in goal.args for t in _binding_parts(a, local_arguments)]
+        local = local_arguments.get((goal.functor, len(goal.args)))
+        if local is not None:
+            return [a for i, a in enumerate(goal.args) if i not in local]
+    return [goal]
 
 
 # Kinds of compiled body goals.
@@ -159,7 +174,7 @@ class Grounder:
     def __init__(self, program: Program, limits: Limits | None = None,
                  deadline: Deadline | None = None):
         # late import: builtins call back into the grounder
-        from .builtins import BUILTINS, CONTROL_CONSTRUCTS
+        from .builtins import BUILTINS, CONTROL_CONSTRUCTS, LOCAL_ARGUMENTS
 
         self.program = program
         self.limits = limits or Limits()
@@ -170,6 +185,7 @@ class Grounder:
         # bring their own sum_list/2 or concat/2); its own clauses win, except for control.
         self.builtins = {k: v for k, v in BUILTINS.items()
                          if k not in defined or k in CONTROL_CONSTRUCTS}
+        self._local_arguments = {k: v for k, v in LOCAL_ARGUMENTS.items() if k in self.builtins}
         self.subst = Substitution()
         self.ground_program = GroundProgram()
         self.choices = ChoiceFactory(self)
@@ -497,7 +513,8 @@ class Grounder:
     def _prepare(self, i: int) -> PreparedClause:
         prepared = self._prepared.get(i)
         if prepared is None:
-            prepared = self._prepared[i] = PreparedClause(self.program.clauses[i], i)
+            prepared = self._prepared[i] = PreparedClause(self.program.clauses[i], i,
+                                                                 self._local_arguments)
         return prepared
 
     def has_predicate(self, signature) -> bool:

@@ -105,14 +105,14 @@ class ChoiceFactory:
     def literal(self, prepared: "PreparedClause", head_index: int, mapping: dict) -> int:
         """The literal "this ground instance chose head ``head_index``"."""
         subst = self.grounder.subst
-        values = tuple(subst.resolve(mapping[v]) if v in mapping else v
-                       for v in prepared.variables)
-        for value in values:
-            if not (type(value) is not Var and (type(value) is not Term or value.ground)):
-                raise GroundingError(
-                    "probabilistic clause is not ground after its body succeeded "
-                    f"(variables {', '.join(v.name for v in prepared.variables)})",
-                    prepared.clause.location)
+        names = prepared.instance_variables
+        values = tuple(subst.resolve(mapping[v]) if v in mapping else v for v in names)
+        open_names = [v.name for v, value in zip(names, values)
+                      if type(value) is Var or (type(value) is Term and not value.ground)]
+        if open_names:
+            raise GroundingError(
+                "probabilistic clause is not ground after its body succeeded "
+                f"({', '.join(open_names)} unbound)", prepared.clause.location)
         key = (prepared.index, values)
         variable = self.instances.get(key)
         if variable is None:
