@@ -1,21 +1,61 @@
-"""All-solutions predicates: findall/3, forall/2, aggregate_all/3.
+"""All-solutions predicates: findall/3, forall/2, aggregate_all/3, and ProbLog's all/3,
+collect and aggregate libraries.
 
 ProbLog gives findall a per-world meaning: in each possible world the result is the list of the
 solutions true in that world. Solutions that hold in every world always appear; the others are
 enumerated as subsets, so the cost is exponential in the number of *probabilistic* solutions
 (as in ProbLog); a configurable bound turns a blow-up into a clean error.
+
+Aggregates whose result is a number (count, sum, max, min, avg) need not enumerate: past
+:data:`ENUMERATED_SOLUTIONS` probabilistic solutions they are computed one solution at a time,
+and the worlds that agree on the result so far are merged, so that counting n probabilistic
+solutions makes n + 1 partial results per step instead of 2^n worlds (:func:`merged_worlds`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 from ...errors import LimitExceededError
 from ...language.terms import Term, make_list
+from ..ground_program import FALSE, TRUE
 from ..term_order import sort_unique
 from ..arithmetic import evaluate as evaluate_arithmetic
 from .base import Registry, error, register
 
 SOLUTIONS: Registry = {}
-MAX_PROBABILISTIC_SOLUTIONS = 16
+MAX_PROBABILISTIC_SOLUTIONS = 16  # enumerated worlds: 2^16 at most
+# Up to this many probabilistic solutions every summary enumerates (2^10 worlds are quick, and
+# the enumeration lists exactly ProbLog's answers); beyond, a summary with a step merges.
+ENUMERATED_SOLUTIONS = 10
+MAX_PARTIAL_RESULTS = 1 << 16  # distinct partial results at any step of a merge
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What an all-solutions predicate makes of the solutions true in one world: ``of(values)``
+    over their ``value(solution)``s, in solution order; None: no result in that world. A summary
+    that can be computed one solution at a time also has ``start`` and ``step(state, value)``
+    (``of(values)`` is then ``finish`` of the folded state)."""
+
+    of: Callable[[list], object]
+    value: Callable[[object], object] = lambda item: item
+    start: object = None
+    step: Callable[[object, object], object] | None = None
+    finish: Callable[[object], object] = lambda state: state
+
+
+def folded(start, step, finish=lambda state: state, value=lambda item: item) -> Summary:
+    """A summary defined by its fold."""
+
+    def of(values):
+        state = start
+        for v in values:
+            state = step(state, v)
+        return finish(state)
+
+    return Summary(of, value, start, step, finish)
 
 
 def solutions(g, template, goal_term, depth):
@@ -38,7 +78,8 @@ def per_world(g, found, goal):
     if len(uncertain) > MAX_PROBABILISTIC_SOLUTIONS:
         raise LimitExceededError(
             f"all-solutions predicate over {len(uncertain)} probabilistic solutions would "
-            f"enumerate 2^{len(uncertain)} worlds (limit 2^{MAX_PROBABILISTIC_SOLUTIONS})",
+            f"enumerate 2^{len(uncertain)} worlds (limit 2^{MAX_PROBABILISTIC_SOLUTIONS}; "
+            "aggregates to a number, such as aggregate_all(count, ...), have no such limit)",
             goal.location or g.location_hint())
     literals = [program.conjunction(found[i][1]) for i in uncertain]
     for mask in range(1 << len(uncertain)):
@@ -57,16 +98,72 @@ def per_world(g, found, goal):
         yield items, (() if lit == 1 else (lit,))
 
 
-def group_worlds(g, found, goal, summarize):
-    """Per-world results grouped by value: {value: literal}."""
+def _enumerates(found, summary: Summary) -> bool:
+    return summary.step is None or sum(1 for _, lits in found if lits) <= ENUMERATED_SOLUTIONS
+
+
+def group_worlds(g, found, goal, summary: Summary):
+    """Per-world results grouped by value: [(value, literal)]."""
+    if not _enumerates(found, summary):
+        return merged_worlds(g, found, goal, summary)
     program = g.ground_program
     groups: dict = {}
     for items, lits in per_world(g, found, goal):
-        value = summarize(items)
-        if value is None:
+        _reach(groups, summary.of([summary.value(t) for t in items]),
+               program.conjunction(lits))
+    return _options(program, groups)
+
+
+def merged_worlds(g, found, goal, summary: Summary):
+    """:func:`group_worlds` one solution at a time: each partial result holds the literal of
+    the worlds that reach it, and a solution true under literal c sends each partial result
+    r (literal l) to ``step(r)`` under l & c and keeps it under l & -c. The literals are exact;
+    unlike the enumeration, a merged partial result keeps no account of which solutions'
+    literals it contradicts, so a result may appear whose literal is unsatisfiable (an
+    answer of probability 0)."""
+    program = g.ground_program
+    partial = {_key(summary.start): (summary.start, TRUE)}
+    for item, lits in found:
+        condition = program.conjunction(lits)
+        if condition == FALSE:
             continue
-        groups.setdefault(value, []).append(program.conjunction(lits))
-    return [(value, program.disjunction(lits)) for value, lits in groups.items()]
+        value = summary.value(item)
+        grown: dict = {}
+        for state, lit in partial.values():
+            _reach(grown, summary.step(state, value), program.conjunction((lit, condition)))
+            if condition != TRUE:
+                _reach(grown, state, program.conjunction((lit, -condition)))
+        partial = {key: (state, program.disjunction(lits))
+                   for key, (state, lits) in grown.items()}
+        if len(partial) > MAX_PARTIAL_RESULTS:
+            raise LimitExceededError(
+                f"aggregate over {len(found)} solutions has more than {MAX_PARTIAL_RESULTS} "
+                "distinct partial results", goal.location or g.location_hint())
+    results: dict = {}
+    for state, lit in partial.values():
+        _reach(results, summary.finish(state), lit)
+    return _options(program, results)
+
+
+def _reach(partial: dict, state, lit: int) -> None:
+    """Add ``lit`` to the worlds that reach ``state``."""
+    if lit != FALSE:
+        partial.setdefault(_key(state), (state, []))[1].append(lit)
+
+
+def _options(program, reached: dict) -> list:
+    """[(result, literal of the worlds that reach it)], None (no result) left out."""
+    return [(result, program.disjunction(lits)) for result, lits in reached.values()
+            if result is not None]
+
+
+def _key(state):
+    """A dictionary key for a (partial) result that keeps 1 and 1.0 apart."""
+    if type(state) is float:
+        return (float, state)
+    if type(state) is tuple:
+        return tuple(_key(part) for part in state)
+    return state
 
 
 def unify_each(g, result, options):
@@ -79,11 +176,14 @@ def unify_each(g, result, options):
         g.subst.undo(mark)
 
 
+LIST = Summary(make_list)
+
+
 @register(SOLUTIONS, "findall", 3)
 def findall(g, goal, depth):
     template, inner, result = goal.args
     found = solutions(g, template, inner, depth)
-    yield from unify_each(g, result, group_worlds(g, found, goal, make_list))
+    yield from unify_each(g, result, group_worlds(g, found, goal, LIST))
 
 
 @register(SOLUTIONS, "forall", 2)
@@ -94,40 +194,39 @@ def forall(g, goal, depth):
         yield lits
 
 
-def _aggregate(spec, g, goal):
-    name = spec.functor if isinstance(spec, Term) else None
-    if name == "count" and spec.arity == 0:
-        return lambda items: len(items)
-    if name == "count" and spec.arity == 1:
-        return lambda items: len(items)
-    if name == "sum":
-        return lambda items: sum_numbers(items, g, goal)
+def _better(pick, key=lambda v: v):
+    """The step of max (``pick`` ">") or min: the first extreme value stays."""
+    if pick == ">":
+        return lambda best, v: v if best is None or key(v) > key(best) else best
+    return lambda best, v: v if best is None or key(v) < key(best) else best
+
+
+COUNT = folded(0, lambda n, _: n + 1)
+SUM = folded(0, lambda total, v: total + v)
+
+
+def _aggregate(spec, g, goal) -> Summary:
+    """The summary of aggregate_all/3's ``spec`` (count, sum, max, min, bag, set)."""
+    name = spec.functor
+
+    def number(t):
+        return evaluate_arithmetic(t, goal.location)
+
+    if name == "count" and spec.arity <= 1:
+        return COUNT
+    if name == "sum" and spec.arity == 1:
+        return folded(SUM.start, SUM.step, value=number)
     if name in ("max", "min") and spec.arity == 1:
-        pick = max if name == "max" else min
-        return lambda items: pick(evaluated(items, g, goal)) if items else None
+        return folded(None, _better(">" if name == "max" else "<"), value=number)
     if name in ("max", "min") and spec.arity == 2:
-        pick = max if name == "max" else min
-
-        def best(items):
-            if not items:
-                return None
-            pairs = [(evaluate_arithmetic(t.args[0], goal.location), t.args[1]) for t in items]
-            value, witness = pick(pairs, key=lambda p: p[0])
-            return Term(name, (value, witness))
-        return best
-    if name == "bag":
-        return make_list
-    if name == "set":
-        return lambda items: make_list(sort_unique(items))
+        return folded(None, _better(">" if name == "max" else "<", key=lambda pair: pair[0]),
+                      finish=lambda best: None if best is None else Term(name, best),
+                      value=lambda t: (number(t.args[0]), t.args[1]))
+    if name == "bag" and spec.arity == 1:
+        return LIST
+    if name == "set" and spec.arity == 1:
+        return Summary(lambda items: make_list(sort_unique(items)))
     raise error(g, f"aggregate_all/3: unknown aggregate {spec!r}", goal)
-
-
-def evaluated(items, g, goal):
-    return [evaluate_arithmetic(t, goal.location) for t in items]
-
-
-def sum_numbers(items, g, goal):
-    return sum(evaluated(items, g, goal))
 
 
 @register(SOLUTIONS, "aggregate_all", 3)
@@ -142,13 +241,17 @@ def aggregate_all(g, goal, depth):
         template = spec.args[0]
     else:
         template = Term("[]")
-    summarize = _aggregate(spec, g, goal)
+    summary = _aggregate(spec, g, goal)
     found = solutions(g, template, inner, depth)
-    yield from unify_each(g, result, group_worlds(g, found, goal, summarize))
+    yield from unify_each(g, result, group_worlds(g, found, goal, summary))
 
 
 def _distinct(items):
     return list(dict.fromkeys(items))
+
+
+DISTINCT = Summary(lambda items: make_list(_distinct(items)) if items else None)
+DISTINCT_OR_NONE = Summary(lambda items: make_list(_distinct(items)))
 
 
 @register(SOLUTIONS, "all", 3)
@@ -156,9 +259,7 @@ def all_solutions(g, goal, depth):
     """ProbLog's all/3: per world, the distinct solutions; fails in worlds without any."""
     template, inner, result = goal.args
     found = solutions(g, template, inner, depth)
-    options = group_worlds(g, found, goal, lambda items: make_list(_distinct(items))
-                           if items else None)
-    yield from unify_each(g, result, options)
+    yield from unify_each(g, result, group_worlds(g, found, goal, DISTINCT))
 
 
 @register(SOLUTIONS, "all_or_none", 3)
@@ -166,25 +267,35 @@ def all_or_none(g, goal, depth):
     """Like all/3, but the empty list in worlds without solutions."""
     template, inner, result = goal.args
     found = solutions(g, template, inner, depth)
-    yield from unify_each(g, result, group_worlds(g, found, goal,
-                                                  lambda items: make_list(_distinct(items))))
+    yield from unify_each(g, result, group_worlds(g, found, goal, DISTINCT_OR_NONE))
 
 
-def grouped_per_world(g, found, goal, summarize):
-    """Per world, the solutions (group, value) grouped by group; yields options
-    ((group, summary), literal) for every group that has solutions in some world."""
+def grouped_per_world(g, found, goal, summary: Summary):
+    """Per world, the solutions (group, value) grouped by group: options ((group, result),
+    literal) for every group that has solutions in some world (``summary`` applies to a
+    group's values, which are never empty)."""
+    if not _enumerates(found, summary):
+        by_group: dict = {}
+        for (group, item), lits in found:
+            by_group.setdefault(group, []).append((item, lits))
+        # per group, the number of its solutions true so far and the summary's state
+        counted = Summary(summary.of, summary.value, (0, summary.start),
+                          lambda state, v: (state[0] + 1, summary.step(state[1], v)),
+                          lambda state: summary.finish(state[1]) if state[0] else None)
+        return [((group, result), lit) for group, items in by_group.items()
+                for result, lit in merged_worlds(g, items, goal, counted)]
     program = g.ground_program
     options: dict = {}
     for items, lits in per_world(g, found, goal):
         groups: dict = {}
-        for group, value in items:
-            groups.setdefault(group, []).append(value)
+        for group, item in items:
+            groups.setdefault(group, []).append(summary.value(item))
         condition = program.conjunction(lits)
         for group, values in groups.items():
-            summary = summarize(values)
-            if summary is not None:
-                options.setdefault((group, summary), []).append(condition)
-    return [(key, program.disjunction(lits)) for key, lits in options.items()]
+            result = summary.of(values)
+            if result is not None:
+                _reach(options, (group, result), condition)
+    return _options(program, options)
 
 
 def unify_groups(g, group, result, options):
@@ -216,18 +327,21 @@ def collect_list(g, goal, depth):
     """Per world and group, the list of distinct values of the body's solutions."""
     body, group, value, result = goal.args
     found = [(t.args, lits) for t, lits in solutions(g, Term("-", (group, value)), body, depth)]
-    options = grouped_per_world(g, found, goal, lambda values: make_list(_distinct(values)))
-    yield from unify_groups(g, group, result, options)
+    yield from unify_groups(g, group, result, grouped_per_world(g, found, goal, DISTINCT))
 
 
-# Aggregates over the values' numbers; ``count`` counts values of any kind.
-NUMERIC_AGGREGATES = {
-    "sum": lambda values: sum(values),
-    "avg": lambda values: sum(values) / len(values),
-    "min": min,
-    "max": max,
+def _mean(state):
+    total, n = state
+    return total / n if n else None
+
+
+# The head aggregates of ProbLog's library over numbers, and count<X> (ours) over any values.
+HEAD_AGGREGATES = {
+    "sum": SUM,
+    "avg": folded((0, 0), lambda state, v: (state[0] + v, state[1] + 1), _mean),
+    "min": folded(None, _better("<")),
+    "max": folded(None, _better(">")),
 }
-
 
 @register(SOLUTIONS, "$aggregate", 5)
 def head_aggregate(g, goal, depth):
@@ -248,16 +362,15 @@ def head_aggregate(g, goal, depth):
         lit = program.disjunction(program.conjunction(lits) for lits in options)
         items.append(((template.args[0], template.args[2]), (lit,)))
     name = function.functor if isinstance(function, Term) and not function.args else None
-    native = NUMERIC_AGGREGATES.get(name)
-
-    def summarize(values):
-        if name == "count":
-            return len(values)
-        if native is not None:
-            return native(evaluated(values, g, goal))
-        return _call_aggregate(g, function, values, goal, depth)
-
-    yield from unify_groups(g, group, result, grouped_per_world(g, items, goal, summarize))
+    if name == "count":
+        summary = COUNT
+    elif name in HEAD_AGGREGATES:
+        native = HEAD_AGGREGATES[name]
+        summary = Summary(native.of, lambda t: evaluate_arithmetic(t, goal.location),
+                          native.start, native.step, native.finish)
+    else:
+        summary = Summary(lambda values: _call_aggregate(g, function, values, goal, depth))
+    yield from unify_groups(g, group, result, grouped_per_world(g, items, goal, summary))
 
 
 def _call_aggregate(g, function, values, goal, depth):
