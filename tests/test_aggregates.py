@@ -2,8 +2,8 @@
 the merging of worlds that lets count, sum, max, min and avg go past the enumeration limit.
 
 The reference is possible worlds, computed here in Python: each solution ``s(J, V, G)`` holds
-under a conjunction of independent facts, so the distribution of an aggregate is a sum over
-the 2^k assignments of the facts.
+under a conjunction of literals of independent facts and of one annotated disjunction, so the
+distribution of an aggregate is a sum over the assignments of those.
 """
 
 from __future__ import annotations
@@ -20,28 +20,36 @@ from fuzz import DERANDOMIZE, examples
 from problogic.grounding.builtins import solutions
 from problogic.language.printing import format_term
 
-FACTS = 5
+FACTS = 4
+AD = (0.2, 0.3, 0.4)  # 0.2::g(0); 0.3::g(1); 0.4::g(2), and "none" 0.1
 TOLERANCE = 1e-9
 
 
 @st.composite
 def aggregate_programs(draw):
-    """Facts f0..f4 with random probabilities, and solutions s(J, V, G) whose bodies are
-    conjunctions of up to two fact literals (empty: deterministic)."""
+    """Facts f0..f3 with random probabilities, the annotated disjunction g, and solutions
+    s(J, V, G) whose bodies are conjunctions of up to two literals (empty: deterministic):
+    (i, positive) for fact f<i>, (FACTS + k, positive) for g(k)."""
     probabilities = [draw(st.sampled_from([0.1, 0.25, 0.5, 0.7, 0.9])) for _ in range(FACTS)]
     solutions_ = []
     for j in range(draw(st.integers(1, 14))):
         value = draw(st.sampled_from([0, 1, 2, 3, 0.5, -1]))
         group = draw(st.sampled_from("ab"))
-        body = draw(st.lists(st.tuples(st.integers(0, FACTS - 1), st.booleans()), max_size=2))
+        body = draw(st.lists(st.tuples(st.integers(0, FACTS + len(AD) - 1), st.booleans()),
+                             max_size=2))
         solutions_.append((j, value, group, tuple(body)))
     return probabilities, solutions_
 
 
+def _atom(i: int) -> str:
+    return f"f{i}" if i < FACTS else f"g({i - FACTS})"
+
+
 def render(probabilities, solutions_) -> str:
     lines = [f"{p}::f{i}." for i, p in enumerate(probabilities)]
+    lines.append("; ".join(f"{p}::g({k})" for k, p in enumerate(AD)) + ".")
     for j, value, group, body in solutions_:
-        literals = [f"f{i}" if positive else f"\\+ f{i}" for i, positive in body]
+        literals = [_atom(i) if positive else f"\\+ {_atom(i)}" for i, positive in body]
         lines.append(f"s({j}, {value}, {group})" + (" :- " + ", ".join(literals) if literals
                                                     else "") + ".")
     lines += [
@@ -61,11 +69,14 @@ def render(probabilities, solutions_) -> str:
 
 
 def worlds(probabilities, solutions_):
-    """(weight, the solutions true in the world, in order) for every assignment of the facts."""
+    """(weight, the solutions true in the world, in order) for every assignment of the facts
+    and choice of g (len(AD): none)."""
     for values in itertools.product((True, False), repeat=len(probabilities)):
         weight = math.prod(p if v else 1 - p for p, v in zip(probabilities, values))
-        yield weight, [s for s in solutions_ if all(values[i] == positive
-                                                     for i, positive in s[3])]
+        for k, p_k in enumerate(AD + (1 - sum(AD),)):
+            truth = values + tuple(k == other for other in range(len(AD)))
+            yield weight * p_k, [s for s in solutions_ if all(truth[i] == positive
+                                                               for i, positive in s[3])]
 
 
 def _first_best(pairs, better):
@@ -168,6 +179,16 @@ def test_the_sum_of_twenty_dice_and_its_head_aggregate():
     result = pl.evaluate(source)
     assert result["high"] == pytest.approx(sum(distribution[84:]), rel=1e-9)
     assert result["total(70)"] == pytest.approx(distribution[70], rel=1e-9)
+
+
+def test_the_values_of_one_choice_are_one_step_so_no_impossible_total_is_listed():
+    # a die's six faces are exclusive: merged one face at a time, partial sums of two faces
+    # of one die would be listed at probability 0 (231 answers for 11 dice, not 56)
+    source = "\n".join("; ".join(f"1/6::die({i},{v})" for v in range(1, 7)) + "."
+                        for i in range(11)) + "\ntotal(sum<V>) :- die(_, V).\nquery(total(_)).\n"
+    answers = pl.evaluate(source)
+    assert sorted(answers) == sorted(f"total({s})" for s in range(11, 67))
+    assert sum(answers.values()) == pytest.approx(1.0)
 
 
 def test_lists_of_many_probabilistic_solutions_still_end_in_a_clear_limit():

@@ -19,7 +19,7 @@ from typing import Callable
 
 from ...errors import LimitExceededError
 from ...language.terms import Term, make_list
-from ..ground_program import FALSE, TRUE
+from ..ground_program import CHOICE, FALSE, OR, TRUE
 from ..term_order import sort_unique
 from ..arithmetic import evaluate as evaluate_arithmetic
 from .base import Registry, error, register
@@ -115,24 +115,23 @@ def group_worlds(g, found, goal, summary: Summary):
 
 
 def merged_worlds(g, found, goal, summary: Summary):
-    """:func:`group_worlds` one solution at a time: each partial result holds the literal of
-    the worlds that reach it, and a solution true under literal c sends each partial result
-    r (literal l) to ``step(r)`` under l & c and keeps it under l & -c. The literals are exact;
-    unlike the enumeration, a merged partial result keeps no account of which solutions'
-    literals it contradicts, so a result may appear whose literal is unsatisfiable (an
-    answer of probability 0)."""
+    """:func:`group_worlds` one step at a time: each partial result holds the literal of the
+    worlds that reach it. A step is a set of branches, exactly one of which holds in each
+    world (see :func:`_steps`); a branch under literal c sends each partial result r (under
+    literal l) to r folded with the branch's values, under l & c. The literals are exact;
+    unlike the enumeration, a merged partial result keeps no account of which literals it
+    contradicts, so a result may appear whose literal is unsatisfiable (an answer of
+    probability 0)."""
     program = g.ground_program
     partial = {_key(summary.start): (summary.start, TRUE)}
-    for item, lits in found:
-        condition = program.conjunction(lits)
-        if condition == FALSE:
-            continue
-        value = summary.value(item)
+    for branches in _steps(program, found):
         grown: dict = {}
         for state, lit in partial.values():
-            _reach(grown, summary.step(state, value), program.conjunction((lit, condition)))
-            if condition != TRUE:
-                _reach(grown, state, program.conjunction((lit, -condition)))
+            for items, condition in branches:
+                after = state
+                for item in items:
+                    after = summary.step(after, summary.value(item))
+                _reach(grown, after, program.conjunction((lit, condition)))
         partial = {key: (state, program.disjunction(lits))
                    for key, (state, lits) in grown.items()}
         if len(partial) > MAX_PARTIAL_RESULTS:
@@ -143,6 +142,49 @@ def merged_worlds(g, found, goal, summary: Summary):
     for state, lit in partial.values():
         _reach(results, summary.finish(state), lit)
     return _options(program, results)
+
+
+def _steps(program, found):
+    """The solutions as steps of exclusive and exhaustive branches ``[(items, literal)]``:
+    a solution whose literal is c is [([item], c), ([], -c)]; consecutive solutions that each
+    hold under one value of the same choice variable (the values of an annotated disjunction,
+    a die's faces) are one step, a branch per value plus one for the values none of them
+    take, so that no partial result combines two values of one variable."""
+    steps: list = []
+    block_variable, block = None, {}  # the open block: value -> its items
+
+    def close():
+        if block_variable is not None:
+            branches = [(items, program.choice(block_variable, value))
+                        for value, items in block.items()]
+            if len(block) < program.variables[block_variable].arity:
+                branches.append(([], program.conjunction([-lit for _, lit in branches])))
+            steps.append(branches)
+
+    for item, lits in found:
+        condition = program.conjunction(lits)
+        choice = _choice_of(program, condition)
+        if choice is not None and choice[0] == block_variable:
+            block.setdefault(choice[1], []).append(item)
+            continue
+        close()
+        block_variable, block = None, {}
+        if choice is not None:
+            block_variable, block = choice[0], {choice[1]: [item]}
+        elif condition == TRUE:
+            steps.append([([item], TRUE)])
+        elif condition != FALSE:
+            steps.append([([item], condition), ([], -condition)])
+    close()
+    return steps
+
+
+def _choice_of(program, lit: int) -> tuple[int, int] | None:
+    """(variable, value) when ``lit`` is that choice, directly or as the only body of atoms."""
+    kinds, payload = program.kinds, program.payload
+    while lit > 1 and kinds[lit] == OR and len(payload[lit]) == 1:
+        lit = payload[lit][0]
+    return payload[lit] if lit > 1 and kinds[lit] == CHOICE else None
 
 
 def _reach(partial: dict, state, lit: int) -> None:
