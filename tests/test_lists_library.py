@@ -98,6 +98,10 @@ SAME_AS_PROBLOG = [
     ("subtract([a,B],[a],R)", "B-R", ["q(a-[])"]),
     ("enum_groups([a-1,b-2,a-3],G,V)", "G-V", ["q(a-[1, 3])", "q(b-[2])"]),
     ("enum_groups([a,b,a],[1,2,3],G,V)", "G-V", ["q(a-[1, 3])", "q(b-[2])"]),
+    # ProbLog's argument order (the list first)
+    ("max_member([b,a,f(x),3],M)", "M", ["q(f(x))"]),
+    ("max_member([3,1,4],M)", "M", ["q(4)"]),
+    ("max_member([],M)", "M", []),
     # the deterministic predicates have exactly one answer
     ("findall(X,memberchk(X,[a,b,a]),L)", "L", ["q([a])"]),
     ("findall(R,selectchk(b,[a,b,c,b],R),L)", "L", ["q([[a, c, b]])"]),
@@ -107,7 +111,8 @@ SAME_AS_PROBLOG = [
     ("findall(R,delete([a,b,a],a,R),L)", "L", ["q([[b]])"]),
 ]
 
-# Where ProbLog's library loops (max_member, append/2, flatten with a variable), raises
+# Where ProbLog's library loops (max_member in SWI-Prolog's argument order, append/2, flatten
+# with a variable), gives the largest element (min_member), raises
 # (nth1/3 with an unbound index, nth0/4 and nth1/4 inserting, proper_length of a partial list)
 # or answers wrongly (select/4, selectchk/4, list_to_set with variables): SWI-Prolog's answers.
 SWI_SEMANTICS = [
@@ -123,6 +128,8 @@ SWI_SEMANTICS = [
     ("min_member(M,[b,a,f(x),3])", "M", ["q(3)"]),
     ("max_member(M,[1,3,2])", "M", ["q(3)"]),
     ("max_member(M,[1,1.0])", "M", ["q(1)"]),
+    ("min_member([3,1,4],M)", "M", ["q(1)"]),  # ProbLog: 4
+    ("max_member(M,L)", "M", []),  # no list: no answer (it ran out of memory)
     ("max_member(M,[])", "M", []),
     ("append([[a],[b,c],[]],L)", "L", ["q([a, b, c])"]),
     ("list_to_set([a,B,a],S),S=[a,C],C==B", None, YES),

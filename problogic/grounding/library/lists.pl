@@ -159,15 +159,21 @@ flatten(Nested, Flat) :- '$lists_flatten'(Nested, Flat, []).
 '$lists_flatten'(T, [T|Tail], Tail) :- nonvar(T), T \= [], T \= [_|_].
 
 % max_member(-Max, +List): Max is the largest element in the standard order of terms;
-% the first of equal ones. Fails on the empty list.
-max_member(Max, [H|T]) :- '$lists_max_member'(T, H, Max).
+% the first of equal ones. Fails on the empty list. ProbLog's library takes the arguments the
+% other way round, max_member(+List, -Max): a proper list first and none second is read so.
+max_member(Max, List) :- is_list(List), List = [H|T], '$lists_max_member'(T, H, Max).
+max_member(List, Max) :-
+    \+ is_list(Max), is_list(List), List = [H|T], '$lists_max_member'(T, H, Max).
 
 '$lists_max_member'([], Max, Max).
 '$lists_max_member'([H|T], Best, Max) :- H @> Best, '$lists_max_member'(T, H, Max).
 '$lists_max_member'([H|T], Best, Max) :- \+ H @> Best, '$lists_max_member'(T, Best, Max).
 
-% min_member(-Min, +List): Min is the smallest element in the standard order of terms.
-min_member(Min, [H|T]) :- '$lists_min_member'(T, H, Min).
+% min_member(-Min, +List): Min is the smallest element in the standard order of terms; also
+% min_member(+List, -Min), as max_member/2 (ProbLog's own min_member/2 gives the largest).
+min_member(Min, List) :- is_list(List), List = [H|T], '$lists_min_member'(T, H, Min).
+min_member(List, Min) :-
+    \+ is_list(Min), is_list(List), List = [H|T], '$lists_min_member'(T, H, Min).
 
 '$lists_min_member'([], Min, Min).
 '$lists_min_member'([H|T], Best, Min) :- H @< Best, '$lists_min_member'(T, H, Min).
