@@ -109,6 +109,18 @@ def test_infinitely_many_answers_end_in_a_limit():
     assert time.monotonic() - start < 5
 
 
+def test_endless_answers_that_grow_end_in_a_limit_before_they_fill_the_memory():
+    # each answer a longer list of fresh variables, none a ground node: without an estimate
+    # of their size, 10 GB in 10 minutes (max_member in ProbLog's argument order did this)
+    source = "len([]).\nlen([_|T]) :- len(T).\nq :- len(L), fail.\nq.\nquery(q).\n"
+    start = time.monotonic()
+    with pytest.raises(pl.LimitExceededError, match=r"answers of len\(L\) exceed 20000 "
+                       r"subterms") as info:
+        pl.evaluate(source, max_ground_size=20000)
+    assert time.monotonic() - start < 5
+    assert (info.value.location.line, info.value.location.column) == (3, 6)
+
+
 def test_unbounded_recursion_stops_quickly():
     start = time.monotonic()
     with pytest.raises(pl.LimitExceededError) as info:

@@ -20,7 +20,8 @@ from typing import Iterator
 from ..errors import (GroundingError, LimitExceededError, NegativeCycleError, ProblogicError,
                       SourceLocation, UnknownPredicateError)
 from ..language.program import Clause, ProbabilisticClause, Program
-from ..language.terms import TRUE as TRUE_ATOM, Term, TermLike, Var, conjuncts, variables
+from ..language.terms import (TRUE as TRUE_ATOM, Term, TermLike, Var, conjuncts, term_size,
+                              variables)
 from ..limits import Deadline, Limits
 from .clauses import Compound, NewSlot, Pin, build, comparison, expression, match, template
 from .ground_program import FALSE, TRUE, GroundProgram, sorted_set
@@ -492,11 +493,24 @@ class Grounder:
         if table.add(key, stored, sorted_set(lits), self.ground_program):
             self.changes += 1
             self.deadline.check("grounding", table.location)
-            if len(self.ground_program) > self.limits.max_ground_size:  # endless answers
+            limit = self.limits.max_ground_size
+            if len(self.ground_program) > limit:  # endless answers
                 raise LimitExceededError(
-                    f"ground program exceeds {self.limits.max_ground_size} nodes while "
-                    f"deriving answers of {table.goal!r} (infinitely many? raise it with "
-                    "--max-ground-size)", table.location)
+                    f"ground program exceeds {limit} nodes while deriving answers of "
+                    f"{table.goal!r} (infinitely many? raise it with --max-ground-size)",
+                    table.location)
+            # Endless answers that grow (lists of ever more variables) fill the memory long
+            # before they make that many nodes: at 64, 128, ... answers and every 1024, the
+            # size of non-ground ones (each a copy; ground ones share their subterms) is
+            # estimated.
+            answers = len(table.answers)
+            if stored is not answer and (not answers & 1023 or answers >= 64 and
+                                         not answers & (answers - 1)) and \
+                    answers * term_size(stored, limit // answers + 1) > limit:
+                raise LimitExceededError(
+                    f"the answers of {table.goal!r} exceed {limit} subterms (about "
+                    f"{answers} answers of {term_size(stored, limit)}; infinitely many? raise "
+                    "it with --max-ground-size)", table.location)
 
     # -- helpers for builtins -----------------------------------------------------------------
 

@@ -174,6 +174,19 @@ def variables(term: TermLike) -> Iterator[Var]:
             stack.extend(reversed(t.args))
 
 
+def term_size(term: TermLike, cap: int) -> int:
+    """The number of subterms of ``term`` (each argument of each compound, itself included),
+    counted up to ``cap`` (a huge term is not walked to its end)."""
+    size = 0
+    stack = [term]
+    while stack and size < cap:
+        t = stack.pop()
+        size += 1
+        if type(t) is Term and t.args:
+            stack.extend(t.args)
+    return size
+
+
 def conjuncts(body: TermLike) -> list[TermLike]:
     """Flatten ``(a, (b, c))`` into ``[a, b, c]``."""
     out = []
