@@ -158,13 +158,10 @@ def _dispatch(command, args, source: str, name: str, limits: Limits) -> int:
         print(circuit_to_dot(circuit, formula))
         return 0
     if command == "mpe":
-        from .tasks import most_probable_explanation
-
-        formula, circuit = program.compile(limits)
-        explanation = most_probable_explanation(formula, circuit)
+        explanation = program.mpe(limits)
         for literal in explanation.literals:
             print(literal)
-        print(f"% Probability: {format_probability(explanation.probability)}")
+        print(f"% Probability: {explanation.probability:.10g}")  # as ProbLog prints it
         return 0
     if command == "sample":
         samples = program.sample(args.samples, seed=args.seed, limits=limits)

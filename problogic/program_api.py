@@ -17,6 +17,7 @@ from .logic.kbest import KBest
 from .pipeline import RunResult, Stages, run_program
 
 if TYPE_CHECKING:  # the tasks package imports torch (mpe): imported when used
+    from .tasks.mpe import MostProbableExplanation
     from .tasks.sample import Samples
 
 
@@ -84,6 +85,26 @@ class Program:
         def body():
             formula = stages.formula(stages.ground(self.parsed))
             return formula, stages.circuit(formula, stages.compile(formula))
+
+        return call_with_deep_stack(body)
+
+    def mpe(self, limits: Limits | None = None, **limit_options) -> "MostProbableExplanation":
+        """The most probable explanation of the evidence, as ``problog mpe`` gives it (see
+        :mod:`problogic.tasks.mpe`).
+
+        >>> import problogic as pl
+        >>> pl.Program.from_string("0.2::a; 0.3::b. query(a).").mpe().literals
+        ['\\\\+a']
+        """
+        from .tasks.mpe import most_probable_explanation
+
+        stages = Stages(_limits(limits, limit_options))
+
+        def body():
+            ground = stages.ground(self.parsed)
+            formula = stages.formula(ground)
+            circuit = stages.circuit(formula, stages.compile(formula))
+            return most_probable_explanation(ground, formula, circuit)
 
         return call_with_deep_stack(body)
 
