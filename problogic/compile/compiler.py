@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..collector import collector_paused
 from ..grounding.ground_program import AND, CHOICE, FALSE, TRUE
 from ..limits import Deadline, Limits
 from ..logic.formula import Formula
@@ -124,7 +125,11 @@ def compile_roots(formula: Formula, limits: Limits | None = None,
                   deadline: Deadline | None = None) -> CompiledRoots:
     """The roots' diagrams, in the formula's variable order or upside down, whichever
     finishes first (see the module doc)."""
-    limits = limits or Limits()
+    with collector_paused():
+        return _race(formula, limits or Limits(), deadline)
+
+
+def _race(formula: Formula, limits: Limits, deadline: Deadline | None) -> CompiledRoots:
     order = formula.variable_order
     primary = _Compilation(formula, order, limits, deadline)
     roots = primary.run(FIRST_BUDGET if len(order) > 1 else None)

@@ -14,9 +14,9 @@ cycles reach the ground program, where the formula stage gives them least-fixpoi
 
 from __future__ import annotations
 
-import gc
 from typing import Iterator
 
+from ..collector import collector_paused
 from ..errors import (GroundingError, LimitExceededError, NegativeCycleError, ProblogicError,
                       SourceLocation, UnknownPredicateError)
 from ..language.program import Clause, ProbabilisticClause, Program
@@ -612,23 +612,15 @@ def ground_with(grounder: Grounder, goals, propagate_evidence: bool,
     """Ground ``goals`` (None: the program's queries) and the evidence with ``grounder``."""
     from .queries import collect_queries_and_evidence
 
-    # Grounding allocates many long-lived objects (terms, tables, answers) and no cyclic
-    # garbage, so the cyclic collector's full passes only re-scan them (and everything else
-    # the process holds, such as torch): in a process with torch loaded they took over half
-    # of the grounding time. Pause it; reference counting frees what grounding drops.
-    paused = gc.isenabled()
-    gc.disable()
     try:
-        if run_directives:
-            grounder.run_directives()
-        collect_queries_and_evidence(grounder, goals, propagate_evidence)
-        return grounder.ground_program
+        with collector_paused():
+            if run_directives:
+                grounder.run_directives()
+            collect_queries_and_evidence(grounder, goals, propagate_evidence)
+            return grounder.ground_program
     except ProblogicError as exc:
         _point_at_caller(exc, grounder.clause_locations)
         raise
-    finally:
-        if paused:
-            gc.enable()
 
 
 __all__ = ["Grounder", "ground_program", "ground_with"]
