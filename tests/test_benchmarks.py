@@ -59,7 +59,7 @@ def problog_backend_available(system: str) -> bool:
 
 ALL_FAMILIES = {
     "counts", "sums", "graphs", "chains", "hmm", "smokers", "digit-addition", "hwf",
-    "forth-sort", "forth-add", "vision-counts", "layers", "gpu",
+    "forth-sort", "forth-add", "vision-counts", "layers", "gpu", "aggregates",
 }  # fmt: skip
 
 
