@@ -91,9 +91,10 @@ class _Compilation:
                 node = nodes[self.done]
                 self.diagram[node] = self._build(node)
                 self.done += 1
-            evidence = M.TRUE
-            for _, lit, value in formula.evidence:
-                evidence = manager.conjoin(evidence, self._of(lit) if value else self._of(-lit))
+            # deepest first (conjoin_all): conjoined in source order, each piece below the
+            # others walked the whole conjunction so far (2000 pieces: 4.4M operations)
+            evidence = manager.conjoin_all([self._of(lit) if value else self._of(-lit)
+                                            for _, lit, value in formula.evidence])
             queries = [manager.conjoin(self._of(lit), evidence) for _, lit in formula.queries]
         except M.Paused:
             return None
