@@ -124,13 +124,14 @@ def merged_worlds(g, found, goal, summary: Summary):
     probability 0)."""
     program = g.ground_program
     partial = {_key(summary.start): (summary.start, TRUE)}
-    for branches in _steps(program, found):
+    values = [(summary.value(item), lits) for item, lits in found]
+    for branches in _steps(program, values):
         grown: dict = {}
         for state, lit in partial.values():
-            for items, condition in branches:
+            for branch_values, condition in branches:
                 after = state
-                for item in items:
-                    after = summary.step(after, summary.value(item))
+                for value in branch_values:
+                    after = summary.step(after, value)
                 _reach(grown, after, program.conjunction((lit, condition)))
         partial = {key: (state, program.disjunction(lits))
                    for key, (state, lits) in grown.items()}
