@@ -103,8 +103,7 @@ class Program:
         def body():
             ground = stages.ground(self.parsed)
             formula = stages.formula(ground)
-            circuit = stages.circuit(formula, stages.compile(formula))
-            return most_probable_explanation(ground, formula, circuit)
+            return most_probable_explanation(ground, formula, stages.compile(formula))
 
         return call_with_deep_stack(body)
 

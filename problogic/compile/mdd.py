@@ -223,6 +223,15 @@ def _children_first(manager: MDDManager, roots: list[int]) -> list[int]:
     return order
 
 
+def holds(manager: MDDManager, root: int, values: list[int]) -> bool:
+    """Whether the diagram ``root`` is true when the variable at each level takes
+    ``values[level]``: one path down."""
+    node = root
+    while node > TRUE:
+        node = manager.kids[node][values[manager.level[node]]]
+    return node == TRUE
+
+
 def size(manager: MDDManager, roots: list[int]) -> int:
     """Decision nodes reachable from the roots."""
     seen: set[int] = set()

@@ -528,7 +528,7 @@ class Grounder:
         prepared = self._prepared.get(i)
         if prepared is None:
             prepared = self._prepared[i] = PreparedClause(self.program.clauses[i], i,
-                                                                 self._local_arguments)
+                                                          self._local_arguments)
         return prepared
 
     def has_predicate(self, signature) -> bool:

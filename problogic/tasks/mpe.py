@@ -22,8 +22,10 @@ from dataclasses import dataclass
 import torch
 
 from ..circuit.layers import TensorCircuit
+from ..compile import mdd
+from ..compile.compiler import CompiledRoots, circuit_from_roots
 from ..errors import InconsistentEvidenceError
-from ..grounding.ground_program import AND, CHOICE, OR, TRUE, GroundProgram, reachable
+from ..grounding.ground_program import CHOICE, TRUE, GroundProgram, reachable
 from ..language.printing import format_term
 
 
@@ -33,12 +35,14 @@ class MostProbableExplanation:
     literals: list[str]  # "atom" or "\\+atom": the queries in order, or else the facts
 
 
-def most_probable_explanation(ground: GroundProgram, formula, circuit) -> MostProbableExplanation:
+def most_probable_explanation(ground: GroundProgram, formula,
+                              roots: CompiledRoots) -> MostProbableExplanation:
     """The most probable explanation of ``ground``'s evidence (see the module doc);
-    ``formula`` and ``circuit`` are compiled from ``ground``."""
+    ``formula`` and ``roots`` are compiled from ``ground``."""
     from ..pipeline import check_plain_probabilities, evidence_location
 
     check_plain_probabilities(formula)
+    circuit = circuit_from_roots(formula, roots)  # its variable i: the diagrams' level i
     groups = _value_groups(ground)
     weights = [group_probability for var in circuit.source_variables
                for group_probability in _weights_by_value(ground.variables[var], groups[var])]
@@ -48,14 +52,15 @@ def most_probable_explanation(ground: GroundProgram, formula, circuit) -> MostPr
     if log_value == float("-inf"):
         raise InconsistentEvidenceError("the evidence is inconsistent (it has probability 0)",
                                         evidence_location(formula))
-    chosen = dict(zip(circuit.source_variables, result.assignment[0, 0].tolist()))
+    by_level = result.assignment[0, 0].tolist()
+    chosen = dict(zip(circuit.source_variables, by_level))
     for var, var_groups in groups.items():  # reached, but not in the formula
         if var not in chosen:
             values, probability = max(var_groups, key=lambda group: group[1])
             chosen[var] = values[0]
             log_value += math.log(probability) if probability > 0 else float("-inf")
     if formula.queries:
-        literals = _query_literals(formula, chosen)
+        literals = _query_literals(formula, roots, by_level)
     else:
         literals = _fact_literals(ground, groups, chosen)
     return MostProbableExplanation(math.exp(log_value), literals)
@@ -90,23 +95,15 @@ def _weights_by_value(variable, groups) -> list[float]:
     return weights
 
 
-def _query_literals(formula, chosen: dict[int, int]) -> list[str]:
-    """The truth of each query whose formula is not a constant, in the chosen world."""
-    truth: dict[int, bool] = {}
-    for node in formula.order:  # children first
-        kind, payload = formula.kinds[node], formula.payload[node]
-        if kind == CHOICE:
-            var, value = payload
-            truth[node] = chosen.get(var) == value
-        else:
-            values = (truth[abs(c)] == (c > 0) if abs(c) != TRUE else c > 0 for c in payload)
-            truth[node] = all(values) if kind == AND else any(values) if kind == OR else False
+def _query_literals(formula, roots: CompiledRoots, by_level: list[int]) -> list[str]:
+    """The truth of each query whose formula is not a constant, in the chosen world (which
+    satisfies the evidence, so each query's diagram with the evidence decides it)."""
     literals = {}
-    for term, lit in formula.queries:
+    for (term, lit), diagram in zip(formula.queries, roots.queries):
         if abs(lit) == TRUE:
             continue  # true or false in every world: ProbLog lists it neither way
         text = format_term(term)
-        if truth[abs(lit)] == (lit > 0):
+        if mdd.holds(roots.manager, diagram, by_level):
             literals[text] = text
         elif term.functor == "\\+" and len(term.args) == 1:  # a false \+a: a, as ProbLog
             literals[text] = format_term(term.args[0])

@@ -50,7 +50,7 @@ def sample_worlds(formula, roots, count: int, rng: random.Random) -> Samples:
     worlds = []
     for _ in range(count):
         values = _draw(manager, roots.evidence, weights, counts, rng)
-        holds = [_holds(manager, roots.queries[i], values) for i in by_name]
+        holds = [mdd.holds(manager, roots.queries[i], values) for i in by_name]
         worlds.append(holds)
     return Samples([names[i] for i in by_name], worlds)
 
@@ -82,10 +82,3 @@ def _choose(weights, rng: random.Random) -> int:
         if target < 0.0 and w > 0.0:
             return k
     return max(k for k, w in enumerate(weights) if w > 0.0)  # rounding at the end
-
-
-def _holds(manager, root: int, values: list[int]) -> bool:
-    node = root
-    while node > mdd.TRUE:
-        node = manager.kids[node][values[manager.level[node]]]
-    return node == mdd.TRUE

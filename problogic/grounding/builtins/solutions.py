@@ -14,7 +14,7 @@ solutions makes n + 1 partial results per step instead of 2^n worlds (:func:`mer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from ...errors import LimitExceededError
@@ -258,7 +258,7 @@ def _aggregate(spec, g, goal) -> Summary:
     if name == "count" and spec.arity <= 1:
         return COUNT
     if name == "sum" and spec.arity == 1:
-        return folded(SUM.start, SUM.step, value=number)
+        return replace(SUM, value=number)
     if name in ("max", "min") and spec.arity == 1:
         return folded(None, _better(">" if name == "max" else "<"), value=number)
     if name in ("max", "min") and spec.arity == 2:
@@ -408,9 +408,8 @@ def head_aggregate(g, goal, depth):
     if name == "count":
         summary = COUNT
     elif name in HEAD_AGGREGATES:
-        native = HEAD_AGGREGATES[name]
-        summary = Summary(native.of, lambda t: evaluate_arithmetic(t, goal.location),
-                          native.start, native.step, native.finish)
+        summary = replace(HEAD_AGGREGATES[name],
+                          value=lambda t: evaluate_arithmetic(t, goal.location))
     else:
         summary = Summary(lambda values: _call_aggregate(g, function, values, goal, depth))
     yield from unify_groups(g, group, result, grouped_per_world(g, items, goal, summary))
