@@ -6,7 +6,9 @@
 * ``problogic ground FILE`` prints the ground program relevant to the queries and evidence;
 * ``problogic compile --dot FILE`` prints the compiled circuit as Graphviz;
 * ``problogic mpe FILE`` prints the most probable explanation of the evidence, as
-  ``problog mpe`` does: one ``atom`` or ``\\+atom`` per line, then ``% Probability: p``.
+  ``problog mpe`` does: one ``atom`` or ``\\+atom`` per line, then ``% Probability: p``;
+* ``problogic lfi FILE EXAMPLES...`` learns the ``t(...)`` probabilities from examples, as
+  ``problog lfi`` does, and prints ``log-likelihood [values] [annotations] iterations``.
 
 Errors go to stderr as ``FILE:LINE:COL: error: message`` with exit status 1 (2 for usage
 errors); a Python traceback is shown only with ``--debug``.
@@ -23,7 +25,7 @@ import traceback
 from .errors import ProblogicError
 from .limits import Limits
 
-SUBCOMMANDS = ("ground", "compile", "mpe", "sample")
+SUBCOMMANDS = ("ground", "compile", "mpe", "sample", "lfi")
 SAMPLE_SEPARATOR = "----------------"  # between samples, as ProbLog's sample command
 
 
@@ -82,6 +84,19 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("--oneline", action="store_true", help="one line per sample")
         parser.add_argument("--estimate", action="store_true",
                             help="print each query's frequency in the samples instead")
+    elif command == "lfi":
+        parser = argparse.ArgumentParser(
+            prog="problogic lfi",
+            description="Learn the probabilities of the t(...) clauses from examples "
+                        "(evidence; lines starting with --- separate examples) by "
+                        "expectation maximisation, as problog lfi does.")
+        parser.add_argument("-n", dest="max_iterations", type=_positive_int, default=10_000,
+                            help="maximum number of iterations (default %(default)s)")
+        parser.add_argument("-d", dest="min_change", type=float, default=1e-10,
+                            help="stop when no probability changes by more than this in an "
+                                 "iteration (default %(default)s)")
+        parser.add_argument("-O", "--output-model", metavar="OUTPUT",
+                            help="write the program with the learned probabilities to OUTPUT")
     elif command == "compile":
         parser = argparse.ArgumentParser(prog="problogic compile",
                                          description="Compile a program to a circuit.")
@@ -97,6 +112,9 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                             help="approximate each query by its K most probable proofs: a "
                                  "lower bound, exact once K reaches the number of proofs")
     _add_common(parser)
+    if command == "lfi":
+        parser.add_argument("examples", metavar="EXAMPLES", nargs="+",
+                            help="files of examples")
     return parser
 
 
@@ -163,6 +181,8 @@ def _dispatch(command, args, source: str, name: str, limits: Limits) -> int:
             print(literal)
         print(f"% Probability: {explanation.probability:.10g}")  # as ProbLog prints it
         return 0
+    if command == "lfi":
+        return _learn(program, args, limits)
     if command == "sample":
         samples = program.sample(args.samples, seed=args.seed, limits=limits)
         if args.estimate:
@@ -191,6 +211,36 @@ def _dispatch(command, args, source: str, name: str, limits: Limits) -> int:
     else:
         for atom, value in ordered:
             print(f"{atom}:\t{format_probability(value)}")
+    return 0
+
+
+def _learn(program, args, limits: Limits) -> int:
+    from .tasks.lfi import learn, read_examples
+
+    examples = []
+    for path in args.examples:
+        try:
+            examples += read_examples(_read(path), path)
+        except OSError as exc:
+            print(f"problogic: error: cannot read {path}: {exc.strerror}", file=sys.stderr)
+            return 1
+    result = learn(program.parsed, program.source, examples,
+                   max_iterations=args.max_iterations, min_change=args.min_change,
+                   limits=limits)
+    for location in result.ignored:
+        print(f"{location}: warning: example ignored: its evidence has probability 0",
+              file=sys.stderr)
+    values = ", ".join(repr(round(p.value, 8)) for p in result.parameters)
+    names = ", ".join(p.name for p in result.parameters)
+    print(f"{result.log_likelihood!r} [{values}] [{names}] {result.iterations}")
+    if args.output_model:
+        try:
+            with open(args.output_model, "w") as handle:
+                handle.write(result.model)
+        except OSError as exc:
+            print(f"problogic: error: cannot write {args.output_model}: {exc.strerror}",
+                  file=sys.stderr)
+            return 1
     return 0
 
 

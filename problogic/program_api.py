@@ -17,6 +17,7 @@ from .logic.kbest import KBest
 from .pipeline import RunResult, Stages, run_program
 
 if TYPE_CHECKING:  # the tasks package imports torch (mpe): imported when used
+    from .tasks.lfi import LearningResult
     from .tasks.mpe import MostProbableExplanation
     from .tasks.sample import Samples
 
@@ -35,14 +36,15 @@ class Program:
     {'heads': 0.5}
     """
 
-    def __init__(self, parsed: ParsedProgram):
+    def __init__(self, parsed: ParsedProgram, source: str | None = None):
         self.parsed = parsed
+        self.source = source  # the text, where known (the learned model of lfi is written on it)
 
     @classmethod
     def from_string(cls, source: str, file: str | None = None) -> "Program":
         from .language.parser import parse_program
 
-        return cls(call_with_deep_stack(parse_program, source, file))
+        return cls(call_with_deep_stack(parse_program, source, file), source)
 
     @classmethod
     def from_file(cls, path: str | Path) -> "Program":
@@ -128,3 +130,31 @@ class Program:
             return sample_worlds(formula, stages.compile(formula), count, random.Random(seed))
 
         return call_with_deep_stack(body)
+
+    def lfi(self, examples, *, max_iterations: int = 10_000, min_change: float = 1e-10,
+            limits: Limits | None = None, **limit_options) -> "LearningResult":
+        """Learn the program's ``t(...)`` probabilities from interpretations by expectation
+        maximisation, as ``problog lfi`` does (see :mod:`problogic.tasks.lfi`).
+
+        ``examples``: the text of an examples file (evidence clauses, ``---`` lines between
+        examples), or a list of examples, each a dict from atom to its observed truth.
+
+        >>> import problogic as pl
+        >>> prog = pl.Program.from_string("t(0.9)::a. 0.5::b. c :- a, b.")
+        >>> result = prog.lfi([{"c": True}, {"c": False}, {"c": False}, {"c": False}])
+        >>> [(p.name, round(p.value, 6)) for p in result.parameters]
+        [('t(0.9)::a', 0.5)]
+        >>> print(result.model)
+        0.500000...::a. 0.5::b. c :- a, b.
+        """
+        from .tasks.lfi import learn, read_examples
+
+        if not isinstance(examples, str):
+            examples = "\n---\n".join(
+                "\n".join(f"evidence({atom}, {'true' if value else 'false'})."
+                          for atom, value in example.items()) for example in examples)
+        limits = _limits(limits, limit_options)
+        return call_with_deep_stack(
+            lambda: learn(self.parsed, self.source, read_examples(examples, "<examples>"),
+                          max_iterations=max_iterations, min_change=min_change,
+                          limits=limits))

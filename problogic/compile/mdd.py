@@ -164,14 +164,15 @@ class MDDManager:
         return result
 
 
-def probabilities(manager: MDDManager, roots: list[int],
-                  weights: list[list[float]]) -> list[float]:
+def probabilities(manager: MDDManager, roots: list[int], weights: list[list[float]],
+                  order: list[int] | None = None) -> list[float]:
     """The weighted model count of each root: ``weights[level][k]`` is the probability of
     value ``k`` of the variable at ``level``. Levels a path skips sum out to 1 (each
-    variable's weights sum to 1), so no smoothing is needed in this semiring."""
+    variable's weights sum to 1), so no smoothing is needed in this semiring. ``order``: the
+    roots' :func:`evaluation_order`, where the caller keeps it for many evaluations."""
     value = {FALSE: 0.0, TRUE: 1.0}
     level, kids = manager.level, manager.kids
-    for node in _children_first(manager, roots):
+    for node in order if order is not None else evaluation_order(manager, roots):
         w = weights[level[node]]
         value[node] = sum(w[k] * value[kid] for k, kid in enumerate(kids[node]))
     return [value[r] for r in roots]
@@ -192,7 +193,7 @@ def log_weighted_counts(manager: MDDManager, roots: list[int],
     value = {FALSE: -math.inf, TRUE: 0.0}
     logs = [[math.log(w) if w > 0.0 else -math.inf for w in ws] for ws in weights]
     level, kids = manager.level, manager.kids
-    for node in _children_first(manager, roots):
+    for node in evaluation_order(manager, roots):
         w = logs[level[node]]
         terms = [w[k] + value[kid] for k, kid in enumerate(kids[node])]
         top = max(terms)
@@ -201,7 +202,7 @@ def log_weighted_counts(manager: MDDManager, roots: list[int],
     return value
 
 
-def _children_first(manager: MDDManager, roots: list[int]) -> list[int]:
+def evaluation_order(manager: MDDManager, roots: list[int]) -> list[int]:
     """The decision nodes the roots reach, each after its children."""
     done = {FALSE, TRUE}
     order = []

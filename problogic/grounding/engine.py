@@ -364,7 +364,8 @@ class Grounder:
                                 continue
                             mapping = {v: value for v, value in zip(prepared.variables, frame)
                                        if value is not None}
-                            for choice in self.choices.options(prepared, head_index, mapping):
+                            for choice in self.choices.options(prepared, head_index, mapping,
+                                                               lits):
                                 self.record(table, prepared, lits if choice == TRUE else
                                             lits + (choice,))
                     locations.pop()

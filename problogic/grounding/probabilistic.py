@@ -27,15 +27,16 @@ class ChoiceFactory:
         self.grounder = grounder
         self.instances: dict[tuple, int] = {}  # (clause index, ground values) -> variable
 
-    def options(self, prepared: "PreparedClause", head_index: int, mapping: dict):
-        """The literals under which this clause instance derives its head: one for an
-        ordinary probabilistic clause, one per output value for a neural predicate (binding
-        the output variable while each is yielded)."""
+    def options(self, prepared: "PreparedClause", head_index: int, mapping: dict,
+                body: tuple[int, ...]):
+        """The literals under which this clause instance derives its head from ``body`` (the
+        body's literals): one for an ordinary probabilistic clause, one per output value for
+        a neural predicate (binding the output variable while each is yielded)."""
         annotation = prepared.clause.heads[head_index][0]
         if is_neural(annotation):
             yield from self._neural_options(prepared, head_index, mapping, annotation)
             return
-        literal = self.literal(prepared, head_index, mapping)
+        literal = self.literal(prepared, head_index, mapping, body)
         if literal != FALSE:
             yield literal
 
@@ -102,8 +103,11 @@ class ChoiceFactory:
                 yield program.choice(variable, k)
             subst.undo(mark)
 
-    def literal(self, prepared: "PreparedClause", head_index: int, mapping: dict) -> int:
-        """The literal "this ground instance chose head ``head_index``"."""
+    def literal(self, prepared: "PreparedClause", head_index: int, mapping: dict,
+                body: tuple[int, ...]) -> int:
+        """The literal "this ground instance chose head ``head_index``", derived from the
+        body literals ``body`` (kept for a ``t(...)`` clause's instance: learning needs the
+        probability of its body)."""
         subst = self.grounder.subst
         names = prepared.instance_variables
         values = tuple(subst.resolve(mapping[v]) if v in mapping else v for v in names)
@@ -123,7 +127,10 @@ class ChoiceFactory:
             self.instances[key] = variable
         elif variable == -1:
             return TRUE
-        return self.grounder.ground_program.choice(variable, head_index)
+        program = self.grounder.ground_program
+        if body and program.variables[variable].tunable is not None:
+            program.variables[variable].bodies[body] = None
+        return program.choice(variable, head_index)
 
     def keyed(self, key: tuple, probabilities: list[float], heads: list, location,
               label: str = "") -> int:
