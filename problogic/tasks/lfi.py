@@ -1,13 +1,15 @@
 """Learning from interpretations: the probabilities of a program's ``t(...)`` clauses fitted to
 partial observations by expectation maximisation, as ``problog lfi`` does.
 
-An example is a set of evidence (``evidence(atom, true).``, ``evidence(atom).``, ...); in an
-examples file, lines starting with ``---`` separate the examples. Each distinct example is
-grounded and compiled once, with one diagram per value of each ``t(...)`` clause instance the
-evidence reaches: "this instance took value k and its body held", conjoined with the evidence.
-Each iteration then evaluates those diagrams at the current parameters (E step) and sets each
-learnable value to its expected count over the expected count of its clause's instances whose
-bodies held (M step), tied across the ground instances of a clause:
+An example is a set of evidence facts (``evidence(atom, true).``, ``evidence(atom).``,
+``evidence(\\+atom).``); in an examples file, lines starting with ``---`` separate the
+examples. The atoms of all examples are grounded together, once, and compiled into one set of
+decision diagrams: per distinct example, its evidence, and for each value k of each ``t(...)``
+clause instance the evidence reaches, "the instance took value k and its body held" conjoined
+with the evidence (and one for "its body held"). Each iteration evaluates all of them at once,
+level by level in numpy, at the current parameters (E step), and sets each learnable value to
+its expected count over the expected count of its clause's instances whose bodies held (M
+step), tied across the ground instances of a clause:
 
     p_k = R * sum_e sum_i P(value k, body_i | e) / sum_e sum_i sum_{j free} P(value j, body_i | e)
 
@@ -33,35 +35,35 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..compile import mdd
 from ..compile.compiler import compile_roots
 from ..errors import ParseError, ProgramError, SourceLocation
 from ..grounding.engine import ground_program
-from ..grounding.ground_program import TRUE, GroundProgram
+from ..grounding.ground_program import CHOICE, FALSE, TRUE, GroundProgram, reachable
 from ..grounding.probabilistic import _is_tunable, tunable_initial
 from ..language.parser import parse_program
 from ..language.printing import format_term
-from ..language.program import ProbabilisticClause
+from ..language.program import Clause, ProbabilisticClause
 from ..language.program import Program as ParsedProgram
-from ..language.terms import Term, Var
+from ..language.terms import Term
 from ..limits import Deadline, Limits
 from ..logic.formula import build_formula
 
 SEPARATOR = "---"  # a line starting with it ends an example
 NEGLIGIBLE_POSTERIOR = 1e-6  # a posterior below this counts as 0 (as ProbLog's lfi)
 UNDETERMINED = 1e-15  # expected counts at most this are 0 (as ProbLog's lfi)
-TINY_EVIDENCE = 1e-250  # below this, P(evidence) is computed from logarithms
 BODY = -1  # the target "the instance's body held"
 
 
 @dataclass
 class Example:
-    """One interpretation: its evidence clauses, where it starts in its file, and how many
-    examples in the data are identical to it."""
+    """One interpretation: its evidence, where it starts in its file, and how many examples
+    in the data are identical to it."""
 
-    program: ParsedProgram
+    evidence: tuple[tuple[Term, bool], ...]
     location: SourceLocation
-    key: tuple
     count: int = 1
 
 
@@ -88,9 +90,8 @@ class LearningResult:
 
 
 def read_examples(text: str, file: str | None = None) -> list[Example]:
-    """The examples of an examples file: evidence clauses, ``---`` lines between examples.
-    Identical examples are merged into one with a count; examples without clauses are
-    dropped."""
+    """The examples of an examples file: evidence facts, ``---`` lines between examples.
+    Identical examples are merged into one with a count; empty ones are dropped."""
     lines = text.splitlines(keepends=True)
     examples: dict[tuple, Example] = {}
     start = 0
@@ -100,29 +101,47 @@ def read_examples(text: str, file: str | None = None) -> list[Example]:
         if chunk.strip():
             # blank lines before the chunk keep the parser's line numbers right
             program = parse_program("\n" * start + chunk, file)
-            if any(isinstance(c, ProbabilisticClause) for c in program.clauses):
-                clause = next(c for c in program.clauses if isinstance(c, ProbabilisticClause))
-                raise ParseError("an example holds evidence, not probabilistic clauses",
-                                 clause.location)
-            if program.clauses or program.directives:
-                key = tuple(repr(c.head) + ":-" + repr(c.body) for c in program.clauses)
-                if key in examples:
-                    examples[key].count += 1
-                else:
-                    examples[key] = Example(program, SourceLocation(start + 1, 1, file), key)
+            evidence = tuple(_evidence(clause) for clause in program.clauses)
+            if program.directives:
+                raise ParseError("an example holds evidence facts, not directives",
+                                 program.directives[0].location)
+            if evidence in examples:
+                examples[evidence].count += 1
+            elif evidence:
+                examples[evidence] = Example(evidence, SourceLocation(start + 1, 1, file))
         start = end + 1
     return list(examples.values())
+
+
+def _evidence(clause) -> tuple[Term, bool]:
+    """(atom, value) of an evidence fact: ``evidence(A, true|false)``, ``evidence(A)``,
+    ``evidence(\\+A)``."""
+    head = clause.head if isinstance(clause, Clause) else None
+    if head is None or clause.body != Term("true") or head.functor != "evidence" or \
+            head.arity not in (1, 2):
+        raise ParseError("an example holds evidence facts: evidence(Atom, true) or "
+                         "evidence(Atom, false)", clause.location)
+    atom, value = head.args[0], head.args[1] if head.arity == 2 else Term("true")
+    if value not in (Term("true"), Term("false")):
+        raise ParseError(f"evidence value {format_term(value)} is not true or false",
+                         clause.location)
+    truth = value == Term("true")
+    if isinstance(atom, Term) and atom.functor in ("\\+", "not") and atom.arity == 1:
+        atom, truth = atom.args[0], not truth
+    if not isinstance(atom, Term) or not atom.ground:
+        raise ParseError(f"evidence {format_term(atom)} is not a ground atom", clause.location)
+    return atom, truth
 
 
 @dataclass
 class _Parameters:
     """The learnable clauses: per clause index, its values' probabilities (the heads, then
-    "none"), which values are learned, and its annotations for printing."""
+    "none"), which values are learned (the learnable heads, then "none"), and each learnable
+    annotation's name."""
 
     values: dict[int, list[float]]
     free: dict[int, list[int]]
     names: list[tuple[int, int, str]]  # (clause index, head index, name) per annotation
-    spans: list[tuple[int, int, int]]  # (clause index, head index, offset) per annotation
 
 
 def _parameters(model: ParsedProgram) -> _Parameters:
@@ -135,110 +154,206 @@ def _parameters(model: ParsedProgram) -> _Parameters:
             continue
         values[index] = tunable_initial(annotations, clause.location)
         learnable = [k for k, a in enumerate(annotations) if _is_tunable(a)]
-        free[index] = learnable + [len(annotations)]  # and "none"
+        free[index] = learnable + [len(annotations)]
         names += [(index, k, f"{format_term(annotations[k])}::{format_term(clause.heads[k][1])}")
                   for k in learnable]
-    return _Parameters(values, free, names, [])
+    return _Parameters(values, free, names)
 
 
-@dataclass
-class _CompiledExample:
-    """An example's diagrams: its evidence, then per (clause, value) the diagrams of "an
-    instance took the value and its body held" conjoined with the evidence."""
+class _Diagrams:
+    """Decision diagrams evaluated together in log space, one numpy step per height: a node's
+    value is ``logsumexp_k(log w[slot_k] + value[kid_k])`` (levels a path skips sum out to
+    log 1 = 0, since each variable's weights sum to 1). ``slots[level]``: where the weights of
+    that level's values start in the flat weight vector."""
 
-    count: int
-    location: SourceLocation
-    manager: mdd.MDDManager
-    roots: list[int]
-    nodes: list[int]  # children first, for evaluation
-    level_weights: list  # per level: a clause index (learned) or fixed probabilities
-    targets: list[tuple[int, int]]  # (clause index, value) of roots[1:]
+    def __init__(self, manager: mdd.MDDManager, roots: list[int], slots: list[int]):
+        order = mdd.evaluation_order(manager, roots)
+        height = {mdd.FALSE: 0, mdd.TRUE: 0}
+        for node in order:
+            height[node] = 1 + max(height[kid] for kid in manager.kids[node])
+        # rows: FALSE, TRUE, then the nodes by height, so that each height is one slice
+        order.sort(key=height.__getitem__)
+        index = {mdd.FALSE: 0, mdd.TRUE: 1}
+        for node in order:
+            index[node] = len(index)
+        width = max([len(manager.kids[n]) for n in order], default=1)
+        kids = np.zeros((len(index), width), dtype=np.int64)  # padding: FALSE
+        weight = np.zeros((len(index), width), dtype=np.int64)
+        for node in order:
+            row, level = index[node], manager.level[node]
+            children = [index[kid] for kid in manager.kids[node]]
+            kids[row, :len(children)] = children
+            weight[row, :len(children)] = range(slots[level], slots[level] + len(children))
+        heights = np.array([0, 0] + [height[node] for node in order], dtype=np.int64)
+        bounds = np.searchsorted(heights, np.arange(1, heights.max() + 2))
+        self.groups = [(a, b, kids[a:b], weight[a:b])
+                       for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+        self.roots = np.array([index[r] for r in roots], dtype=np.int64)
+        self.size = len(index)
 
+    def log_values(self, log_weights: np.ndarray) -> np.ndarray:
+        """The log weighted model count of every row (the roots' rows: :attr:`roots`)."""
+        value = np.empty(self.size)
+        value[0], value[1] = -np.inf, 0.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for a, b, kids, weight in self.groups:
+                terms = log_weights[weight] + value[kids]
+                top = terms.max(axis=1)
+                safe = np.where(np.isfinite(top), top, 0.0)
+                value[a:b] = safe + np.log(np.exp(terms - safe[:, None]).sum(axis=1))
+        return value
 
-def _compile_example(model: ParsedProgram, example: Example, learnable: set[int],
-                     limits: Limits, deadline: Deadline) -> _CompiledExample | None:
-    from ..pipeline import with_library
-
-    combined = ParsedProgram(list(model.clauses) + list(example.program.clauses),
-                             list(model.directives) + list(example.program.directives),
-                             model.source_name)
-    ground = ground_program(with_library(combined), limits, deadline, goals=[])
-    if not ground.evidence:
-        return None
-    targets = _add_targets(ground, learnable)
-    formula = build_formula(ground, limits, deadline)
-    neural = [v for v in formula.variables if v.neural is not None]
-    if neural:
-        raise ProgramError("learning from interpretations takes plain probabilities, not "
-                           "neural predicates (train those with problogic.Model)",
-                           neural[0].location)
-    compiled = compile_roots(formula, limits, deadline)
-    level_weights = []
-    for var in compiled.order:
-        variable = formula.variables[var]
-        level_weights.append(variable.tunable if variable.tunable in learnable
-                             else variable.probabilities)
-    roots = [compiled.evidence] + compiled.queries
-    return _CompiledExample(example.count, example.location, compiled.manager, roots,
-                            mdd.evaluation_order(compiled.manager, roots), level_weights,
-                            targets)
-
-
-def _add_targets(ground: GroundProgram, learnable: set[int]) -> list[tuple[int, int]]:
-    """Add queries for each learnable clause instance that grounding the example met: its
-    body held (value ``BODY``), and it took head k and its body held, for each head k.
-    Returns (clause index, value) per query. (An instance the evidence does not depend on
-    counts with its prior, as in ProbLog.)"""
-    reached = [var for var, variable in enumerate(ground.variables)
-               if variable.tunable in learnable]
-    targets = []
-    for var in reached:
-        variable = ground.variables[var]
-        body = ground.disjunction(ground.conjunction(b) for b in variable.bodies) \
-            if variable.bodies else TRUE
-        ground.queries.append((Term("$lfi"), body))
-        targets.append((variable.tunable, BODY))
-        for value in range(variable.arity - 1):  # the heads; the last value is "none"
-            ground.queries.append((Term("$lfi"), ground.conjunction([ground.choice(var, value),
-                                                                     body])))
-            targets.append((variable.tunable, value))
-    return targets
+    def edge_masses(self, log_weights: np.ndarray, value: np.ndarray,
+                    seeds: np.ndarray) -> np.ndarray:
+        """Per weight slot: the sum over roots of ``seeds[root]`` times the share of the root's
+        weighted model count whose paths take an edge of that slot, i.e. the gradient of
+        ``sum(seeds * log value[roots])`` with respect to the log weights (reverse mode)."""
+        adjoint = np.zeros(self.size)
+        np.add.at(adjoint, self.roots, seeds)
+        mass = np.zeros(len(log_weights))
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            for a, b, kids, weight in reversed(self.groups):
+                share = np.exp(log_weights[weight] + value[kids] - value[a:b, None])
+                flow = adjoint[a:b, None] * share
+                flow = np.where(flow == flow, flow, 0.0).ravel()  # 0 where a row is -inf
+                adjoint[:a] += np.bincount(kids.ravel(), flow, minlength=a)[:a]
+                mass += np.bincount(weight.ravel(), flow, minlength=len(log_weights))
+        return mass
 
 
 class _Learner:
-    def __init__(self, parameters: _Parameters, examples: list[_CompiledExample]):
-        self.parameters = parameters
-        self.examples = examples
-        self.ignored: dict[SourceLocation, None] = {}
+    """The examples' diagrams and the expected counts they give at the current parameters.
 
-    def _posteriors(self, example: _CompiledExample) -> tuple[float, list[float]] | None:
-        """log P(evidence) and P(target | evidence) per target; None when P(evidence) = 0."""
-        values = self.parameters.values
-        weights = [values[w] if isinstance(w, int) else w for w in example.level_weights]
-        counts = mdd.probabilities(example.manager, example.roots, weights, example.nodes)
-        if counts[0] >= TINY_EVIDENCE:
-            return math.log(counts[0]), [c / counts[0] for c in counts[1:]]
-        logs = mdd.log_probabilities(example.manager, example.roots, weights)
-        if logs[0] == -math.inf:
-            return None
-        return logs[0], [math.exp(log - logs[0]) for log in logs[1:]]
+    A learnable clause instance whose body is true (a fact, or a rule over facts that always
+    hold) takes its expected counts from the gradient of the log-likelihood: one backward
+    pass over the evidence diagrams for all examples (its weights sit in the "fact" copy of
+    the clause's values). An instance with a body needs P(body | evidence), which no
+    gradient gives: it gets diagrams of its own, "took head k and its body held" and "its
+    body held", each under the evidence (its weights sit in the "rule" copy)."""
+
+    def __init__(self, model: ParsedProgram, parameters: _Parameters,
+                 examples: list[Example], limits: Limits, deadline: Deadline):
+        from ..pipeline import with_library
+
+        self.parameters = parameters
+        atoms = list(dict.fromkeys(atom for e in examples for atom, _ in e.evidence))
+        ground = ground_program(with_library(model), limits, deadline, goals=atoms)
+        literal = {answer: lit for answer, lit in ground.queries}
+        ground.queries = []
+        self.ignored: dict[SourceLocation, None] = {}
+        examples = self._consistent(examples, literal)
+        learnable = set(parameters.values)
+        # slots of the flat weight vector: the values of each clause twice ("fact" and
+        # "rule" copies), then the constants of the fixed variables
+        self.fact_slot, self.rule_slot, offset = {}, {}, 0
+        for copy in (self.fact_slot, self.rule_slot):
+            for index, values in parameters.values.items():
+                copy[index] = offset
+                offset += len(values)
+        self.parameter_size = offset
+        # the roots: per example its evidence, then its rules' targets (under the evidence)
+        evidence_root, target_example, target_of = [], [], []
+        self.instances = {index: 0.0 for index in learnable}  # reached facts, counted
+        for number, example in enumerate(examples):
+            lits = [literal[atom] if truth else -literal[atom]
+                    for atom, truth in example.evidence]
+            evidence = ground.conjunction(lits)
+            evidence_root.append(len(ground.queries))
+            ground.queries.append((Term("$lfi"), evidence))
+            for var in _reached(ground, lits, learnable):
+                variable = ground.variables[var]
+                if not variable.bodies:
+                    self.instances[variable.tunable] += example.count
+                    continue
+                for target, node in _rule_targets(ground, var):
+                    ground.queries.append((Term("$lfi"), ground.conjunction([node, evidence])))
+                    target_example.append(number)
+                    target_of.append(target)
+        formula = build_formula(ground, limits, deadline)
+        neural = [v for v in formula.variables if v.neural is not None]
+        if neural:
+            raise ProgramError("learning from interpretations takes plain probabilities, "
+                               "not neural predicates (train those with problogic.Model)",
+                               neural[0].location)
+        compiled = compile_roots(formula, limits, deadline)
+        slots, constants = [], []
+        for var in compiled.order:
+            variable = formula.variables[var]
+            if variable.tunable in learnable:
+                copy = self.rule_slot if variable.bodies else self.fact_slot
+                slots.append(copy[variable.tunable])
+            else:
+                slots.append(offset + len(constants))
+                constants += variable.probabilities
+        self.constants = np.array(constants, dtype=np.float64)
+        self.diagrams = _Diagrams(compiled.manager, compiled.queries, slots)
+        self.examples = examples
+        self.counts = np.array([e.count for e in examples], dtype=np.float64)
+        self.evidence_root = np.array(evidence_root, dtype=np.int64)
+        is_target = np.ones(len(compiled.queries), dtype=bool)
+        is_target[evidence_root] = False
+        self.target_root = np.flatnonzero(is_target)
+        self.target_example = np.array(target_example, dtype=np.int64)
+        # each target's place in the flat table of counts: per clause, heads then bodies
+        self.count_slot = {}
+        for index, values in parameters.values.items():
+            for k in [*range(len(values)), BODY]:
+                self.count_slot[(index, k)] = len(self.count_slot)
+        self.target_slot = np.array([self.count_slot[t] for t in target_of], dtype=np.int64)
+
+    def _consistent(self, examples: list[Example], literal: dict) -> list[Example]:
+        """The examples whose evidence grounding alone does not make false (the others are
+        ignored, as those whose evidence has probability 0 at the current parameters)."""
+        kept = []
+        for example in examples:
+            lits = [literal[atom] if truth else -literal[atom]
+                    for atom, truth in example.evidence]
+            if FALSE in lits or set(lits) & {-lit for lit in lits}:
+                self.ignored[example.location] = None
+            else:
+                kept.append(example)
+        return kept
 
     def expected_counts(self) -> tuple[float, dict[int, list[float]]]:
         """The E step: the log-likelihood at the current parameters and, per learnable
-        clause, the expected count of each value under a body that held."""
-        # per clause: the expected count of each head, then of the bodies (index -1)
-        counts = {index: [0.0] * (len(v) + 1) for index, v in self.parameters.values.items()}
-        log_likelihood = 0.0
-        for example in self.examples:
-            result = self._posteriors(example)
-            if result is None:
-                self.ignored[example.location] = None
-                continue
-            log_evidence, posteriors = result
-            log_likelihood += example.count * log_evidence
-            for (index, value), posterior in zip(example.targets, posteriors):
-                if posterior >= NEGLIGIBLE_POSTERIOR:
-                    counts[index][value] += example.count * posterior
+        clause, the expected count of each value, then of the bodies that held (at
+        ``BODY``), over the examples."""
+        values = self.parameters.values
+        current = np.array([v for copy in range(2) for vs in values.values() for v in vs])
+        weights = np.concatenate([current, self.constants])
+        with np.errstate(divide="ignore"):
+            log_weights = np.log(weights)
+        node_values = self.diagrams.log_values(log_weights)
+        roots = node_values[self.diagrams.roots]
+        evidence = roots[self.evidence_root]
+        possible = np.isfinite(evidence)
+        for number in np.flatnonzero(~possible):
+            self.ignored[self.examples[number].location] = None
+        log_likelihood = float(np.dot(self.counts[possible], evidence[possible]))
+        # rules: the posteriors of their targets (below 1e-6 counts as 0, as in ProbLog)
+        posterior = np.exp(roots[self.target_root] - evidence[self.target_example])
+        posterior[~possible[self.target_example]] = 0.0
+        posterior[posterior < NEGLIGIBLE_POSTERIOR] = 0.0
+        totals = np.bincount(self.target_slot, posterior * self.counts[self.target_example],
+                             minlength=len(self.count_slot))
+        # facts: the flow through their edges; the flow that skips their level (where the
+        # evidence does not depend on them) splits as their prior. A value whose mean
+        # posterior is below 1e-6 counts 0 (ProbLog: each posterior below 1e-6 counts 0).
+        seeds = np.zeros(len(roots))
+        seeds[self.evidence_root[possible]] = self.counts[possible]
+        mass = self.diagrams.edge_masses(log_weights, node_values, seeds)
+        counts = {}
+        for index, vs in values.items():
+            row = [float(totals[self.count_slot[(index, k)]]) for k in [*range(len(vs)), BODY]]
+            start = self.fact_slot[index]
+            flow = mass[start:start + len(vs)]
+            skipped = max(self.instances[index] - float(flow.sum()), 0.0)
+            for k, value in enumerate(vs):
+                count = float(flow[k]) + value * skipped
+                if count >= NEGLIGIBLE_POSTERIOR * self.instances[index]:
+                    row[k] += count
+            row[BODY] += self.instances[index]
+            counts[index] = row
         return log_likelihood, counts
 
     def update(self, counts: dict[int, list[float]]) -> float:
@@ -250,14 +365,38 @@ class _Learner:
             total = counts[index][BODY] - sum(counts[index][k] for k in fixed)
             if total <= UNDETERMINED:
                 continue  # nothing in the examples bears on this clause: keep its values
-            available = sum(values[k] for k in free)
-            before = list(values)
-            for k in free[:-1]:
-                count = counts[index][k]
-                values[k] = 0.0 if count <= UNDETERMINED else available * count / total
-            values[-1] = max(available - sum(values[k] for k in free[:-1]), 0.0)
-            change = max(change, max(abs(a - b) for a, b in zip(before, values)))
+            # what the fixed heads leave, from the constants: no rounding error accumulates
+            available = 1.0 - sum(values[k] for k in fixed)
+            learned = [0.0 if counts[index][k] <= UNDETERMINED
+                       else available * counts[index][k] / total for k in free[:-1]]
+            excess = sum(learned) / available if available > 0.0 else 1.0
+            if excess > 1.0:  # rounding: the heads' counts can exceed the bodies' by an ulp
+                learned = [value / excess for value in learned]
+            new = list(values)
+            for k, value in zip(free, learned):
+                new[k] = value
+            new[-1] = max(available - sum(learned), 0.0)
+            change = max(change, max(abs(a - b) for a, b in zip(values, new)))
+            values[:] = new
         return change
+
+
+def _reached(ground: GroundProgram, lits: list[int], learnable: set[int]) -> list[int]:
+    """The variables of learnable clause instances that the evidence ``lits`` reaches."""
+    return list(dict.fromkeys(
+        ground.payload[node][0] for node in reachable(ground.kinds, ground.payload, lits)
+        if ground.kinds[node] == CHOICE
+        and ground.variables[ground.payload[node][0]].tunable in learnable))
+
+
+def _rule_targets(ground: GroundProgram, var: int):
+    """((clause index, value), literal) for a rule instance: "its body held" (value
+    ``BODY``), and for each head k "it took head k and its body held"."""
+    variable = ground.variables[var]
+    body = ground.disjunction(ground.conjunction(b) for b in variable.bodies)
+    yield (variable.tunable, BODY), body
+    for value in range(variable.arity - 1):  # the heads; the last value is "none"
+        yield (variable.tunable, value), ground.conjunction([ground.choice(var, value), body])
 
 
 def learn(model: ParsedProgram, source: str | None, examples: list[Example], *,
@@ -270,10 +409,7 @@ def learn(model: ParsedProgram, source: str | None, examples: list[Example], *,
     parameters = _parameters(model)
     if not parameters.values:
         raise ProgramError("the program has no learnable parameters (t(...)::...)")
-    learnable = set(parameters.values)
-    compiled = [c for e in examples
-                if (c := _compile_example(model, e, learnable, limits, deadline)) is not None]
-    learner = _Learner(parameters, compiled)
+    learner = _Learner(model, parameters, examples, limits, deadline)
     iterations, change = 0, math.inf
     log_likelihood, counts = learner.expected_counts()
     while iterations < max_iterations and change > min_change:
