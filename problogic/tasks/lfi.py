@@ -41,7 +41,7 @@ from ..compile import mdd
 from ..compile.compiler import compile_roots
 from ..errors import ParseError, ProgramError, SourceLocation
 from ..grounding.engine import ground_program
-from ..grounding.ground_program import CHOICE, FALSE, TRUE, GroundProgram, reachable
+from ..grounding.ground_program import CHOICE, FALSE, GroundProgram, reachable
 from ..grounding.probabilistic import _is_tunable, tunable_initial
 from ..language.parser import parse_program
 from ..language.printing import format_term
