@@ -224,6 +224,8 @@ def _learn(program, args, limits: Limits) -> int:
         except OSError as exc:
             print(f"problogic: error: cannot read {path}: {exc.strerror}", file=sys.stderr)
             return 1
+    if not examples:
+        print("problogic: warning: no examples", file=sys.stderr)
     result = learn(program.parsed, program.source, examples,
                    max_iterations=args.max_iterations, min_change=args.min_change,
                    limits=limits)

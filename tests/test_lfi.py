@@ -222,6 +222,9 @@ def test_bad_examples_are_located(examples, message):
 def test_program_errors():
     with pytest.raises(ProgramError, match="no learnable parameters"):
         pl.Program.from_string("0.5::a.").lfi([{"a": True}])
+    with pytest.raises(ProgramError, match="t/2 and longer") as info:
+        pl.Program.from_string("g(1).\nt(_, X)::f(X) :- g(X).").lfi([{"f(1)": True}])
+    assert info.value.location.line == 2
     with pytest.raises(ProgramError, match="neural predicates"):
         pl.Program.from_string("t(0.5)::a. nn(net, [X], Y, [0, 1])::digit(X, Y). "
                                "b :- digit(x, 1), a.").lfi([{"b": True}])
@@ -239,3 +242,9 @@ def test_cli_errors(tmp_path):
                              capture_output=True, text=True)
     assert located.returncode == 1
     assert located.stderr.startswith(f"{bad}:3:1: error: evidence value sometimes")
+    empty = tmp_path / "empty.pl"
+    empty.write_text("% no examples\n")
+    none = subprocess.run([sys.executable, "-m", "problogic", "lfi", str(model), str(empty)],
+                          capture_output=True, text=True)
+    assert none.returncode == 0 and "no examples" in none.stderr
+    assert none.stdout.split(" ", 1)[1] == "[0.5] [t(0.5)::a] 1\n"

@@ -150,6 +150,10 @@ def _parameters(model: ParsedProgram) -> _Parameters:
         if not isinstance(clause, ProbabilisticClause):
             continue
         annotations = [a for a, _ in clause.heads]
+        if any(isinstance(a, Term) and a.functor == "t" and a.arity > 1 for a in annotations):
+            raise ProgramError("t/2 and longer (one parameter per value of the extra "
+                               "arguments) are not supported: write a t(_) clause per value",
+                               clause.location)
         if not any(_is_tunable(a) for a in annotations):
             continue
         values[index] = tunable_initial(annotations, clause.location)
