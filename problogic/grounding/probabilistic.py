@@ -148,7 +148,7 @@ class ChoiceFactory:
         clause = prepared.clause
         annotations = [subst.resolve(_rename_with(a, mapping)) for a, _ in clause.heads]
         heads = [subst.resolve(_rename_with(h, mapping)) for _, h in clause.heads]
-        tunable = any(_is_tunable(a) for a in annotations)
+        tunable = any(is_tunable(a) for a in annotations)
         if tunable:
             probabilities = tunable_initial(annotations, clause.location)
         else:
@@ -179,7 +179,7 @@ def tunable_initial(annotations, location) -> list[float]:
     uniform = 1.0 / (len(annotations) + 1)
     values = []
     for annotation in annotations:
-        inner = annotation.args[0] if _is_tunable(annotation) else annotation
+        inner = annotation.args[0] if is_tunable(annotation) else annotation
         values.append(uniform if isinstance(inner, Var) else
                       probability_value(inner, location))
     rest = 1.0 - sum(values)
@@ -190,7 +190,7 @@ def tunable_initial(annotations, location) -> list[float]:
 
 def has_free_tunable(variable: ChoiceVariable) -> bool:
     """Whether some ``t(_)`` of the variable has no initial value (inference needs one)."""
-    return any(isinstance(a, Term) and _is_tunable(a) and isinstance(a.args[0], Var)
+    return any(isinstance(a, Term) and is_tunable(a) and isinstance(a.args[0], Var)
                for a in variable.annotations)
 
 
@@ -215,13 +215,13 @@ def network_output(network: Term, inputs: TermLike) -> Term:
     return Term("tensor", (Term("nn", (network, inputs)),))
 
 
-def _is_tunable(annotation: TermLike) -> bool:
+def is_tunable(annotation: TermLike) -> bool:
     return isinstance(annotation, Term) and annotation.functor == "t" and annotation.arity == 1
 
 
 def probability_value(annotation: TermLike, location) -> float:
     """The probability an annotation stands for in inference (``t(p)`` counts as ``p``)."""
-    if _is_tunable(annotation):
+    if is_tunable(annotation):
         inner = annotation.args[0]
         if isinstance(inner, Var):
             raise ProgramError("t(_) has no value for inference; give an initial value "

@@ -3,31 +3,36 @@ partial observations by expectation maximisation, as ``problog lfi`` does.
 
 An example is a set of evidence facts (``evidence(atom, true).``, ``evidence(atom).``,
 ``evidence(\\+atom).``); in an examples file, lines starting with ``---`` separate the
-examples. The atoms of all examples are grounded together, once, and compiled into one set of
-decision diagrams: per distinct example, its evidence, and for each value k of each ``t(...)``
-clause instance the evidence reaches, "the instance took value k and its body held" conjoined
-with the evidence (and one for "its body held"). Each iteration evaluates all of them at once,
-level by level in numpy, at the current parameters (E step), and sets each learnable value to
-its expected count over the expected count of its clause's instances whose bodies held (M
-step), tied across the ground instances of a clause:
+examples. Each iteration sets each learnable value to its expected count over the expected
+count of its clause's instances whose bodies held (tied across the ground instances of a
+clause):
 
     p_k = R * sum_e sum_i P(value k, body_i | e) / sum_e sum_i sum_{j free} P(value j, body_i | e)
 
 where the free values are the learnable heads and the implicit "none", and R is what the fixed
 heads of an annotated disjunction leave (1 when there are none). For a probabilistic fact or
 rule this is ProbLog's update, P(fact and body | e) / P(body | e) summed over the examples,
-including its details: identical examples count with their multiplicity, a posterior below
-1e-6 counts as 0, and a value no example says anything about keeps its current value. The
-iterations stop when no probability changes by more than ``min_change`` in an iteration, or
-after ``max_iterations``.
+with its details: identical examples count with their multiplicity, a posterior below 1e-6
+counts as 0 (for a fact: a mean posterior over its instances and examples), a value no
+example says anything about keeps its current value, and an instance counts in the examples
+whose evidence reaches it. The iterations stop when no probability changes by more than
+``min_change``, or after ``max_iterations``.
 
-Two differences. ProbLog stops when the sum of the logarithms of the learned values changes
-by at most its ``min_improv``; that sum also stalls while EM still moves parameters that
-trade off against each other (two probabilities whose product the examples fix), so ProbLog
-can stop far from the optimum. And ProbLog treats the learnable heads of an annotated disjunction as exhaustive
-(it rescales them to sum to 1 and ignores the examples where none of them holds); here the
-implicit "none" is learned like the heads, so the two agree where the examples make one head
-true each time.
+How: the atoms of all examples are grounded together, once, and compiled into one set of
+decision diagrams, with a root per distinct example for its evidence. The expected counts of
+an instance whose body is true (a fact) are the gradient of the log-likelihood with respect
+to its log-probabilities: one backward pass over those roots for all examples. An instance
+with a body also needs P(body | e), which no gradient gives: it gets roots of its own, "its
+body held" and "it took head k and its body held", each conjoined with the evidence. Each
+iteration evaluates every root at once, level by level in numpy (:class:`_Diagrams`).
+
+Two differences from ProbLog. ProbLog stops when the sum of the logarithms of the learned
+values changes by at most its ``min_improv``; that sum also stalls while EM still moves
+parameters that trade off against each other (two probabilities whose product the examples
+fix), so ProbLog can stop far from the optimum. And ProbLog treats the learnable heads of an
+annotated disjunction as exhaustive (it rescales them to sum to 1 and ignores the examples
+where none of them holds); here the implicit "none" is learned like the heads, so the two
+agree where the examples make one head true each time.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ from ..compile.compiler import compile_roots
 from ..errors import ParseError, ProgramError, SourceLocation
 from ..grounding.engine import ground_program
 from ..grounding.ground_program import CHOICE, FALSE, GroundProgram, reachable
-from ..grounding.probabilistic import _is_tunable, tunable_initial
+from ..grounding.probabilistic import is_tunable, tunable_initial
 from ..language.parser import parse_program
 from ..language.printing import format_term
 from ..language.program import Clause, ProbabilisticClause
@@ -154,10 +159,10 @@ def _parameters(model: ParsedProgram) -> _Parameters:
             raise ProgramError("t/2 and longer (one parameter per value of the extra "
                                "arguments) are not supported: write a t(_) clause per value",
                                clause.location)
-        if not any(_is_tunable(a) for a in annotations):
+        if not any(is_tunable(a) for a in annotations):
             continue
         values[index] = tunable_initial(annotations, clause.location)
-        learnable = [k for k, a in enumerate(annotations) if _is_tunable(a)]
+        learnable = [k for k, a in enumerate(annotations) if is_tunable(a)]
         free[index] = learnable + [len(annotations)]
         names += [(index, k, f"{format_term(annotations[k])}::{format_term(clause.heads[k][1])}")
                   for k in learnable]
@@ -254,7 +259,6 @@ class _Learner:
             for index, values in parameters.values.items():
                 copy[index] = offset
                 offset += len(values)
-        self.parameter_size = offset
         # the roots: per example its evidence, then its rules' targets (under the evidence)
         evidence_root, target_example, target_of = [], [], []
         self.instances = {index: 0.0 for index in learnable}  # reached facts, counted
@@ -323,7 +327,7 @@ class _Learner:
         clause, the expected count of each value, then of the bodies that held (at
         ``BODY``), over the examples."""
         values = self.parameters.values
-        current = np.array([v for copy in range(2) for vs in values.values() for v in vs])
+        current = np.array([v for _ in range(2) for vs in values.values() for v in vs])
         weights = np.concatenate([current, self.constants])
         with np.errstate(divide="ignore"):
             log_weights = np.log(weights)
@@ -444,7 +448,7 @@ def learned_model(model: ParsedProgram, source: str, parameters: _Parameters) ->
         clause = model.clauses[index]
         for k, (annotation, _) in enumerate(clause.heads):
             location = getattr(annotation, "location", None)
-            if not _is_tunable(annotation) or location is None:
+            if not is_tunable(annotation) or location is None:
                 continue
             begin = starts[location.line - 1] + location.column - 1
             end = _closing(source, begin)
