@@ -7,6 +7,8 @@
 * ``problogic compile --dot FILE`` prints the compiled circuit as Graphviz;
 * ``problogic mpe FILE`` prints the most probable explanation of the evidence, as
   ``problog mpe`` does: one ``atom`` or ``\\+atom`` per line, then ``% Probability: p``;
+* ``problogic dt FILE`` prints the decisions of highest expected utility and ``SCORE: u``, as
+  ``problog dt`` does;
 * ``problogic lfi FILE EXAMPLES...`` learns the ``t(...)`` probabilities from examples, as
   ``problog lfi`` does, and prints ``log-likelihood [values] [annotations] iterations``.
 
@@ -25,7 +27,7 @@ import traceback
 from .errors import ProblogicError
 from .limits import Limits
 
-SUBCOMMANDS = ("ground", "compile", "mpe", "sample", "lfi")
+SUBCOMMANDS = ("ground", "compile", "mpe", "sample", "lfi", "dt")
 SAMPLE_SEPARATOR = "----------------"  # between samples, as ProbLog's sample command
 
 
@@ -84,6 +86,14 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("--oneline", action="store_true", help="one line per sample")
         parser.add_argument("--estimate", action="store_true",
                             help="print each query's frequency in the samples instead")
+    elif command == "dt":
+        parser = argparse.ArgumentParser(
+            prog="problogic dt",
+            description="Find the truth values of the decisions (?::a) with the highest "
+                        "expected utility (utility(Atom, Value)), as problog dt does.")
+        parser.add_argument("-s", "--search", choices=("exhaustive", "local"),
+                            default="exhaustive",
+                            help="every strategy (default), or ProbLog's greedy local search")
     elif command == "lfi":
         parser = argparse.ArgumentParser(
             prog="problogic lfi",
@@ -183,6 +193,15 @@ def _dispatch(command, args, source: str, name: str, limits: Limits) -> int:
         return 0
     if command == "lfi":
         return _learn(program, args, limits)
+    if command == "dt":
+        strategy = program.decide(search=args.search, limits=limits)
+        if not strategy.decisions:
+            print("problogic: warning: no decisions found", file=sys.stderr)
+        width = max((len(name) for name in strategy.decisions), default=0)
+        for name, value in sorted(strategy.decisions.items()):  # as problog dt prints them
+            print(f"{name:>{width}}:\t{value:<2}")
+        print(f"SCORE: {strategy.score!r}")
+        return 0
     if command == "sample":
         samples = program.sample(args.samples, seed=args.seed, limits=limits)
         if args.estimate:

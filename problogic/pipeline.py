@@ -130,6 +130,10 @@ def check_plain_probabilities(formula: Formula) -> None:
         raise ProgramError(f"the program uses neural predicates ({', '.join(names)}): "
                            "evaluate it with problogic.Model and its networks",
                            neural[0].location)
+    decisions = [v for v in variables if v.decision]
+    if decisions:
+        raise ProgramError("the program has decisions (?::...): find the best ones with "
+                           "problogic dt", decisions[0].location)
     free = [v for v in variables if v.tunable is not None and has_free_tunable(v)]
     if free:
         raise ProgramError("t(_) has no value for inference: give an initial value such as "

@@ -17,6 +17,7 @@ from .logic.kbest import KBest
 from .pipeline import RunResult, Stages, run_program
 
 if TYPE_CHECKING:  # the tasks package imports torch (mpe): imported when used
+    from .tasks.dt import Strategy
     from .tasks.lfi import LearningResult
     from .tasks.mpe import MostProbableExplanation
     from .tasks.sample import Samples
@@ -130,6 +131,26 @@ class Program:
             return sample_worlds(formula, stages.compile(formula), count, random.Random(seed))
 
         return call_with_deep_stack(body)
+
+    def decide(self, search: str = "exhaustive", limits: Limits | None = None,
+               **limit_options) -> "Strategy":
+        """The truth values of the decisions (``?::a``) with the highest expected utility
+        (``utility(Atom, Value)``), as ``problog dt`` finds them (see
+        :mod:`problogic.tasks.dt`).
+
+        >>> import problogic as pl
+        >>> prog = pl.Program.from_string('''
+        ... 0.3::rain. ?::umbrella.
+        ... dry :- \\+rain. dry :- umbrella.
+        ... utility(dry, 60). utility(umbrella, -10).''')
+        >>> strategy = prog.decide()
+        >>> strategy.decisions, round(strategy.score, 6)
+        ({'umbrella': 1}, 50.0)
+        """
+        from .tasks.dt import best_strategy
+
+        limits = _limits(limits, limit_options)
+        return call_with_deep_stack(lambda: best_strategy(self.parsed, search, limits))
 
     def lfi(self, examples, *, max_iterations: int = 10_000, min_change: float = 1e-10,
             limits: Limits | None = None, **limit_options) -> "LearningResult":

@@ -86,6 +86,7 @@ class ChoiceVariable:
     neural: NeuralCall | None = None  # probabilities come from a network at evaluation
     tunable: int | None = None  # index of the t(...) clause whose parameters it shares
     is_fact: bool = False  # a probabilistic fact or annotated disjunction without a body
+    decision: bool = False  # ?::head, a decision: its value is set, not drawn (problogic dt)
     # t(...) clause instances: each body (its literals) it was derived with (an ordered set)
     bodies: dict[tuple[int, ...], None] = field(default_factory=dict)
 

@@ -56,7 +56,9 @@ def format_ground_program(program: GroundProgram) -> str:
 
 def _weight(variable: ChoiceVariable, value: int, probability: float) -> str:
     """A value's probability, or where it has none yet its annotation: a network's output
-    ``nn(Net,Inputs,Value)`` or a ``t(_)`` without an initial value."""
+    ``nn(Net,Inputs,Value)``, a ``t(_)`` without an initial value, or a decision's ``?``."""
+    if variable.decision:
+        return "?"
     call = variable.neural
     if call is not None:
         inputs = format_term(make_list(call.inputs))

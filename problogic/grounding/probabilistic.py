@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .engine import Grounder, PreparedClause
 
 TOLERANCE = 1e-9  # rounding slack when checking probabilities
+DECISION = Term("?")
 
 
 class ChoiceFactory:
@@ -148,6 +149,13 @@ class ChoiceFactory:
         clause = prepared.clause
         annotations = [subst.resolve(_rename_with(a, mapping)) for a, _ in clause.heads]
         heads = [subst.resolve(_rename_with(h, mapping)) for _, h in clause.heads]
+        label = heads[0].functor if isinstance(heads[0], Term) else ""
+        if any(is_decision(a) for a in annotations):
+            if len(heads) > 1:
+                raise ProgramError("a decision ?::h has one head", clause.location)
+            return self.grounder.ground_program.add_variable(ChoiceVariable(
+                [0.5, 0.5], [heads[0], None], [annotations[0], None], clause.location,
+                label, decision=True, is_fact=not prepared.body))
         tunable = any(is_tunable(a) for a in annotations)
         if tunable:
             probabilities = tunable_initial(annotations, clause.location)
@@ -166,7 +174,6 @@ class ChoiceFactory:
         if len(probabilities) > len(heads):
             annotations.append(None)
             heads.append(None)
-        label = heads[0].functor if isinstance(heads[0], Term) else ""
         return self.grounder.ground_program.add_variable(ChoiceVariable(
             probabilities, heads, annotations, clause.location, label,
             tunable=prepared.index if tunable else None, is_fact=not prepared.body))
@@ -213,6 +220,11 @@ def network_output(network: Term, inputs: TermLike) -> Term:
     """The term standing for a deterministic network's output on ``inputs``:
     ``tensor(nn(Network, Inputs))`` (compound, unlike a query's ``tensor(Name)``)."""
     return Term("tensor", (Term("nn", (network, inputs)),))
+
+
+def is_decision(annotation: TermLike) -> bool:
+    """``?``, the annotation of a decision (``?::umbrella.``)."""
+    return annotation == DECISION
 
 
 def is_tunable(annotation: TermLike) -> bool:

@@ -16,7 +16,7 @@ from .unify import rename
 TRUE_ATOM, FALSE_ATOM = Term("true"), Term("false")
 
 
-def _declared(g, head: Term) -> list[Term]:
+def declared(g, head: Term) -> list[Term]:
     if not g.has_predicate(head.signature):
         return []
     out = []
@@ -73,7 +73,7 @@ def collect_queries_and_evidence(g, goals: list[Term] | None = None,
     program = g.ground_program
     seen: set[Term] = set()
     if goals is None:
-        targets = [(d.args[0], d) for d in _declared(g, Term("query", (Var("Q"),)))]
+        targets = [(d.args[0], d) for d in declared(g, Term("query", (Var("Q"),)))]
     else:
         targets = [(goal, goal) for goal in goals]
     # answers of non-ground queries only -> their index: the evidence may rule them out
@@ -87,9 +87,9 @@ def collect_queries_and_evidence(g, goals: list[Term] | None = None,
                     open_answers[answer] = len(program.queries) - 1
             elif atom.ground:
                 open_answers.pop(answer, None)
-    evidence = [(d.args[0], TRUE_ATOM, d) for d in _declared(g, Term("evidence", (Var("E"),)))]
+    evidence = [(d.args[0], TRUE_ATOM, d) for d in declared(g, Term("evidence", (Var("E"),)))]
     evidence += [(d.args[0], d.args[1], d)
-                 for d in _declared(g, Term("evidence", (Var("E"), Var("V"))))]
+                 for d in declared(g, Term("evidence", (Var("E"), Var("V"))))]
     for atom, value, declaration in evidence:
         if isinstance(atom, Term) and atom.functor in ("\\+", "not") and atom.arity == 1:
             atom, value = atom.args[0], FALSE_ATOM if value == TRUE_ATOM else TRUE_ATOM

@@ -118,6 +118,9 @@ class WeightPlan(LeafWeights):
         constants: list[float] = []
         for variable in variables:
             key = 0
+            if variable.decision:
+                raise ProgramError("decisions (?::...) are for problogic dt, not for a Model",
+                                   variable.location)
             if variable.neural is not None:
                 section = ("neural", variable.neural.network, bool(variable.neural.domain))
                 key = keys.setdefault(network_key(variable), len(keys))

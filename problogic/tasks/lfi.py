@@ -24,7 +24,7 @@ an instance whose body is true (a fact) are the gradient of the log-likelihood w
 to its log-probabilities: one backward pass over those roots for all examples. An instance
 with a body also needs P(body | e), which no gradient gives: it gets roots of its own, "its
 body held" and "it took head k and its body held", each conjoined with the evidence. Each
-iteration evaluates every root at once, level by level in numpy (:class:`_Diagrams`).
+iteration evaluates every root at once, level by level in numpy (:class:`~problogic.compile.arrays.DiagramArrays`).
 
 Two differences from ProbLog. ProbLog stops when the sum of the logarithms of the learned
 values changes by at most its ``min_improv``; that sum also stalls while EM still moves
@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..compile import mdd
+from ..compile.arrays import DiagramArrays
 from ..compile.compiler import compile_roots
 from ..errors import ParseError, ProgramError, SourceLocation
 from ..grounding.engine import ground_program
@@ -169,67 +169,6 @@ def _parameters(model: ParsedProgram) -> _Parameters:
     return _Parameters(values, free, names)
 
 
-class _Diagrams:
-    """Decision diagrams evaluated together in log space, one numpy step per height: a node's
-    value is ``logsumexp_k(log w[slot_k] + value[kid_k])`` (levels a path skips sum out to
-    log 1 = 0, since each variable's weights sum to 1). ``slots[level]``: where the weights of
-    that level's values start in the flat weight vector."""
-
-    def __init__(self, manager: mdd.MDDManager, roots: list[int], slots: list[int]):
-        order = mdd.evaluation_order(manager, roots)
-        height = {mdd.FALSE: 0, mdd.TRUE: 0}
-        for node in order:
-            height[node] = 1 + max(height[kid] for kid in manager.kids[node])
-        # rows: FALSE, TRUE, then the nodes by height, so that each height is one slice
-        order.sort(key=height.__getitem__)
-        index = {mdd.FALSE: 0, mdd.TRUE: 1}
-        for node in order:
-            index[node] = len(index)
-        width = max([len(manager.kids[n]) for n in order], default=1)
-        kids = np.zeros((len(index), width), dtype=np.int64)  # padding: FALSE
-        weight = np.zeros((len(index), width), dtype=np.int64)
-        for node in order:
-            row, level = index[node], manager.level[node]
-            children = [index[kid] for kid in manager.kids[node]]
-            kids[row, :len(children)] = children
-            weight[row, :len(children)] = range(slots[level], slots[level] + len(children))
-        heights = np.array([0, 0] + [height[node] for node in order], dtype=np.int64)
-        bounds = np.searchsorted(heights, np.arange(1, heights.max() + 2))
-        self.groups = [(a, b, kids[a:b], weight[a:b])
-                       for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-        self.roots = np.array([index[r] for r in roots], dtype=np.int64)
-        self.size = len(index)
-
-    def log_values(self, log_weights: np.ndarray) -> np.ndarray:
-        """The log weighted model count of every row (the roots' rows: :attr:`roots`)."""
-        value = np.empty(self.size)
-        value[0], value[1] = -np.inf, 0.0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            for a, b, kids, weight in self.groups:
-                terms = log_weights[weight] + value[kids]
-                top = terms.max(axis=1)
-                safe = np.where(np.isfinite(top), top, 0.0)
-                value[a:b] = safe + np.log(np.exp(terms - safe[:, None]).sum(axis=1))
-        return value
-
-    def edge_masses(self, log_weights: np.ndarray, value: np.ndarray,
-                    seeds: np.ndarray) -> np.ndarray:
-        """Per weight slot: the sum over roots of ``seeds[root]`` times the share of the root's
-        weighted model count whose paths take an edge of that slot, i.e. the gradient of
-        ``sum(seeds * log value[roots])`` with respect to the log weights (reverse mode)."""
-        adjoint = np.zeros(self.size)
-        np.add.at(adjoint, self.roots, seeds)
-        mass = np.zeros(len(log_weights))
-        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            for a, b, kids, weight in reversed(self.groups):
-                share = np.exp(log_weights[weight] + value[kids] - value[a:b, None])
-                flow = adjoint[a:b, None] * share
-                flow = np.where(flow == flow, flow, 0.0).ravel()  # 0 where a row is -inf
-                adjoint[:a] += np.bincount(kids.ravel(), flow, minlength=a)[:a]
-                mass += np.bincount(weight.ravel(), flow, minlength=len(log_weights))
-        return mass
-
-
 class _Learner:
     """The examples' diagrams and the expected counts they give at the current parameters.
 
@@ -294,7 +233,7 @@ class _Learner:
                 slots.append(offset + len(constants))
                 constants += variable.probabilities
         self.constants = np.array(constants, dtype=np.float64)
-        self.diagrams = _Diagrams(compiled.manager, compiled.queries, slots)
+        self.diagrams = DiagramArrays(compiled.manager, compiled.queries, slots)
         self.examples = examples
         self.counts = np.array([e.count for e in examples], dtype=np.float64)
         self.evidence_root = np.array(evidence_root, dtype=np.int64)
@@ -331,7 +270,7 @@ class _Learner:
         weights = np.concatenate([current, self.constants])
         with np.errstate(divide="ignore"):
             log_weights = np.log(weights)
-        node_values = self.diagrams.log_values(log_weights)
+        node_values = self.diagrams.log_values(log_weights[None])[0]
         roots = node_values[self.diagrams.roots]
         evidence = roots[self.evidence_root]
         possible = np.isfinite(evidence)
