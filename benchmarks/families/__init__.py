@@ -24,10 +24,11 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
+import time
 from dataclasses import dataclass
 from typing import Callable
 
-from benchmarks.systems import PROGRAM_SYSTEMS, Measurement
+from benchmarks.systems import PROGRAM_SYSTEMS, Measurement, SystemUnavailable
 
 SIZE_SETS = ("tiny", "quick", "full")
 PROFILE_VARIABLE = "PROBLOGIC_BENCH_PROFILE"
@@ -104,6 +105,30 @@ def program_family(
         order=order,
         program=program,
     )
+
+
+def whole_call_runners(runners: dict[str, Callable[[int], dict[str, float]]],
+                       baseline_module: str, phase: str):
+    """``prepare`` and ``run_case`` for a family that times one whole call per case:
+    ``runners[system](size)`` returns the answers, its time is the phase ``phase``. ``prepare``
+    makes a baseline whose module ``baseline_module`` does not import unavailable, then warms
+    each system up at size 2."""
+    subject = next(iter(runners))
+
+    def run_case(system: str, size: int) -> Measurement:
+        start = time.perf_counter()
+        answers = runners[system](size)
+        return Measurement(answers, {phase: time.perf_counter() - start})
+
+    def prepare(system: str) -> None:
+        if system != subject:
+            try:
+                importlib.import_module(baseline_module)
+            except ImportError as exc:
+                raise SystemUnavailable(f"{baseline_module} does not import: {exc}") from None
+        run_case(system, 2)
+
+    return prepare, run_case
 
 
 def registry() -> dict[str, Family]:

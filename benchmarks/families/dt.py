@@ -8,13 +8,10 @@ utility. The time is the whole call: parsing, grounding, compiling and the searc
 
 from __future__ import annotations
 
-import importlib
 import io
-import time
 from contextlib import redirect_stderr
 
-from benchmarks.families import Family
-from benchmarks.systems import Measurement, SystemUnavailable
+from benchmarks.families import Family, whole_call_runners
 
 
 def program(n: int) -> str:
@@ -30,35 +27,23 @@ utility(market(P), -3) :- person(P).
 """
 
 
-def _problogic(n: int) -> float:
+def _problogic(n: int) -> dict[str, float]:
     import problogic as pl
 
-    return pl.Program.from_string(program(n)).decide().score
+    return {"score": pl.Program.from_string(program(n)).decide().score}
 
 
-def _problog(n: int) -> float:
+def _problog(n: int) -> dict[str, float]:
     from problog.program import PrologString
     from problog.tasks.dtproblog import dtproblog
 
     with redirect_stderr(io.StringIO()):
         _, score, _ = dtproblog(PrologString(program(n)), search="exhaustive")
-    return score
+    return {"score": score}
 
 
-def prepare(system: str) -> None:
-    if system == "problog-dt":
-        try:
-            importlib.import_module("problog.tasks.dtproblog")
-        except ImportError as exc:
-            raise SystemUnavailable(f"problog is not installed: {exc}") from None
-    run_case(system, 2)
-
-
-def run_case(system: str, size: int) -> Measurement:
-    decide = {"problogic": _problogic, "problog-dt": _problog}[system]
-    start = time.perf_counter()
-    score = decide(size)
-    return Measurement({"score": score}, {"decide": time.perf_counter() - start})
+prepare, run_case = whole_call_runners({"problogic": _problogic, "problog-dt": _problog},
+                                       "problog.tasks.dtproblog", "decide")
 
 
 FAMILY = Family(

@@ -14,13 +14,10 @@ compiling, and the iterations.
 
 from __future__ import annotations
 
-import importlib
 import math
 import random
-import time
 
-from benchmarks.families import Family
-from benchmarks.systems import Measurement, SystemUnavailable
+from benchmarks.families import Family, whole_call_runners
 
 STEPS = 6
 ITERATIONS = 20
@@ -63,7 +60,8 @@ def _problogic(n: int) -> dict[str, float]:
 
     result = pl.Program.from_string(MODEL).lfi(examples_text(n), max_iterations=ITERATIONS,
                                                min_change=-1.0)
-    return {f"{i}:{p.name}": p.value for i, p in enumerate(result.parameters)}
+    # keyed by position: ProbLog spells the names without spaces
+    return {str(i): p.value for i, p in enumerate(result.parameters)}
 
 
 def _problog(n: int) -> dict[str, float]:
@@ -73,28 +71,13 @@ def _problog(n: int) -> dict[str, float]:
 
     data = [[(Term("obs", Constant(t), Term(o)), True)
              for t, o in enumerate(s)] for s in sequences(n)]
-    _, weights, names, _, _ = run_lfi(PrologString(MODEL), data, max_iter=ITERATIONS,
+    _, weights, _, _, _ = run_lfi(PrologString(MODEL), data, max_iter=ITERATIONS,
                                       min_improv=-math.inf)
-    return {f"{i}:{name}": weight for i, (name, weight) in enumerate(zip(names, weights))}
+    return {str(i): weight for i, weight in enumerate(weights)}
 
 
-def prepare(system: str) -> None:
-    if system == "problog-lfi":
-        try:
-            importlib.import_module("problog.learning.lfi")
-        except ImportError as exc:
-            raise SystemUnavailable(f"problog is not installed: {exc}") from None
-    run_case(system, 2)
-
-
-def run_case(system: str, size: int) -> Measurement:
-    learn = {"problogic": _problogic, "problog-lfi": _problog}[system]
-    start = time.perf_counter()
-    answers = learn(size)
-    elapsed = time.perf_counter() - start
-    # names differ in spelling (ProbLog writes its terms without spaces): key by position
-    return Measurement({key.split(":", 1)[0]: value for key, value in answers.items()},
-                       {"learn": elapsed})
+prepare, run_case = whole_call_runners({"problogic": _problogic, "problog-lfi": _problog},
+                                       "problog.learning.lfi", "learn")
 
 
 FAMILY = Family(
