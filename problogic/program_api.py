@@ -141,7 +141,7 @@ class Program:
         >>> import problogic as pl
         >>> prog = pl.Program.from_string('''
         ... 0.3::rain. ?::umbrella.
-        ... dry :- \\+rain. dry :- umbrella.
+        ... dry :- \\\\+rain. dry :- umbrella.
         ... utility(dry, 60). utility(umbrella, -10).''')
         >>> strategy = prog.decide()
         >>> strategy.decisions, round(strategy.score, 6)
