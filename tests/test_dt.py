@@ -164,6 +164,14 @@ def test_local_search_scales_past_the_exhaustive_limit():
     assert strategy.score == pytest.approx(10 * 0.25)
 
 
+def test_time_limit_ends_the_search():
+    source = "".join(f"?::x{i}.\n0.5::f{i}.\ng{i} :- x{i}, f{i}.\nutility(g{i}, 1).\n"
+                     for i in range(20))
+    with pytest.raises(LimitExceededError, match="time limit of 0.5 s exceeded during "
+                                                 "decision search"):
+        pl.Program.from_string(source).decide(timeout=0.5)
+
+
 def test_errors_and_printing():
     with pytest.raises(ProgramError, match="problogic dt"):
         pl.evaluate("?::a. query(a).")

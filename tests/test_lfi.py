@@ -13,7 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import problogic as pl
-from problogic.errors import ParseError, ProgramError
+from problogic.errors import LimitExceededError, ParseError, ProgramError
 from problogic.tasks.lfi import read_examples
 from oracle import problog_available
 
@@ -217,6 +217,14 @@ def test_bad_examples_are_located(examples, message):
     with pytest.raises(ParseError) as info:
         pl.Program.from_string("t(0.5)::a.").lfi(examples)
     assert message in str(info.value)
+
+
+def test_time_limit_ends_learning():
+    """EM on a hidden cause converges slowly near the boundary: the limit ends it."""
+    program = pl.Program.from_string("t(0.5)::a. 0.5::b. c :- a, b.")
+    with pytest.raises(LimitExceededError, match="exceeded during learning"):
+        program.lfi([{"c": True}, {"c": False}] * 3 + [{"c": True, "b": True}],
+                    min_change=-1.0, max_iterations=10**9, timeout=0.3)
 
 
 def test_program_errors():

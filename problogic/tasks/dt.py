@@ -134,7 +134,7 @@ class _Scorer:
     def scores(self, strategies: np.ndarray) -> np.ndarray:
         out = []
         for start in range(0, len(strategies), self.batch):
-            self.deadline.check("decision search")
+            self.deadline.check_now("decision search")
             chunk = strategies[start:start + self.batch].astype(np.float64)
             weights = np.stack([chunk, 1.0 - chunk], axis=2).reshape(len(chunk), -1)
             with np.errstate(divide="ignore"):

@@ -360,7 +360,7 @@ def learn(model: ParsedProgram, source: str | None, examples: list[Example], *,
     iterations, change = 0, math.inf
     log_likelihood, counts = learner.expected_counts()
     while iterations < max_iterations and change > min_change:
-        deadline.check("learning")
+        deadline.check_now("learning")
         change = learner.update(counts)
         iterations += 1
         log_likelihood, counts = learner.expected_counts()
