@@ -1,6 +1,7 @@
 """End-to-end tests of the command line: output formats, subcommands, errors, exit codes."""
 
 import json
+import re
 from pathlib import Path
 import subprocess
 import sys
@@ -228,3 +229,13 @@ def test_exact_evaluation_never_imports_torch_or_numpy(program):
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "rain:\t0.6\nwet:\t0.72\n"
+
+
+def test_demo_runs_every_task():
+    """``make demo``: the inference examples, then dt's decisions and lfi's learned values."""
+    result = subprocess.run([sys.executable, "-m", "problogic.demo"], capture_output=True,
+                            text=True, check=True)
+    assert "== hmm.pl:" in result.stdout
+    assert "   umbrella: yes\n" in result.stdout and "expected utility 43 " in result.stdout
+    learned = re.search(r"t\(_\)::earthquake: (0\.\d+)", result.stdout)
+    assert learned and abs(float(learned.group(1)) - 0.2) < 0.05
