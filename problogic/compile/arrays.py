@@ -13,6 +13,22 @@ import numpy as np
 from . import mdd
 
 
+def weight_layout(order: list[int], variables, slot_of, first_constant: int
+                  ) -> tuple[list[int], np.ndarray]:
+    """Where each level's weights start in a flat weight vector: ``slot_of(var)`` for a
+    variable whose weights the caller sets (None for the others), else a slot among the
+    constants, which follow from ``first_constant`` on and are returned (the fixed
+    variables' probabilities, level by level). ``order``: the variable of each level."""
+    slots, constants = [], []
+    for var in order:
+        slot = slot_of(var)
+        if slot is None:
+            slot = first_constant + len(constants)
+            constants += variables[var].probabilities
+        slots.append(slot)
+    return slots, np.array(constants, dtype=np.float64)
+
+
 class DiagramArrays:
     """Decision diagrams evaluated together in log space, one numpy step per height: a node's
     value is ``logsumexp_k(log w[slot_k] + value[kid_k])`` (levels a path skips sum out to

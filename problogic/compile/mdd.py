@@ -164,15 +164,14 @@ class MDDManager:
         return result
 
 
-def probabilities(manager: MDDManager, roots: list[int], weights: list[list[float]],
-                  order: list[int] | None = None) -> list[float]:
+def probabilities(manager: MDDManager, roots: list[int],
+                  weights: list[list[float]]) -> list[float]:
     """The weighted model count of each root: ``weights[level][k]`` is the probability of
     value ``k`` of the variable at ``level``. Levels a path skips sum out to 1 (each
-    variable's weights sum to 1), so no smoothing is needed in this semiring. ``order``: the
-    roots' :func:`evaluation_order`, where the caller keeps it for many evaluations."""
+    variable's weights sum to 1), so no smoothing is needed in this semiring."""
     value = {FALSE: 0.0, TRUE: 1.0}
     level, kids = manager.level, manager.kids
-    for node in order if order is not None else evaluation_order(manager, roots):
+    for node in evaluation_order(manager, roots):
         w = weights[level[node]]
         value[node] = sum(w[k] * value[kid] for k, kid in enumerate(kids[node]))
     return [value[r] for r in roots]

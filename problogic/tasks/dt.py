@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..compile.arrays import DiagramArrays
+from ..compile.arrays import DiagramArrays, weight_layout
 from ..compile.compiler import compile_roots
 from ..errors import GroundingError, InconsistentEvidenceError, LimitExceededError
 from ..grounding.arithmetic import evaluate as evaluate_arithmetic
@@ -77,21 +77,16 @@ def best_strategy(program: ParsedProgram, search: str = "exhaustive",
     formula = build_formula(ground, limits, deadline)
     compiled = compile_roots(formula, limits, deadline)
     # weight slots: per decision its "true" and "false" weights, then the fixed variables'
-    decision_index = {var: i for i, var in enumerate(decisions)}
-    slots, constants = [], []
-    for var in compiled.order:
-        if var in decision_index:
-            slots.append(2 * decision_index[var])
-        else:
-            slots.append(2 * len(decisions) + len(constants))
-            constants += formula.variables[var].probabilities
+    decision_slot = {var: 2 * i for i, var in enumerate(decisions)}
+    slots, constants = weight_layout(compiled.order, formula.variables, decision_slot.get,
+                                     2 * len(decisions))
     arrays = DiagramArrays(compiled.manager, [compiled.evidence] + compiled.queries, slots)
     values = {atom: i for i, atom in enumerate(atoms)}
     gains = np.zeros(len(atoms))
     losses = np.zeros(len(atoms))  # the utilities of \+atom, paid when the atom is false
     for atom, negated, value in utilities:
         (losses if negated else gains)[values[atom]] += value
-    scorer = _Scorer(arrays, np.array(constants, dtype=np.float64), gains, losses, deadline)
+    scorer = _Scorer(arrays, constants, gains, losses, deadline)
     names = [format_term(ground.variables[var].heads[0]) for var in decisions]
     if search == "exhaustive":
         chosen, score, evaluated = _exhaustive(scorer, len(decisions))

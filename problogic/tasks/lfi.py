@@ -37,12 +37,13 @@ agree where the examples make one head true each time.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..compile.arrays import DiagramArrays
+from ..compile.arrays import DiagramArrays, weight_layout
 from ..compile.compiler import compile_roots
 from ..errors import ParseError, ProgramError, SourceLocation
 from ..grounding.engine import ground_program
@@ -98,23 +99,28 @@ def read_examples(text: str, file: str | None = None) -> list[Example]:
     """The examples of an examples file: evidence facts, ``---`` lines between examples.
     Identical examples are merged into one with a count; empty ones are dropped."""
     lines = text.splitlines(keepends=True)
+    separators = [i for i, line in enumerate(lines) if line.strip().startswith(SEPARATOR)]
+    # One parse of the whole file, separators blanked (so that locations stay right); each
+    # clause belongs to the example between the separators around its line.
+    blanked = list(lines)
+    for i in separators:
+        blanked[i] = "\n"
+    program = parse_program("".join(blanked), file)
+    if program.directives:
+        raise ParseError("an example holds evidence facts, not directives",
+                         program.directives[0].location)
+    chunks: list[list[tuple[Term, bool]]] = [[] for _ in range(len(separators) + 1)]
+    for clause in program.clauses:
+        chunks[bisect.bisect_left(separators, clause.location.line - 1)].append(
+            _evidence(clause))
     examples: dict[tuple, Example] = {}
-    start = 0
-    for end in [i for i, line in enumerate(lines) if line.strip().startswith(SEPARATOR)] + \
-            [len(lines)]:
-        chunk = "".join(lines[start:end])
-        if chunk.strip():
-            # blank lines before the chunk keep the parser's line numbers right
-            program = parse_program("\n" * start + chunk, file)
-            evidence = tuple(_evidence(clause) for clause in program.clauses)
-            if program.directives:
-                raise ParseError("an example holds evidence facts, not directives",
-                                 program.directives[0].location)
-            if evidence in examples:
-                examples[evidence].count += 1
-            elif evidence:
-                examples[evidence] = Example(evidence, SourceLocation(start + 1, 1, file))
-        start = end + 1
+    for number, chunk in enumerate(chunks):
+        evidence = tuple(chunk)
+        if evidence in examples:
+            examples[evidence].count += 1
+        elif evidence:
+            first_line = separators[number - 1] + 2 if number else 1
+            examples[evidence] = Example(evidence, SourceLocation(first_line, 1, file))
     return list(examples.values())
 
 
@@ -189,7 +195,7 @@ class _Learner:
         literal = {answer: lit for answer, lit in ground.queries}
         ground.queries = []
         self.ignored: dict[SourceLocation, None] = {}
-        examples = self._consistent(examples, literal)
+        examples, evidence_lits = self._consistent(examples, literal)
         learnable = set(parameters.values)
         # slots of the flat weight vector: the values of each clause twice ("fact" and
         # "rule" copies), then the constants of the fixed variables
@@ -201,9 +207,7 @@ class _Learner:
         # the roots: per example its evidence, then its rules' targets (under the evidence)
         evidence_root, target_example, target_of = [], [], []
         self.instances = {index: 0.0 for index in learnable}  # reached facts, counted
-        for number, example in enumerate(examples):
-            lits = [literal[atom] if truth else -literal[atom]
-                    for atom, truth in example.evidence]
+        for number, (example, lits) in enumerate(zip(examples, evidence_lits)):
             evidence = ground.conjunction(lits)
             evidence_root.append(len(ground.queries))
             ground.queries.append((Term("$lfi"), evidence))
@@ -223,16 +227,14 @@ class _Learner:
                                "not neural predicates (train those with problogic.Model)",
                                neural[0].location)
         compiled = compile_roots(formula, limits, deadline)
-        slots, constants = [], []
-        for var in compiled.order:
+        def slot_of(var):
             variable = formula.variables[var]
-            if variable.tunable in learnable:
-                copy = self.rule_slot if variable.bodies else self.fact_slot
-                slots.append(copy[variable.tunable])
-            else:
-                slots.append(offset + len(constants))
-                constants += variable.probabilities
-        self.constants = np.array(constants, dtype=np.float64)
+            if variable.tunable not in learnable:
+                return None
+            return (self.rule_slot if variable.bodies else self.fact_slot)[variable.tunable]
+
+        slots, self.constants = weight_layout(compiled.order, formula.variables, slot_of,
+                                              offset)
         self.diagrams = DiagramArrays(compiled.manager, compiled.queries, slots)
         self.examples = examples
         self.counts = np.array([e.count for e in examples], dtype=np.float64)
@@ -248,10 +250,11 @@ class _Learner:
                 self.count_slot[(index, k)] = len(self.count_slot)
         self.target_slot = np.array([self.count_slot[t] for t in target_of], dtype=np.int64)
 
-    def _consistent(self, examples: list[Example], literal: dict) -> list[Example]:
-        """The examples whose evidence grounding alone does not make false (the others are
-        ignored, as those whose evidence has probability 0 at the current parameters)."""
-        kept = []
+    def _consistent(self, examples: list[Example], literal: dict):
+        """The examples whose evidence grounding alone does not make false, with their
+        evidence literals (the others are ignored, as those whose evidence has probability 0
+        at the current parameters)."""
+        kept, kept_lits = [], []
         for example in examples:
             lits = [literal[atom] if truth else -literal[atom]
                     for atom, truth in example.evidence]
@@ -259,7 +262,8 @@ class _Learner:
                 self.ignored[example.location] = None
             else:
                 kept.append(example)
-        return kept
+                kept_lits.append(lits)
+        return kept, kept_lits
 
     def expected_counts(self) -> tuple[float, dict[int, list[float]]]:
         """The E step: the log-likelihood at the current parameters and, per learnable
