@@ -1,6 +1,8 @@
 """The command line: ``problogic [options] FILE`` and its subcommands.
 
 * ``problogic FILE`` prints ``atom:<TAB>probability`` per query, sorted as ProbLog sorts them;
+  with several files, each after ``Results for FILE:`` (``--combine``: read as one program);
+  ``-o OUTPUT`` writes the answers there; ``-a ARG`` is an argument for cmd_args/1;
 * ``problogic --format json FILE`` prints one JSON object;
 * ``problogic --k-best K FILE`` prints lower bounds from each query's K most probable proofs;
 * ``problogic ground FILE`` prints the ground program relevant to the queries and evidence;
@@ -31,9 +33,16 @@ SUBCOMMANDS = ("ground", "compile", "mpe", "sample", "lfi", "dt")
 SAMPLE_SEPARATOR = "----------------"  # between samples, as ProbLog's sample command
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
+def _add_common(parser: argparse.ArgumentParser, several_files: bool = False) -> None:
     defaults = Limits()
-    parser.add_argument("file", metavar="FILE", help="ProbLog program ('-' for stdin)")
+    if several_files:
+        parser.add_argument("files", metavar="FILE", nargs="+",
+                            help="ProbLog programs ('-' for stdin), each run on its own "
+                                 "unless --combine")
+    else:
+        parser.add_argument("file", metavar="FILE", help="ProbLog program ('-' for stdin)")
+    parser.add_argument("-a", "--arg", dest="arguments", action="append", default=[],
+                        metavar="ARG", help="an argument for cmd_args/1 (repeatable)")
     parser.add_argument("--max-depth", type=_positive_int, default=defaults.max_depth,
                         help="maximum nesting of calls during grounding (default %(default)s)")
     parser.add_argument("--max-ground-size", type=_positive_int,
@@ -121,7 +130,11 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("--k-best", type=_positive_int, default=None, metavar="K",
                             help="approximate each query by its K most probable proofs: a "
                                  "lower bound, exact once K reaches the number of proofs")
-    _add_common(parser)
+        parser.add_argument("--combine", action="store_true",
+                            help="read the files as one program")
+        parser.add_argument("-o", "--output", metavar="OUTPUT",
+                            help="write the answers to OUTPUT instead of standard output")
+    _add_common(parser, several_files=command is None)
     if command == "lfi":
         parser.add_argument("examples", metavar="EXAMPLES", nargs="+",
                             help="files of examples")
@@ -147,15 +160,38 @@ def main(argv: list[str] | None = None) -> int:
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
     args = build_parser(command).parse_args(argv[1:] if command else argv)
     limits = Limits(args.max_depth, args.max_ground_size, args.timeout)  # argparse checked them
-    name = "<stdin>" if args.file == "-" else args.file
-    try:
+    if command is not None:
+        return _run(command, args, [args.file], limits)
+    output = sys.stdout
+    if args.output is not None:
         try:
-            source = _read(args.file)  # a ParseError where it is not UTF-8
+            output = open(args.output, "w")
         except OSError as exc:
-            print(f"problogic: error: cannot read {args.file}: {exc.strerror}",
+            print(f"problogic: error: cannot write {args.output}: {exc.strerror}",
                   file=sys.stderr)
             return 1
-        return _dispatch(command, args, source, name, limits)
+    try:
+        if args.combine or len(args.files) == 1:
+            return _run(command, args, args.files, limits, output)
+        status = 0
+        for path in args.files:  # as ProbLog: one program after the other, headed
+            print(f"Results for {path}:", file=output)
+            status = _run(command, args, [path], limits, output) or status
+        return status
+    finally:
+        if output is not sys.stdout:
+            output.close()
+
+
+def _run(command, args, paths: list[str], limits: Limits, output=None) -> int:
+    """Read the programs at ``paths`` as one and run the command; errors as the module doc
+    says."""
+    name = "<stdin>" if paths[0] == "-" else paths[0]
+    try:
+        program = _load(paths, args.arguments)
+        if program is None:
+            return 1
+        return _dispatch(command, args, program, limits, output or sys.stdout)
     except ProblogicError as exc:
         if args.debug:
             traceback.print_exc()
@@ -170,10 +206,24 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-def _dispatch(command, args, source: str, name: str, limits: Limits) -> int:
+def _load(paths: list[str], arguments: list[str]):
+    """The program of the files at ``paths`` (their clauses and directives in order), with
+    ``arguments`` for cmd_args/1; None (after a message) when a file cannot be read."""
     from .program_api import Program
 
-    program = Program.from_string(source, name)
+    programs = []
+    for path in paths:
+        try:
+            source = _read(path)  # a ParseError where it is not UTF-8
+        except OSError as exc:
+            print(f"problogic: error: cannot read {path}: {exc.strerror}", file=sys.stderr)
+            return None
+        programs.append(Program.from_string(source, "<stdin>" if path == "-" else path,
+                                            arguments=tuple(arguments)))
+    return programs[0] if len(programs) == 1 else Program.combine(programs)
+
+
+def _dispatch(command, args, program, limits: Limits, output) -> int:
     if command == "ground":
         from .grounding.printing import format_ground_program
 
@@ -226,10 +276,10 @@ def _dispatch(command, args, source: str, name: str, limits: Limits) -> int:
                                      propagate_evidence=True)
     ordered = sorted(probabilities.items())
     if args.format == "json":
-        print(json.dumps(dict(ordered)))
+        print(json.dumps(dict(ordered)), file=output)
     else:
         for atom, value in ordered:
-            print(f"{atom}:\t{format_probability(value)}")
+            print(f"{atom}:\t{format_probability(value)}", file=output)
     return 0
 
 

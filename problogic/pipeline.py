@@ -23,6 +23,7 @@ from .grounding.ground_program import GroundProgram
 from .grounding.probabilistic import has_free_tunable
 from .language.parser import parse_program
 from .language.printing import format_term
+from .language.terms import Term
 from .language.program import Program as ParsedProgram
 from .limits import Deadline, Limits
 from .logic.formula import Formula, build_formula
@@ -40,27 +41,33 @@ class RunResult:
 
 
 LIBRARIES = ("lists", "apply")
+# Loaded only by a use_module directive: both define cut/2, differently.
+OPTIONAL_LIBRARIES = ("cut", "control")
 
 
 @lru_cache(maxsize=None)
-def _library() -> ParsedProgram:
-    """The Prolog libraries every program can use (parsed once per process)."""
-    folder = resources.files("problogic.grounding.library")
-    combined = ParsedProgram()
-    for name in LIBRARIES:
-        text = folder.joinpath(f"{name}.pl").read_text()
-        combined.extend(parse_program(text, f"library({name})"))
-    return combined
+def _library(name: str) -> ParsedProgram:
+    """A Prolog library of ours (parsed once per process)."""
+    text = resources.files("problogic.grounding.library").joinpath(f"{name}.pl").read_text()
+    return parse_program(text, f"library({name})")
 
 
 def with_library(program: ParsedProgram) -> ParsedProgram:
-    """The program plus the library predicates it does not define itself."""
+    """The program plus the library predicates it does not define itself: those of
+    :data:`LIBRARIES` and of the optional libraries it loads (a predicate two libraries
+    define has the clauses of both, as in ProbLog)."""
+    from .grounding.directives import library_name
+
     combined = ParsedProgram(list(program.clauses), list(program.directives),
-                             program.source_name)
-    for clause in _library().clauses:
-        heads = [clause.head] if hasattr(clause, "head") else [h for _, h in clause.heads]
-        if not any(h.signature in program.by_signature for h in heads):
-            combined.add(clause)
+                             program.source_name, program.arguments)
+    loaded = [library_name(d.goal.args[0]) for d in program.directives
+              if isinstance(d.goal, Term) and d.goal.signature == ("use_module", 1)]
+    defined = set(program.by_signature)
+    for name in LIBRARIES + tuple(dict.fromkeys(n for n in loaded if n in OPTIONAL_LIBRARIES)):
+        for clause in _library(name).clauses:
+            heads = [clause.head] if hasattr(clause, "head") else [h for _, h in clause.heads]
+            if not any(h.signature in defined for h in heads):
+                combined.add(clause)
     return combined
 
 

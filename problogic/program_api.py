@@ -42,15 +42,31 @@ class Program:
         self.source = source  # the text, where known (the learned model of lfi is written on it)
 
     @classmethod
-    def from_string(cls, source: str, file: str | None = None) -> "Program":
+    def from_string(cls, source: str, file: str | None = None, *,
+                    arguments: tuple[str, ...] = ()) -> "Program":
+        """Parse ``source`` (``file`` names it in errors and locates the data files it
+        loads); ``arguments`` are what cmd_args/1 gives, as ``problogic -a ARG``."""
         from .language.parser import parse_program
 
-        return cls(call_with_deep_stack(parse_program, source, file), source)
+        parsed = call_with_deep_stack(parse_program, source, file)
+        parsed.arguments = tuple(arguments)
+        return cls(parsed, source)
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "Program":
+    def from_file(cls, path: str | Path, *, arguments: tuple[str, ...] = ()) -> "Program":
         path = Path(path)
-        return cls.from_string(decode_source(path.read_bytes(), str(path)), str(path))
+        return cls.from_string(decode_source(path.read_bytes(), str(path)), str(path),
+                               arguments=arguments)
+
+    @classmethod
+    def combine(cls, programs: list["Program"]) -> "Program":
+        """One program made of several, their clauses and directives in order (``problogic
+        --combine``); it keeps the first one's arguments."""
+        combined = ParsedProgram(source_name=programs[0].parsed.source_name,
+                                 arguments=programs[0].parsed.arguments)
+        for program in programs:
+            combined.extend(program.parsed)
+        return cls(combined)
 
     def run(self, limits: Limits | None = None, *, approximation: KBest | None = None,
             propagate_evidence: bool = False, **limit_options) -> RunResult:

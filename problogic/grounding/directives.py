@@ -1,16 +1,22 @@
-"""Directives (``:- goal.``): libraries, the unknown-predicate flag, declarations."""
+"""Directives (``:- goal.``): libraries, the unknown-predicate flag, declarations; any other
+directive is a goal, run once before the queries, as ProbLog runs it."""
 
 from __future__ import annotations
 
 from ..errors import ProgramError
 from ..language.terms import Term
 
-# Libraries ProbLog programs load; their predicates are always available here.
+# Libraries ProbLog programs load. Their predicates are always available here, except those
+# of OPTIONAL_LIBRARIES in problogic.pipeline, which this directive loads.
 KNOWN_LIBRARIES = {"lists", "apply", "aggregate", "collect", "string", "assert", "record",
-                   "cut", "control", "scope", "builtin"}
+                   "cut", "control", "builtin", "db"}
+UNSUPPORTED_LIBRARIES = {"scope": "scoped facts (Scope:Fact) are not supported",
+                         "nlp4plp": "it is a research prototype outside ProbLog's core",
+                         "aproblog": "algebraic ProbLog's semirings are not supported"}
 
 
-def _library_name(spec) -> str | None:
+def library_name(spec) -> str | None:
+    """``name`` for ``library(name)``, else None."""
     if isinstance(spec, Term) and spec.functor == "library" and spec.arity == 1:
         inner = spec.args[0]
         if isinstance(inner, Term) and not inner.args:
@@ -25,7 +31,10 @@ def run_directive(g, directive) -> None:
         raise ProgramError(f"directive {goal!r} is not callable", location)
     name, arity = goal.functor, goal.arity
     if (name, arity) == ("use_module", 1):
-        library = _library_name(goal.args[0])
+        library = library_name(goal.args[0])
+        if library in UNSUPPORTED_LIBRARIES:
+            raise ProgramError(f"library({library}) is not supported: "
+                               f"{UNSUPPORTED_LIBRARIES[library]}", location)
         if library is None or library not in KNOWN_LIBRARIES:
             raise ProgramError(
                 f"unknown library {goal.args[0]!r} (loading code from files is disabled: a "
@@ -45,7 +54,16 @@ def run_directive(g, directive) -> None:
     if (name, arity) == ("set_prolog_flag", 2):
         g.flags[str(goal.args[0])] = goal.args[1]
         return
-    raise ProgramError(f"unsupported directive {goal!r}", location)
+    # A goal: its first solution, bindings undone; one that fails is passed over, as in
+    # ProbLog (assertz/1, csv_load/2 and writenl/1 are the usual ones).
+    mark = g.subst.mark()
+    g.clause_locations.append(location)
+    try:
+        for _ in g.solve(goal, 0):
+            break
+    finally:
+        g.clause_locations.pop()
+        g.subst.undo(mark)
 
 
 def _indicators(term):

@@ -210,6 +210,9 @@ class Grounder:
         self._by_signature = by_signature
         self._prepared: dict[int, PreparedClause] = {}
         self.dynamic: set[tuple[str, int]] = set()
+        self.printed: dict = {}  # what write/N and friends printed, per pass (see .output)
+        self.records: dict = {}  # library(record): key -> [(term, reference)]
+        self.records_made: list = []  # the key of each reference ever made
         from .builtins.arith import ARITH
         self._arith = ARITH  # builtins that compiled bodies may evaluate in place
 
@@ -534,6 +537,37 @@ class Grounder:
 
     def has_predicate(self, signature) -> bool:
         return signature in self._by_signature
+
+    def add_clauses(self, clauses: list, first: bool = False) -> None:
+        """Add clauses while grounding (assertz/1; asserta/1 with ``first``; loaded data)."""
+        added: dict[tuple[str, int], list] = {}
+        for clause in clauses:
+            i = len(self.program.clauses)
+            self.program.clauses.append(clause)
+            heads = [clause.head] if isinstance(clause, Clause) else [h for _, h in clause.heads]
+            for head_index, head in enumerate(heads):
+                added.setdefault(head.signature, []).append((i, head_index))
+        for signature, entries in added.items():
+            old = self._by_signature.get(signature, [])
+            self._by_signature[signature] = entries + old if first else old + entries
+            self._changed_predicate(signature)
+
+    def remove_clauses(self, signature, which) -> None:
+        """Remove the clauses of ``signature`` whose prepared form ``which`` accepts
+        (retract/1, retractall/1)."""
+        self._by_signature[signature] = [
+            (i, head_index) for i, head_index in self._by_signature.get(signature, [])
+            if not which(self._prepare(i))]
+        self._changed_predicate(signature)
+
+    def _changed_predicate(self, signature) -> None:
+        """The clauses of ``signature`` changed: its index is rebuilt when next called, and
+        every complete table is forgotten, since any may have read the old clauses (tables
+        still being evaluated go on with what they read; ProbLog resets its cache too)."""
+        self._index.pop(signature, None)
+        self.dynamic.add(signature)  # known, even when its last clause is retracted
+        self.tables = {key: table for key, table in self.tables.items()
+                       if table.status != COMPLETE}
 
     def location_hint(self) -> SourceLocation | None:
         """The clause being resolved, or else the innermost call, for errors without a term

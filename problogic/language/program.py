@@ -60,6 +60,7 @@ class Program:
     clauses: list[AnyClause] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
     source_name: str | None = None
+    arguments: tuple[str, ...] = ()  # what cmd_args/1 gives (``problogic -a ARG``)
 
     def __post_init__(self) -> None:
         self.by_signature: dict[tuple[str, int], list[AnyClause]] = {}

@@ -3,11 +3,16 @@
 from .arith import ARITH
 from .atoms import ATOMS
 from .control import CONTROL
+from .data_files import DATA_FILES
+from .database import DATABASE
 from .problog import PROBLOG
+from .output import OUTPUT
 from .solutions import SOLUTIONS
+from .strings import STRINGS
 from .terms import TERMS
 
-BUILTINS = {**CONTROL, **TERMS, **ARITH, **SOLUTIONS, **ATOMS, **PROBLOG}
+BUILTINS = {**CONTROL, **TERMS, **ARITH, **SOLUTIONS, **ATOMS, **STRINGS, **OUTPUT,
+            **DATABASE, **DATA_FILES, **PROBLOG}
 
 # Never redefinable by a program.
 CONTROL_CONSTRUCTS = frozenset(CONTROL) | {("findall", 3), ("forall", 2), ("=", 2), ("is", 2)}

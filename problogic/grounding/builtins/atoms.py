@@ -125,16 +125,6 @@ def _atom_concat(g, goal, depth):
 ATOMS[("atom_concat", 3)] = _atom_concat
 
 
-@register(ATOMS, "concat", 2, det=True)
-def concat(g, args):
-    """ProbLog's concat(+List, -Atom): the texts of the list's items joined."""
-    goal = Term("concat", args)
-    items, tail = iter_list(g.subst.resolve(args[0]))
-    if tail != Term("[]"):
-        raise error(g, "concat/2: needs a proper list", goal)
-    return g.subst.unify(args[1], Term("".join(_text(g, i, goal) or "" for i in items)))
-
-
 @register(ATOMS, "term_to_atom", 2, det=True)
 def term_to_atom(g, args):
     from ...language.printing import format_term

@@ -116,3 +116,29 @@ def _call(g, goal, depth):
 
 for _arity in range(1, 9):
     CONTROL[("call", _arity)] = _call
+
+
+def _try_call(g, goal, depth):
+    """try_call/N: call/N, except that a goal whose predicate is not defined fails instead
+    of raising an error. (ProbLog also swallows errors raised further down; here they still
+    end the run, since a half-evaluated table cannot be trusted.)"""
+    target = add_arguments(g, goal.args[0], goal.args[1:], goal)
+    if (target.signature not in g.builtins and g.predicate_index(target.signature) is None):
+        return
+    yield from g.solve(target, depth)
+
+
+for _arity in range(1, 9):
+    CONTROL[("call_nc", _arity)] = _call  # "no cache": tabling here is never observable
+    CONTROL[("try_call", _arity)] = _try_call
+
+
+@register(CONTROL, "nocache", 2)
+def nocache(g, goal, depth):
+    """nocache(Name, Arity): ProbLog's hint not to table a predicate; tables are never
+    observable here, so it only checks its arguments."""
+    name, arity = (g.subst.deref(a) for a in goal.args)
+    if not (type(name) is Term and not name.args and type(arity) is int and arity >= 0):
+        raise error(g, f"nocache/2 expects an atom and an arity, not "
+                    f"{g.subst.resolve(goal)!r}", goal)
+    yield ()

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ...language.terms import Term, Var, make_list
 from ..arithmetic import evaluate, round_float
 from ..ground_program import FALSE, TRUE, GroundProgram
@@ -152,3 +154,67 @@ def _clause(g, goal, depth):
 
 
 PROBLOG[("clause", 2)] = _clause
+
+
+def _clause_head(g, goal, depth):
+    """'$clause_head'(Head): Head unifies with the head of a clause, probabilistic ones
+    included (library(cut) finds the indexes of a predicate with it)."""
+    head = g.subst.deref(goal.args[0])
+    if type(head) is not Term:
+        raise error(g, f"'$clause_head'/1: {g.subst.resolve(head)!r} is not callable", goal)
+    index = g.predicate_index(head.signature)
+    if index is None:
+        return
+    for prepared, head_index in index.all:
+        clause = prepared.clause
+        candidate = clause.head if hasattr(clause, "head") else clause.heads[head_index][1]
+        mark = g.subst.mark()
+        if g.subst.unify(head, rename(candidate, {})):
+            yield ()
+        g.subst.undo(mark)
+
+
+PROBLOG[("$clause_head", 1)] = _clause_head
+
+
+def _possible(g, goal, depth):
+    """possible(Goal): each answer of Goal that holds in some world, as a certain fact
+    (probabilities are ignored: ``0.0::a`` is possible)."""
+    query = goal.args[0]
+    answers = []
+    mark = g.subst.mark()
+    for _ in g.solve(query, depth):
+        answers.append(g.subst.resolve(query))
+    g.subst.undo(mark)
+    for answer in dict.fromkeys(answers):
+        if g.subst.unify(query, answer):
+            yield ()
+        g.subst.undo(mark)
+
+
+PROBLOG[("possible", 1)] = _possible
+
+
+def _argument(text: str):
+    """A command-line argument as a term: a number where it reads as one (ProbLog keeps an
+    atom that prints like the number), else an atom."""
+    if _INTEGER.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return Term(text)
+
+
+_INTEGER = re.compile(r"-?\d+")
+_FLOAT = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
+
+
+def _cmd_args(g, goal, depth):
+    """cmd_args(List): the program's arguments (``problogic -a ARG``)."""
+    mark = g.subst.mark()
+    if g.subst.unify(goal.args[0], make_list([_argument(a) for a in g.program.arguments])):
+        yield ()
+    g.subst.undo(mark)
+
+
+PROBLOG[("cmd_args", 1)] = _cmd_args

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ...language.terms import NIL, String, Term, Var, is_number, iter_list, make_list
+from ...language.terms import (NIL, String, Term, Var, is_number, iter_list, make_list,
+                               variables)
 from ..term_order import compare_terms, sort_key, sort_unique
 from ..unify import rename
 from .base import Registry, check_size, error, need_bound, proper_list, register
@@ -57,6 +58,10 @@ def _is_callable(t):
     return type(t) is Term
 
 
+def _is_atomic(t):
+    return _is_atom(t) or is_number(t) or type(t) is String
+
+
 TYPE_TESTS = {
     "var": lambda t: type(t) is Var,
     "nonvar": lambda t: type(t) is not Var,
@@ -64,10 +69,15 @@ TYPE_TESTS = {
     "number": is_number,
     "integer": lambda t: type(t) is int,
     "float": lambda t: type(t) is float,
-    "atomic": lambda t: _is_atom(t) or is_number(t) or type(t) is String,
+    "atomic": _is_atomic,
     "compound": lambda t: type(t) is Term and bool(t.args),
     "callable": _is_callable,
     "string": lambda t: type(t) is String,
+    # ProbLog's: a variable or atomic; atomic; and two kinds of term it never makes
+    "simple": lambda t: type(t) is Var or _is_atomic(t),
+    "primitive": lambda t: _is_atomic(t),
+    "rational": lambda t: False,
+    "dbreference": lambda t: False,
 }
 for _name, _predicate in TYPE_TESTS.items():
     register(TERMS, _name, 1, det=True)(_type_test(_predicate))
@@ -151,6 +161,26 @@ def univ(g, args):
     if type(head) is not Term or head.args:
         raise error(g, f"=../2: {head!r} is not an atom")
     return g.subst.unify(t, Term(head.functor, tuple(items[1:])))
+
+
+def subsumes_term(g, args):
+    """subsumes_term(General, Specific): Specific is an instance of General, without binding
+    anything (also ProbLog's subsumes_chk/2): unified, Specific's variables stay distinct
+    variables."""
+    general, specific = args
+    before = list(variables(g.subst.resolve(specific)))
+    mark = g.subst.mark()
+    try:
+        if not g.subst.unify(general, specific):
+            return False
+        after = [g.subst.deref(v) for v in before]
+        return all(type(v) is Var for v in after) and len(set(after)) == len(after)
+    finally:
+        g.subst.undo(mark)
+
+
+register(TERMS, "subsumes_term", 2, det=True)(subsumes_term)
+register(TERMS, "subsumes_chk", 2, det=True)(subsumes_term)
 
 
 @register(TERMS, "copy_term", 2, det=True)

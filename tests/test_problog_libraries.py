@@ -1,0 +1,250 @@
+"""ProbLog's builtins and libraries beyond lists: library(string), library(cut),
+library(control), library(assert), library(record), library(db), the output builtins
+(write/N, writenl/N, nl/0, debugprint/N, error/N), try_call/N, call_nc/N, nocache/2,
+possible/1, subsumes_term/2, cmd_args/1 and directives run as goals.
+
+The answers of SAME_AS_PROBLOG are ProbLog 2.3's (``test_expectations_are_problogs`` checks
+them again when problog is installed); OUR_ANSWERS are cases where ProbLog crashes or returns
+garbage, with the answers we give instead.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+import problogic
+from problogic.errors import ProblogicError
+
+STRING = ":- use_module(library(string)).\n"
+CUT = ":- use_module(library(cut)).\n"
+CONTROL = ":- use_module(library(control)).\n"
+ASSERT = ":- use_module(library(assert)).\n"
+RECORD = ":- use_module(library(record)).\n"
+
+SAME_AS_PROBLOG = {
+    "str2lst": (STRING + 'a(L) :- str2lst("abc", L). b(L) :- str2lst(abc, L).\n'
+                'c(L) :- str2lst("", L). d(L) :- str2lst("A1", L).\n'
+                "query(a(_)). query(b(_)). query(c(_)). query(d(_)).",
+                {"a([a, b, c])": 1, "b([a, b, c])": 1, "c([])": 1, "d(['A', '1'])": 1}),
+    "lst2str and join": (STRING + 'a(S) :- lst2str([a, b, 1, "x", f(y)], S).\n'
+                         "b(S) :- join(', ', [a, b, c], S).\n"
+                         "c(S) :- join('-', [\"a\", b, 'X y'], S). d(S) :- lst2str([], S).\n"
+                         'e :- lst2str([a, b], "ab"). f :- lst2str([a, b], ab).\n'
+                         "query(a(_)). query(b(_)). query(c(_)). query(d(_)). query(e). "
+                         "query(f).",
+                         {"a('ab1xf(y)')": 1, "b('a, b, c')": 1, "c('a-b-X y')": 1,
+                          "d('')": 1, "e": 0, "f": 1}),
+    "str2int and concat": (STRING + 'a(N) :- str2int("42", N).\n'
+                           "b(S) :- concat([\"a\", b, 3, 'C d'], S).\n"
+                           "query(a(_)). query(b(_)).",
+                           {"a(42)": 1, "b('ab3C d')": 1}),
+    "cut takes the first index": (CUT + "r(1, a, b). r(2, a, c). r(3, b, c).\n"
+                                  "p(A, B) :- cut(r(A, B)). q(X) :- cut(r(a, X)).\n"
+                                  "s(X) :- cut(r(X, c)). t(X, I) :- cut(r(b, X), I).\n"
+                                  "u(X, Y) :- cut(r(X, Y), 2). v :- cut(r(z, z)).\n"
+                                  "query(p(_,_)). query(q(_)). query(s(_)). query(t(_,_)). "
+                                  "query(u(_,_)). query(v).",
+                                  {"p(a,b)": 1, "q(b)": 1, "s(a)": 1, "t(c,3)": 1, "u(a,c)": 1,
+                                   "v": 0}),
+    "cut in each world, in the order of the indexes": (
+        CUT + "0.3::ok(a). 0.5::ok(b). 0.9::ok(c).\n"
+        "r(2, X) :- ok(X), X = b. r(1, X) :- ok(X), X = a. r(3, X) :- ok(X), X = c.\n"
+        "p(X) :- cut(r(X)). query(p(_)).",
+        {"p(a)": 0.3, "p(b)": 0.35, "p(c)": 0.315}),
+    "cut over probabilistic facts and clauses sharing an index": (
+        CUT + "0.3::r(1, a). 0.6::r(2, b). r(3, c).\n"
+        "0.3::ok(a). 0.5::ok(b). s(1, X) :- ok(a), X = first. s(1, X) :- ok(b), X = second.\n"
+        "s(2, third).\np(X) :- cut(r(X)). q(X) :- cut(s(X)). query(p(_)). query(q(_)).",
+        {"p(a)": 0.3, "p(b)": 0.42, "p(c)": 0.28, "q(first)": 0.3, "q(second)": 0.5,
+         "q(third)": 0.35}),
+    "control: cut over a list of indexes, on_fail": (
+        CONTROL + "0.3::ok(a). 0.5::ok(b). 0.3::x. 0.4::y.\n"
+        "rule(1, X) :- ok(a), X = one. rule(2, X) :- ok(b), X = two. rule(3, three).\n"
+        "p(X, I) :- cut(rule(X), [1, 2, 3], I). q(X) :- cut(rule(X), [2, 1]).\n"
+        "b :- on_fail(x, y).\nquery(p(_,_)). query(q(_)). query(b).",
+        {"p(one,1)": 0.3, "p(two,2)": 0.35, "p(three,3)": 0.35, "q(two)": 0.5,
+         "q(one)": 0.15, "b": 0.58}),
+    "cut/2 of both libraries": (
+        CUT + CONTROL + "0.3::ok(a). r(1, X) :- ok(X). r(2, b).\n"
+        "p(X) :- cut(r(X)). q(X) :- cut(r(X), [2, 1]). query(p(_)). query(q(_)).",
+        {"p(a)": 0.3, "p(b)": 0.7, "q(b)": 1}),
+    "assertz": (ASSERT + "p :- assertz(f(1)), assertz(f(2)).\nq(X) :- p, f(X).\n"
+                "init :- assertz((g(X) :- h(X), X > 1)). h(1). h(2). h(3).\n"
+                "r(X) :- init, g(X).\nquery(q(_)). query(r(_)).",
+                {"q(1)": 1, "q(2)": 1, "r(2)": 1, "r(3)": 1}),
+    "assertz of probabilistic facts": (
+        ASSERT + "init :- assertz((0.3::coin(a))), assertz((0.6::coin(b))).\n"
+        "q(X) :- init, coin(X). query(q(_)).", {"q(a)": 0.3, "q(b)": 0.6}),
+    "retract and retractall": (
+        ASSERT + "f(1). f(2). g(1). g(2).\nq :- retract(f(1)). r(X) :- q, f(X).\n"
+        "s(L) :- retractall(g(_)), findall(X, g(X), L).\nquery(r(_)). query(s(_)).",
+        {"r(2)": 1, "s([])": 1}),
+    "what a query sees depends on when it is grounded": (
+        ASSERT + "f(1). q :- assertz(f(2)). r(X) :- f(X).\n"
+        "query(r(_)). query(q). query(r(_)).", {"q": 1, "r(1)": 1}),
+    "record": (RECORD + "init :- recordz(k, a), recordz(k, f(b)), recorda(k, first), "
+               "recordz(other, x).\nq(X) :- init, recorded(k, X).\n"
+               "r(K) :- init, current_key(K).\nquery(q(_)). query(r(_)).",
+               {"q(a)": 1, "q(f(b))": 1, "q(first)": 1, "r(k)": 1, "r(other)": 1}),
+    "directives are goals": (ASSERT + ":- assertz(f(1)).\n:- fail.\nq(X) :- f(X).\n"
+                             "query(q(_)).", {"q(1)": 1}),
+    "possible ignores probabilities": ("0.0::g(1). 0.2::g(2). f(X) :- possible(g(X)).\n"
+                                       "query(f(_)).", {"f(1)": 1, "f(2)": 1}),
+    "try_call, call_nc, nocache": (
+        ":- nocache(g, 1).\n0.2::g(2).\nj :- try_call(undefined_thing(1)).\n"
+        "k :- try_call(g(2)). l(X) :- call_nc(g, X).\nquery(j). query(k). query(l(_)).",
+        {"j": 0, "k": 0.2, "l(2)": 0.2}),
+    "subsumes_term and type tests": (
+        "a :- subsumes_term(f(_), f(a)).\nb :- subsumes_term(f(a), f(_)).\n"
+        "c :- subsumes_term(f(A, B), f(C, D)).\nd :- subsumes_term(f(A, A), f(C, D)).\n"
+        "e :- subsumes_chk(g(X), g(h(Y))).\n"
+        "f :- simple(_), simple(a), simple(1), \\+ simple(f(x)), primitive(a), "
+        "\\+ primitive(_), \\+ rational(1), \\+ dbreference(a).\n"
+        "query(a). query(b). query(c). query(d). query(e). query(f).",
+        {"a": 1, "b": 0, "c": 1, "d": 0, "e": 1, "f": 1}),
+}
+
+OUR_ANSWERS = {
+    # ProbLog: "No clauses found for '_string_sub_list/5'"; SWI-Prolog's meaning here
+    "sub_string": (STRING + 'a(B, L, A, S) :- sub_string("hey", B, L, A, S).\n'
+                   "b(B) :- sub_string(hello, B, _, _, ll).\n"
+                   'c(S) :- sub_string("hello", 1, 3, _, S).\n'
+                   'd(S) :- sub_string("hello", _, 2, 0, S).\n'
+                   "query(a(_,_,_,_)). query(b(_)). query(c(_)). query(d(_)).",
+                   {'a(0,0,3,"")': 1, 'a(0,1,2,"h")': 1, 'a(0,2,1,"he")': 1,
+                    'a(0,3,0,"hey")': 1, 'a(1,0,2,"")': 1, 'a(1,1,1,"e")': 1,
+                    'a(1,2,0,"ey")': 1, 'a(2,0,1,"")': 1, 'a(2,1,0,"y")': 1,
+                    'a(3,0,0,"")': 1, "b(2)": 1, 'c("ell")': 1, 'd("lo")': 1}),
+    # ProbLog: q(X2), an unbound answer
+    "retract binds": (ASSERT + "f(1). f(2). q(X) :- retract(f(X)). query(q(_)).",
+                      {"q(1)": 1}),
+    # ProbLog: AttributeError (its references cannot be erased)
+    "erase": (RECORD + "init :- recordz(k, a, R), recordz(k, b), erase(R).\n"
+              "q(X) :- init, recorded(k, X). query(q(_)).", {"q(b)": 1}),
+}
+
+
+def _check(source, expected):
+    result = problogic.evaluate(source)
+    assert result.keys() == expected.keys()
+    for atom, p in expected.items():
+        assert result[atom] == pytest.approx(p, abs=1e-12), atom
+
+
+@pytest.mark.parametrize("source, expected", list(SAME_AS_PROBLOG.values()) +
+                         list(OUR_ANSWERS.values()),
+                         ids=list(SAME_AS_PROBLOG) + list(OUR_ANSWERS))
+def test_answers(source, expected):
+    _check(source, expected)
+
+
+@pytest.mark.parametrize("source, expected", list(SAME_AS_PROBLOG.values()),
+                         ids=list(SAME_AS_PROBLOG))
+def test_expectations_are_problogs(source, expected):
+    pytest.importorskip("problog")
+    from oracle import problog_marginals
+
+    answers = problog_marginals(source)
+    assert answers.keys() == expected.keys()
+    for atom, p in expected.items():
+        assert answers[atom] == pytest.approx(p, abs=1e-12), atom
+
+
+def test_output_builtins_print_as_problog(capsys):
+    source = (":- use_module(library(lists)).\n0.5::a.\n"
+              "p(X) :- member(X, [1, 2]), write(got(X)), nl, a.\n"
+              "q :- writenl(hello, 'W', \"str\", [1, 2]), debugprint(x, 'Y'), writeln(z).\n"
+              "r :- write('quoted atom'), write(\"s\"), write(f('A', b)), nl.\n"
+              "query(p(_)). query(q). query(r).")
+    assert problogic.evaluate(source) == {"p(1)": 0.5, "p(2)": 0.5, "q": 1.0, "r": 1.0}
+    out, err = capsys.readouterr()
+    # ProbLog 2.3 prints exactly these lines (debugprint quotes, write does not)
+    assert out == "got(1)\ngot(2)\nhello W \"str\" [1, 2]\nz\nquoted atom\"s\"f('A',b)\n"
+    assert err == "x 'Y'\n"
+
+
+def test_a_recursive_component_prints_each_derivation_once(capsys):
+    source = ("0.5::e(1,2). 0.5::e(2,1). 0.5::e(2,3).\n"
+              "path(X,Y) :- e(X,Y), write(step(X,Y)), nl.\n"
+              "path(X,Y) :- e(X,Z), path(Z,Y).\nquery(path(1,3)).")
+    assert problogic.evaluate(source)["path(1,3)"] == pytest.approx(0.25)
+    assert capsys.readouterr().out == "step(2,3)\n"  # three passes ran that body
+
+
+def test_error_builtin_is_a_located_error():
+    with pytest.raises(ProblogicError) as info:
+        problogic.evaluate("a.\ne :- a, error('bad ', thing, 3).\nquery(e).")
+    assert info.value.message == "bad thing3"
+    assert (info.value.location.line, info.value.location.column) == (2, 9)
+
+
+@pytest.mark.parametrize("source, fragment", [
+    (STRING + "a(N) :- str2int(x, N). query(a(_)).", "str2int/2: 'x' is not an integer"),
+    (STRING + "a(X) :- str2lst(S, [a]), X = S. query(a(_)).", "unbound"),
+    (STRING + "a(S) :- join(', ', [a, _], S). query(a(_)).", "not ground"),
+    (ASSERT + "q :- assertz(_). query(q).", "assertz/1: the clause is unbound"),
+    (ASSERT + "q :- assertz((foo :- 1)). query(q).", "body goal 1 is not callable"),
+    (":- use_module(library(scope)).\nquery(a).", "library(scope) is not supported"),
+    (":- undefined_directive(3).\na.\nquery(a).", "No clauses found for "
+                                                  "'undefined_directive/1'"),
+    (":- use_module(library(db)).\n:- csv_load('no_such_file.csv', p).\nquery(p(_)).",
+     "cannot find"),
+    (RECORD + "q :- erase(x). query(q).", "erase/1: x is not a record reference"),
+])
+def test_bad_uses_are_clean_errors(source, fragment):
+    with pytest.raises(ProblogicError, match=fragment.replace("(", r"\(").replace(")", r"\)")):
+        problogic.evaluate(source)
+
+
+def test_db_loads_csv_and_sqlite_relative_to_the_program(tmp_path):
+    (tmp_path / "people.csv").write_text("name,age,score\nann, 31, 0.5\nbob,42,0.25\n\n"
+                                         "carl,7,1\n")
+    with sqlite3.connect(tmp_path / "shop.db") as connection:
+        connection.execute("create table item(name text, price real, stock integer)")
+        connection.executemany("insert into item values (?, ?, ?)",
+                               [("pen", 1.5, 3), ("ink", None, 0)])
+    path = tmp_path / "model.pl"
+    path.write_text(":- use_module(library(db)).\n:- csv_load('people.csv', person).\n"
+                    ":- sqlite_load('shop.db').\n"
+                    "P::likes(N) :- person(N, _, P).\nold(N) :- person(N, A, _), A > 30.\n"
+                    "query(likes(_)). query(old(_)). query(item(_, _, _)).\n")
+    # ProbLog gives the same numbers (it writes the atoms from files quoted: likes('ann'))
+    assert problogic.Program.from_file(path).evaluate() == {
+        "likes(ann)": 0.5, "likes(bob)": 0.25, "likes(carl)": 1.0, "old(ann)": 1.0,
+        "old(bob)": 1.0, "item(pen,1.5,3)": 1.0, "item(ink,null,0)": 1.0}
+    (tmp_path / "bad.csv").write_text("a,b\n1,2\nx,3\n")
+    path.write_text(":- use_module(library(db)).\n:- csv_load('bad.csv', p).\nquery(p(_,_)).")
+    with pytest.raises(ProblogicError, match="bad.csv:3: invalid literal for int"):
+        problogic.Program.from_file(path).evaluate()
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "problogic", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_cli_arguments_several_files_combine_and_output(tmp_path):
+    (tmp_path / "args.pl").write_text("a(L) :- cmd_args(L).\nquery(a(_)).\n")
+    (tmp_path / "b.pl").write_text("0.5::b.\nquery(b).\n")
+    args, b = str(tmp_path / "args.pl"), str(tmp_path / "b.pl")
+    result = run_cli(args, "-a", "x", "-a", "3", "-a", "2.5")
+    assert result.stdout == "a([x, 3, 2.5]):\t1\n"
+    result = run_cli(args, b)  # as ProbLog: each file on its own, headed
+    assert result.stdout == f"Results for {args}:\na([]):\t1\nResults for {b}:\nb:\t0.5\n"
+    out = tmp_path / "out.txt"
+    result = run_cli("--combine", args, b, "-o", str(out))
+    assert result.returncode == 0 and result.stdout == ""
+    assert out.read_text() == "a([]):\t1\nb:\t0.5\n"
+    result = run_cli(str(tmp_path / "missing.pl"), b)  # the other file still runs
+    assert result.returncode == 1 and "cannot read" in result.stderr
+    assert result.stdout.endswith(f"Results for {b}:\nb:\t0.5\n")
+
+
+def test_program_arguments_in_the_python_api():
+    program = problogic.Program.from_string("a(L) :- cmd_args(L). query(a(_)).",
+                                            arguments=("n", "7"))
+    assert program.evaluate() == {"a([n, 7])": 1.0}
