@@ -93,6 +93,9 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                             help="number of samples (default 1)")
         parser.add_argument("--seed", type=int, default=None, help="random seed")
         parser.add_argument("--oneline", action="store_true", help="one line per sample")
+        parser.add_argument("--as-evidence", action="store_true",
+                            help="write each query as evidence(q). or evidence(\\+q). (an "
+                                 "examples file for problogic lfi)")
         parser.add_argument("--estimate", action="store_true",
                             help="print each query's frequency in the samples instead")
     elif command == "dt":
@@ -126,7 +129,9 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
             prog="problogic",
             description="Exact probabilistic inference for ProbLog programs. "
                         f"Subcommands: {', '.join(SUBCOMMANDS)} (see 'problogic CMD -h').")
-        parser.add_argument("--format", choices=("text", "json"), default="text")
+        parser.add_argument("--format", choices=("text", "json", "prolog"), default="text",
+                            help="text (default), a JSON object, or problog_result(Atom, P). "
+                                 "facts")
         parser.add_argument("--k-best", type=_positive_int, default=None, metavar="K",
                             help="approximate each query by its K most probable proofs: a "
                                  "lower bound, exact once K reaches the number of proofs")
@@ -134,6 +139,15 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                             help="read the files as one program")
         parser.add_argument("-o", "--output", metavar="OUTPUT",
                             help="write the answers to OUTPUT instead of standard output")
+        parser.add_argument("-v", "--verbose", action="store_true",
+                            help="print the time of each stage and the sizes to standard error")
+        # ProbLog's choices of compiler and number representation: accepted so that its
+        # command lines run; the answers are exact either way
+        parser.add_argument("-k", "--knowledge", choices=("sdd", "sddx", "bdd", "nnf", "ddnnf",
+                                                          "fsdd", "fbdd"),
+                            help="ignored: problogic has one compiler of its own")
+        parser.add_argument("--logspace", "--nologspace", action="store_true",
+                            help="ignored: problogic works in log space where it needs to")
     _add_common(parser, several_files=command is None)
     if command == "lfi":
         parser.add_argument("examples", metavar="EXAMPLES", nargs="+",
@@ -259,8 +273,12 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
             for atom, value in samples.estimates().items():
                 print(f"{atom}:\t{format_probability(value)}")
             return 0
-        texts = [[f"{q}." for q, holds in zip(samples.queries, world) if holds]
-                 for world in samples.worlds]
+        if args.as_evidence:
+            texts = [[f"evidence({q})." if holds else f"evidence(\\+{q})."
+                      for q, holds in zip(samples.queries, world)] for world in samples.worlds]
+        else:
+            texts = [[f"{q}." for q, holds in zip(samples.queries, world) if holds]
+                     for world in samples.worlds]
         if args.oneline:
             print("\n".join(" ".join(text) for text in texts))
         else:
@@ -272,11 +290,18 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
 
         approximation = KBest(args.k_best)
     # as ProbLog's command line: the evidence rules answers of non-ground queries out
-    probabilities = program.evaluate(limits, approximation=approximation,
-                                     propagate_evidence=True)
-    ordered = sorted(probabilities.items())
+    result = program.run(limits, approximation=approximation, propagate_evidence=True)
+    if args.verbose:
+        for stage, seconds in result.timings.items():
+            print(f"[INFO] {stage}: {seconds:.4f}s", file=sys.stderr)
+        for name, value in result.stats.items():
+            print(f"[INFO] {name.replace('_', ' ')}: {value}", file=sys.stderr)
+    ordered = sorted(result.probabilities.items())
     if args.format == "json":
         print(json.dumps(dict(ordered)), file=output)
+    elif args.format == "prolog":
+        for atom, value in ordered:
+            print(f"problog_result({atom}, {value!r}).", file=output)
     else:
         for atom, value in ordered:
             print(f"{atom}:\t{format_probability(value)}", file=output)

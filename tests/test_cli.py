@@ -239,3 +239,10 @@ def test_demo_runs_every_task():
     assert "   umbrella: yes\n" in result.stdout and "expected utility 43 " in result.stdout
     learned = re.search(r"t\(_\)::earthquake: (0\.\d+)", result.stdout)
     assert learned and abs(float(learned.group(1)) - 0.2) < 0.05
+
+
+def test_prolog_format_verbose_and_problogs_compiler_options(program):
+    result = run_cli("--format", "prolog", "-v", "-k", "sdd", "--logspace", str(program))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "problog_result(rain, 0.6).\nproblog_result(wet, 0.72).\n"
+    assert "[INFO] compile: " in result.stderr and "[INFO] diagram nodes: " in result.stderr

@@ -84,3 +84,21 @@ def test_sample_refuses_what_inference_refuses(tmp_path, program, fragment):
     path.write_text(program)
     result = run_cli("sample", str(path))
     assert result.returncode == 1 and fragment in result.stderr
+
+
+def test_samples_as_evidence_are_examples_for_lfi(tmp_path):
+    """``sample --as-evidence`` writes every query as evidence, samples separated by ``---``
+    lines: an examples file that ``lfi`` reads, and learning on it recovers the probability."""
+    (tmp_path / "coin.pl").write_text("0.3::heads. 0.5::other.\nquery(heads). query(other).\n")
+    result = run_cli("sample", "-N", "400", "--seed", "2", "--as-evidence",
+                     str(tmp_path / "coin.pl"))
+    first = result.stdout.split("\n----------------\n")[0].splitlines()
+    assert sorted(line.split("(")[1].lstrip("\\+") for line in first) == ["heads).",
+                                                                          "other)."]
+    assert all(line.startswith(("evidence(heads).", "evidence(\\+heads).", "evidence(other).",
+                                "evidence(\\+other).")) for line in first)
+    (tmp_path / "examples.pl").write_text(result.stdout)
+    (tmp_path / "learn.pl").write_text("t(_)::heads. 0.5::other.\n")
+    learned = pl.Program.from_file(tmp_path / "learn.pl").lfi(
+        (tmp_path / "examples.pl").read_text())
+    assert learned.parameters[0].value == pytest.approx(0.3, abs=0.06)
