@@ -84,6 +84,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(
             prog="problogic mpe",
             description="Print the most probable world consistent with the evidence.")
+        parser.add_argument("--full", action="store_true",
+                            help="accepted as in ProbLog: false atoms are always printed")
     elif command == "sample":
         parser = argparse.ArgumentParser(
             prog="problogic sample",

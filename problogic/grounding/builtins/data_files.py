@@ -14,9 +14,7 @@ are added when the call runs.
 
 from __future__ import annotations
 
-import csv
 import os
-import sqlite3
 
 from ...language.program import Clause
 from ...language.terms import TRUE, String, Term
@@ -56,6 +54,8 @@ def _value(text: str, kind):
 
 
 def _csv_load(g, goal, depth):
+    import csv  # here: most programs load no data, and sqlite3 takes 10 ms to import
+
     path = _path(g, goal, goal.args[0])
     name = need_bound(g, goal.args[1], "the predicate name of csv_load/2", goal)
     if not (type(name) is Term and not name.args):
@@ -93,6 +93,8 @@ def _database_value(value):
 
 
 def _sqlite_load(g, goal, depth):
+    import sqlite3
+
     path = _path(g, goal, goal.args[0])
     facts = []
     try:
