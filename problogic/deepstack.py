@@ -5,6 +5,12 @@ recursion are; a worker thread with a big stack and a high recursion limit lets 
 without overflowing the interpreter. The worker is started once and reused (starting a thread
 with a 512 MB stack costs milliseconds, which small programs would notice). Exceptions
 propagate to the caller unchanged; calls from several threads are serialized.
+
+Each call runs with the cyclic garbage collector paused (:mod:`.collector`) until it returns,
+not stage by stage: the tables, formulas and diagrams a task builds and drops are then freed
+by reference counting before the collector runs again, instead of being scanned once by the
+first pass after each stage (0.6-0.8 s of the 3.8-6.1 s that smokers-and-friends with 20
+people and random graphs of 50 nodes took).
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from __future__ import annotations
 import queue
 import sys
 import threading
+
+from .collector import collector_paused
 
 STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 200_000
@@ -27,7 +35,9 @@ def _serve() -> None:
     while True:
         fn, args, kwargs, reply = _requests.get()
         try:
-            reply.put((True, fn(*args, **kwargs)))
+            with collector_paused():
+                value = fn(*args, **kwargs)
+            reply.put((True, value))
         except BaseException as exc:  # re-raised in the caller's thread
             reply.put((False, exc))
 
