@@ -151,6 +151,11 @@ class _Builder:
     the path from the root that it can reach again. A derivation that re-enters its own context
     is not well-founded and is dropped, so each copy is acyclic and means exactly the least
     fixpoint. Copies are shared between contexts that agree on the reachable ancestors.
+
+    Sets of cycle atoms are bit masks (each atom of a cycle has a bit): an intersection is one
+    int operation and a mask hashes in time linear in its words, where frozensets made per
+    call cost a hash of every element (random graphs of 50 nodes: 135k copies, formula stage
+    1.55 -> 0.8 s).
     """
 
     def __init__(self, program: GroundProgram, limits: Limits, deadline: Deadline):
@@ -164,11 +169,14 @@ class _Builder:
         self.payload: dict[int, tuple] = {}
         self.order: list[int] = []
         self.cyclic: dict[int, tuple[int, tuple[int, ...]]] = {}  # member -> (kind, children)
-        self.reach: dict[int, frozenset[int]] = {}
-        self.copies: dict[tuple[int, frozenset[int]], int] = {}
+        self.bit: dict[int, int] = {}  # cycle atom -> its bit in its cycle's context masks
+        self.cycle_of: dict[int, int] = {}  # cycle node -> the number of its cycle
+        self.cycles = 0
+        self.reach: dict[int, int] = {}  # mask
+        self.copies: dict[tuple[int, int], int] = {}
         self.next_id = len(program.kinds)
 
-    def literal(self, lit: int, context: frozenset = frozenset()) -> int:
+    def literal(self, lit: int, context: int = 0) -> int:
         node = abs(lit)
         if node in self.cyclic:
             mapped = self.unfold(node, context)
@@ -232,34 +240,47 @@ class _Builder:
         def successors(node: int) -> list[int]:
             return [abs(c) for c in self.cyclic[node][1] if abs(c) in live]
 
+        cycle, self.cycles = self.cycles, self.cycles + 1
+        atoms = [node for node in sorted(live) if self.cyclic[node][0] == OR]
+        for i, node in enumerate(atoms):
+            self.bit[node] = 1 << i
+        for node in live:
+            self.cycle_of[node] = cycle
         parts, looping = strongly_connected(sorted(live), successors)
         part_of = {node: i for i, part in enumerate(parts) for node in part}
-        reach: list[frozenset[int]] = []
+        atoms_of = [0] * len(parts)
+        for node in atoms:
+            atoms_of[part_of[node]] |= self.bit[node]
+        reach: list[int] = []
         for i, part in enumerate(parts):  # dependencies first
-            atoms = {n for n in part if self.cyclic[n][0] == OR} if looping[i] else set()
+            atoms = atoms_of[i] if looping[i] else 0
             for node in part:
                 for child in successors(node):
                     j = part_of[child]
                     if j != i:
-                        atoms |= reach[j]
-                        atoms.update(n for n in parts[j] if self.cyclic[n][0] == OR)
-            reach.append(frozenset(atoms))
+                        atoms |= reach[j] | atoms_of[j]
+            reach.append(atoms)
         for node in live:
             self.reach[node] = reach[part_of[node]]
 
-    def unfold(self, node: int, context: frozenset) -> int:
-        if node in context:
+    def unfold(self, node: int, context: int) -> int:
+        bit = self.bit.get(node, 0)
+        if context & bit:
             return FALSE
         key = (node, context & self.reach[node])
         found = self.copies.get(key)
         if found is not None:
             return found
         kind, children = self.cyclic[node]
-        inner = key[1] | {node} if kind == OR else key[1]
-        mapped = [self.literal(c, inner) if abs(c) in self.cyclic else c for c in children]
+        inner = key[1] | bit
+        cycle, cycle_of = self.cycle_of[node], self.cycle_of
+        # a child in an earlier cycle reaches none of this one's atoms: no context there
+        mapped = [c if abs(c) not in cycle_of else
+                  self.literal(c, inner if cycle_of[abs(c)] == cycle else 0)
+                  for c in children]
         if key[1]:
             copy, self.next_id = self.next_id, self.next_id + 1
-            self._count_copy(node, len(key[1]))
+            self._count_copy(node, key[1].bit_count())
         else:
             copy = node
         result = self.emit(copy, kind, mapped)
