@@ -248,3 +248,20 @@ def test_program_arguments_in_the_python_api():
     program = problogic.Program.from_string("a(L) :- cmd_args(L). query(a(_)).",
                                             arguments=("n", "7"))
     assert program.evaluate() == {"a([n, 7])": 1.0}
+
+
+def test_asserting_leaves_the_program_as_it_was():
+    """A model grounds its program again for new queries (from shared tables, or afresh,
+    directives included): what one grounding asserted must not stay in the program."""
+    from problogic.grounding.session import GroundingSession
+    from problogic.language.parser import parse_term
+    from problogic.limits import Deadline
+    from problogic.pipeline import with_library
+
+    parsed = problogic.Program.from_string(ASSERT + ":- assertz(f(1)).\nq(X) :- f(X).\n").parsed
+    session = GroundingSession(with_library(parsed), budget=0)  # every call afresh
+    clauses = len(session.program.clauses)
+    for _ in range(2):
+        ground = session.ground([parse_term("q(X)")], Deadline(None))
+        assert [str(term) for term, _ in ground.queries] == ["q(1)"]
+        assert len(session.program.clauses) == clauses

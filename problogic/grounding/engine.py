@@ -178,6 +178,9 @@ class Grounder:
         from .builtins import BUILTINS, CONTROL_CONSTRUCTS, LOCAL_ARGUMENTS
 
         self.program = program
+        # the program's clauses, then those asserted while grounding (the program stays as
+        # it was: a session grounds it again)
+        self.clauses = list(program.clauses)
         self.limits = limits or Limits()
         self.deadline = deadline or Deadline(self.limits.timeout)
         defined = {c_head.signature for c in program.clauses
@@ -531,7 +534,7 @@ class Grounder:
     def _prepare(self, i: int) -> PreparedClause:
         prepared = self._prepared.get(i)
         if prepared is None:
-            prepared = self._prepared[i] = PreparedClause(self.program.clauses[i], i,
+            prepared = self._prepared[i] = PreparedClause(self.clauses[i], i,
                                                           self._local_arguments)
         return prepared
 
@@ -542,8 +545,8 @@ class Grounder:
         """Add clauses while grounding (assertz/1; asserta/1 with ``first``; loaded data)."""
         added: dict[tuple[str, int], list] = {}
         for clause in clauses:
-            i = len(self.program.clauses)
-            self.program.clauses.append(clause)
+            i = len(self.clauses)
+            self.clauses.append(clause)
             heads = [clause.head] if isinstance(clause, Clause) else [h for _, h in clause.heads]
             for head_index, head in enumerate(heads):
                 added.setdefault(head.signature, []).append((i, head_index))

@@ -33,7 +33,7 @@ def _located(g, declaration: Term):
     location, or that of the first clause for it whose head matches (``query(X)``)."""
     if declaration.location is not None:
         return declaration.location
-    clauses = [c for c in g.program.clauses
+    clauses = [c for c in g.clauses
                if getattr(c, "head", None) is not None
                and c.head.signature == declaration.signature]
     for clause in clauses:
