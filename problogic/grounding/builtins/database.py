@@ -17,6 +17,7 @@ from ...language.program import Clause, Directive, clause_from_term
 from ...language.terms import TRUE, Term, Var
 from ..unify import rename
 from .base import Registry, error
+from .problog import clauses_for
 
 DATABASE: Registry = {}
 
@@ -58,8 +59,7 @@ def _head_and_body(g, goal):
 def _retract(g, goal, depth):
     """retract(Clause): remove the first clause that unifies with Clause, binding it."""
     head, body = _head_and_body(g, goal)
-    index = g.predicate_index(head.signature)
-    for prepared, _ in index.all if index is not None else ():
+    for prepared, _ in clauses_for(g, head, goal)[1]:
         clause = prepared.clause
         if not isinstance(clause, Clause):
             continue

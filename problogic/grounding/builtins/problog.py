@@ -131,24 +131,28 @@ PROBLOG[("subquery", 2)] = _subquery
 PROBLOG[("subquery", 3)] = _subquery
 
 
-def _clause(g, goal, depth):
-    head, body = goal.args
+def clauses_for(g, head, goal):
+    """The dereferenced ``head`` and the (prepared clause, head index) pairs of its
+    predicate (none when it has no clauses)."""
     h = g.subst.deref(head)
+    name = f"{goal.functor}/{goal.arity}"
     if type(h) is Var:
-        raise error(g, "clause/2: head is unbound (instantiation error)", goal)
+        raise error(g, f"{name}: the head is unbound (instantiation error)", goal)
     if type(h) is not Term:
-        raise error(g, f"clause/2: {h!r} is not callable", goal)
+        raise error(g, f"{name}: {g.subst.resolve(h)!r} is not callable", goal)
     index = g.predicate_index(h.signature)
-    if index is None:
-        return
-    for prepared, head_index in index.all:
+    return h, (index.all if index is not None else ())
+
+
+def _clause(g, goal, depth):
+    head, entries = clauses_for(g, goal.args[0], goal)
+    for prepared, _ in entries:
         if prepared.probabilistic:
             continue
         mapping: dict = {}
-        clause_head = rename(prepared.clause.head, mapping)
-        clause_body = rename(prepared.clause.body, mapping)
         mark = g.subst.mark()
-        if g.subst.unify(h, clause_head) and g.subst.unify(body, clause_body):
+        if g.subst.unify(head, rename(prepared.clause.head, mapping)) and \
+                g.subst.unify(goal.args[1], rename(prepared.clause.body, mapping)):
             yield ()
         g.subst.undo(mark)
 
@@ -159,17 +163,10 @@ PROBLOG[("clause", 2)] = _clause
 def _clause_head(g, goal, depth):
     """'$clause_head'(Head): Head unifies with the head of a clause, probabilistic ones
     included (library(cut) finds the indexes of a predicate with it)."""
-    head = g.subst.deref(goal.args[0])
-    if type(head) is not Term:
-        raise error(g, f"'$clause_head'/1: {g.subst.resolve(head)!r} is not callable", goal)
-    index = g.predicate_index(head.signature)
-    if index is None:
-        return
-    for prepared, head_index in index.all:
-        clause = prepared.clause
-        candidate = clause.head if hasattr(clause, "head") else clause.heads[head_index][1]
+    head, entries = clauses_for(g, goal.args[0], goal)
+    for prepared, head_index in entries:
         mark = g.subst.mark()
-        if g.subst.unify(head, rename(candidate, {})):
+        if g.subst.unify(head, rename(prepared.heads[head_index], {})):
             yield ()
         g.subst.undo(mark)
 

@@ -39,12 +39,17 @@ def _text_argument(g, term, goal) -> str:
     return item_text(g, term, goal)
 
 
-@register(STRINGS, "concat", 2, det=True)
-def concat(g, args):
-    """concat(+List, -Atom): the texts of the items, joined."""
-    goal = Term("concat", args)
-    items = proper_list(g, args[0], goal)
-    return g.subst.unify(args[1], Term("".join(item_text(g, i, goal) for i in items)))
+def _joined(name: str):
+    """concat(+List, -Atom) and lst2str(+List, -Atom): the texts of the items, joined."""
+    def builtin(g, args):
+        goal = Term(name, args)
+        items = proper_list(g, args[0], goal)
+        return g.subst.unify(args[1], Term("".join(item_text(g, i, goal) for i in items)))
+    return builtin
+
+
+register(STRINGS, "concat", 2, det=True)(_joined("concat"))
+register(STRINGS, "lst2str", 2, det=True)(_joined("lst2str"))
 
 
 @register(STRINGS, "join", 3, det=True)
@@ -54,14 +59,6 @@ def join(g, args):
     separator = _text_argument(g, args[0], goal)
     items = proper_list(g, args[1], goal)
     return g.subst.unify(args[2], Term(separator.join(item_text(g, i, goal) for i in items)))
-
-
-@register(STRINGS, "lst2str", 2, det=True)
-def lst2str(g, args):
-    """lst2str(+List, -Atom): join/3 without a separator."""
-    goal = Term("lst2str", args)
-    items = proper_list(g, args[0], goal)
-    return g.subst.unify(args[1], Term("".join(item_text(g, i, goal) for i in items)))
 
 
 @register(STRINGS, "str2lst", 2, det=True)
