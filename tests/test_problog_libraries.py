@@ -265,3 +265,13 @@ def test_asserting_leaves_the_program_as_it_was():
         ground = session.ground([parse_term("q(X)")], Deadline(None))
         assert [str(term) for term, _ in ground.queries] == ["q(1)"]
         assert len(session.program.clauses) == clauses
+
+
+def test_assertions_in_a_long_recursion_forget_only_what_was_completed_since():
+    """Each assertion forgets the tables completed since the last one (not a walk over all
+    tables, which made a loop of n assertions quadratic: 4000 took 4.6 s)."""
+    n = 3000
+    source = (ASSERT + "load(0).\nload(N) :- N > 0, assertz(f(N)), g(N), M is N - 1, load(M).\n"
+              f"g(N) :- N > 0.\nq(C) :- load({n}), aggregate_all(count, f(_), C).\n"
+              "query(q(_)).")
+    assert problogic.evaluate(source) == {f"q({n})": 1.0}

@@ -213,6 +213,7 @@ class Grounder:
         self._by_signature = by_signature
         self._prepared: dict[int, PreparedClause] = {}
         self.dynamic: set[tuple[str, int]] = set()
+        self.completed: list[Table] = []  # tables completed since the clauses last changed
         self.printed: dict = {}  # what write/N and friends printed, per pass (see .output)
         self.records: dict = {}  # library(record): key -> [(term, reference)]
         self.records_made: list = []  # the key of each reference ever made
@@ -334,7 +335,7 @@ class Grounder:
                 "--max-depth)", goal.location or self.location_hint())
         self.deadline.check("grounding", goal.location)
         if table is None:
-            table = Table(rename(goal, {}), len(self.stack))
+            table = Table(rename(goal, {}), len(self.stack), key)
             table.location = goal.location or self.location_hint()
             self.tables[key] = table
             self.stack.append(table)
@@ -397,8 +398,10 @@ class Grounder:
 
     def complete_component(self, leader: Table) -> None:
         program = self.ground_program
-        for table in self.stack[leader.dfn:]:
+        component = self.stack[leader.dfn:]
+        for table in component:
             table.complete(program)
+        self.completed.extend(component)
         del self.stack[leader.dfn:]
         if len(program) > self.limits.max_ground_size:
             raise LimitExceededError(
@@ -569,8 +572,10 @@ class Grounder:
         still being evaluated go on with what they read; ProbLog resets its cache too)."""
         self._index.pop(signature, None)
         self.dynamic.add(signature)  # known, even when its last clause is retracted
-        self.tables = {key: table for key, table in self.tables.items()
-                       if table.status != COMPLETE}
+        for table in self.completed:  # each complete table is in this list or forgotten
+            if self.tables.get(table.key) is table:
+                del self.tables[table.key]
+        self.completed.clear()
 
     def location_hint(self) -> SourceLocation | None:
         """The clause being resolved, or else the innermost call, for errors without a term

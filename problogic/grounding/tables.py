@@ -26,11 +26,12 @@ class Answer:
 
 
 class Table:
-    __slots__ = ("goal", "status", "answers", "by_key", "dfn", "lowlink", "active", "token",
-                 "location", "recursive", "by_argument")
+    __slots__ = ("goal", "key", "status", "answers", "by_key", "dfn", "lowlink", "active",
+                 "token", "location", "recursive", "by_argument")
 
-    def __init__(self, goal: Term, dfn: int):
+    def __init__(self, goal: Term, dfn: int, key=None):
         self.goal = goal  # private copy of the call
+        self.key = key  # the call's variant key in the grounder's tables
         self.status = EVALUATING
         self.answers: list[Answer] = []
         self.by_key: dict[TermLike, Answer] = {}
