@@ -275,3 +275,12 @@ def test_assertions_in_a_long_recursion_forget_only_what_was_completed_since():
               f"g(N) :- N > 0.\nq(C) :- load({n}), aggregate_all(count, f(_), C).\n"
               "query(q(_)).")
     assert problogic.evaluate(source) == {f"q({n})": 1.0}
+
+
+def test_the_command_line_grounds_the_evidence_first_as_problogs():
+    """ProbLog's command line grounds the evidence before the queries, its Python API after
+    them; with side effects (an assertion made by an evidence atom) the order shows."""
+    source = ASSERT + "init :- assertz(f(1)).\nq(X) :- f(X).\nevidence(init).\nquery(q(_))."
+    assert problogic.evaluate(source, propagate_evidence=True) == {"q(1)": 1.0}
+    with pytest.raises(ProblogicError, match="No clauses found for 'f/1'"):
+        problogic.evaluate(source)  # ProbLog's API: the same error

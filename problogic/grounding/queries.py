@@ -69,35 +69,46 @@ def collect_queries_and_evidence(g, goals: list[Term] | None = None,
                                  propagate_evidence: bool = False) -> None:
     """Ground the program's queries (or ``goals`` instead) and its evidence.
     ``propagate_evidence``: leave out the answers of non-ground queries that the evidence
-    makes false by propagation, as ProbLog's command line does (see :mod:`.evidence`)."""
+    makes false by propagation, as ProbLog's command line does (see :mod:`.evidence`); the
+    evidence is then grounded first, as there (what a query sees can depend on it: an
+    assertion made by an evidence atom)."""
     program = g.ground_program
-    seen: set[Term] = set()
-    if goals is None:
-        targets = [(d.args[0], d) for d in declared(g, Term("query", (Var("Q"),)))]
-    else:
-        targets = [(goal, goal) for goal in goals]
     # answers of non-ground queries only -> their index: the evidence may rule them out
     open_answers: dict[Term, int] = {}
-    for atom, declaration in targets:
-        for answer, lit in _ground_atom(g, atom, declaration):
-            if answer not in seen:
-                seen.add(answer)
-                program.queries.append((answer, lit))
-                if propagate_evidence and not atom.ground:
-                    open_answers[answer] = len(program.queries) - 1
-            elif atom.ground:
-                open_answers.pop(answer, None)
-    evidence = [(d.args[0], TRUE_ATOM, d) for d in declared(g, Term("evidence", (Var("E"),)))]
-    evidence += [(d.args[0], d.args[1], d)
-                 for d in declared(g, Term("evidence", (Var("E"), Var("V"))))]
-    for atom, value, declaration in evidence:
-        if isinstance(atom, Term) and atom.functor in ("\\+", "not") and atom.arity == 1:
-            atom, value = atom.args[0], FALSE_ATOM if value == TRUE_ATOM else TRUE_ATOM
-        if value not in (TRUE_ATOM, FALSE_ATOM):
-            raise GroundingError(f"evidence value {value!r} is not true or false",
-                                 _located(g, declaration))
-        for answer, lit in _ground_atom(g, atom, declaration):
-            program.evidence.append((answer, lit, value == TRUE_ATOM))
+
+    def ground_queries():
+        seen: set[Term] = set()
+        if goals is None:
+            targets = [(d.args[0], d) for d in declared(g, Term("query", (Var("Q"),)))]
+        else:
+            targets = [(goal, goal) for goal in goals]
+        for atom, declaration in targets:
+            for answer, lit in _ground_atom(g, atom, declaration):
+                if answer not in seen:
+                    seen.add(answer)
+                    program.queries.append((answer, lit))
+                    if propagate_evidence and not atom.ground:
+                        open_answers[answer] = len(program.queries) - 1
+                elif atom.ground:
+                    open_answers.pop(answer, None)
+
+    def ground_evidence():
+        evidence = [(d.args[0], TRUE_ATOM, d)
+                    for d in declared(g, Term("evidence", (Var("E"),)))]
+        evidence += [(d.args[0], d.args[1], d)
+                     for d in declared(g, Term("evidence", (Var("E"), Var("V"))))]
+        for atom, value, declaration in evidence:
+            if isinstance(atom, Term) and atom.functor in ("\\+", "not") and atom.arity == 1:
+                atom, value = atom.args[0], FALSE_ATOM if value == TRUE_ATOM else TRUE_ATOM
+            if value not in (TRUE_ATOM, FALSE_ATOM):
+                raise GroundingError(f"evidence value {value!r} is not true or false",
+                                     _located(g, declaration))
+            for answer, lit in _ground_atom(g, atom, declaration):
+                program.evidence.append((answer, lit, value == TRUE_ATOM))
+
+    for stage in ((ground_evidence, ground_queries) if propagate_evidence
+                  else (ground_queries, ground_evidence)):
+        stage()
     if program.evidence and open_answers:
         indices = open_answers.values()
         ruled_out = decided_false(program, [program.queries[i][1] for i in indices])
