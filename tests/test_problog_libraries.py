@@ -92,6 +92,18 @@ SAME_AS_PROBLOG = {
                {"q(a)": 1, "q(f(b))": 1, "q(first)": 1, "r(k)": 1, "r(other)": 1}),
     "directives are goals": (ASSERT + ":- assertz(f(1)).\n:- fail.\nq(X) :- f(X).\n"
                              "query(q(_)).", {"q(1)": 1}),
+    "apply: foldl/7, foldl_noinit, partition/5, scanl": (
+        ":- use_module(library(apply)).\nadd(X, A, B) :- B is A + X.\n"
+        "add4(X, Y, Z, W, A, B) :- B is A + X + Y + Z + W.\n"
+        "cmp3(X, <) :- X < 3. cmp3(X, =) :- X =:= 3. cmp3(X, >) :- X > 3.\n"
+        "add2(X, Y, A, B) :- B is A + X * Y.\n"
+        "a(V) :- foldl(add4, [1,2], [3,4], [5,6], [7,8], 0, V).\n"
+        "b(V) :- foldl_noinit(add, [1,2,3,4], V). e(V) :- foldl_noinit(add, [], V).\n"
+        "c(L, E, G) :- partition(cmp3, [1,5,3,2,4,3], L, E, G).\n"
+        "d(V) :- scanl(add, [1,2,3], 10, V). f(V) :- scanl(add2, [1,2], [3,4], 0, V).\n"
+        "query(a(_)). query(b(_)). query(c(_,_,_)). query(d(_)). query(e(_)). query(f(_)).",
+        {"a(36)": 1, "b(10)": 1, "c([1, 2],[3, 3],[5, 4])": 1, "d([11, 13, 16])": 1,
+         "e([])": 1, "f([3, 11])": 1}),
     "possible ignores probabilities": ("0.0::g(1). 0.2::g(2). f(X) :- possible(g(X)).\n"
                                        "query(f(_)).", {"f(1)": 1, "f(2)": 1}),
     "try_call, call_nc, nocache": (
