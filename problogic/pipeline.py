@@ -55,9 +55,12 @@ def _library(name: str) -> ParsedProgram:
 def with_library(program: ParsedProgram) -> ParsedProgram:
     """The program plus the library predicates it does not define itself: those of
     :data:`LIBRARIES` and of the optional libraries it loads (a predicate two libraries
-    define has the clauses of both, as in ProbLog)."""
+    define has the clauses of both, as in ProbLog), after the program files it loads
+    (:mod:`.language.include`)."""
     from .grounding.directives import library_name
+    from .language.include import with_included_files
 
+    program = with_included_files(program)
     combined = ParsedProgram(list(program.clauses), list(program.directives),
                              program.source_name, program.arguments)
     loaded = [library_name(d.goal.args[0]) for d in program.directives

@@ -296,3 +296,28 @@ def test_the_command_line_grounds_the_evidence_first_as_problogs():
     assert problogic.evaluate(source, propagate_evidence=True) == {"q(1)": 1.0}
     with pytest.raises(ProblogicError, match="No clauses found for 'f/1'"):
         problogic.evaluate(source)  # ProbLog's API: the same error
+
+
+def test_programs_load_program_files(tmp_path):
+    """consult/1 and use_module/1 with a file, relative to the program naming it, ``.pl``
+    optional, each file once (ProbLog 2.3 answers the same on these files)."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "facts.pl").write_text("0.3::bg(a).\nbg(b).\n")
+    (tmp_path / "sub" / "mid.pl").write_text(":- consult(facts).\n:- consult(facts).\n"
+                                             "0.5::more.\n")
+    main = tmp_path / "main.pl"
+    main.write_text(":- use_module('sub/mid.pl').\n:- consult(main).\nq(X) :- bg(X).\n"
+                    "query(q(_)). query(more).\n")
+    assert problogic.Program.from_file(main).evaluate() == {"q(a)": 0.3, "q(b)": 1.0,
+                                                           "more": 0.5}
+    (tmp_path / "sub" / "bad.pl").write_text("0.5::p.\np(.\n")
+    for text, fragment in [(":- consult(nothere).", "cannot find the program file nothere"),
+                           (":- use_module('x.py').", "loading Python code is disabled"),
+                           (":- consult(sub/facts).", "consult/1 expects a file name"),
+                           (":- consult('sub/bad').", "the clause ends before")]:
+        main.write_text(text + "\nq.\nquery(q).\n")
+        with pytest.raises(ProblogicError, match=fragment) as info:
+            problogic.Program.from_file(main).evaluate()
+        where = info.value.location
+        assert (where.file, where.line) == ((str(tmp_path / "sub" / "bad.pl"), 2)
+                                            if "bad" in text else (str(main), 1))

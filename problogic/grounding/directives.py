@@ -4,6 +4,7 @@ directive is a goal, run once before the queries, as ProbLog runs it."""
 from __future__ import annotations
 
 from ..errors import ProgramError
+from ..language.include import included_file
 from ..language.terms import Term
 
 # Libraries ProbLog programs load. Their predicates are always available here, except those
@@ -30,6 +31,8 @@ def run_directive(g, directive) -> None:
     if not isinstance(goal, Term):
         raise ProgramError(f"directive {goal!r} is not callable", location)
     name, arity = goal.functor, goal.arity
+    if included_file(directive) is not None:
+        return  # a program file: its clauses and directives were added before grounding
     if (name, arity) == ("use_module", 1):
         library = library_name(goal.args[0])
         if library in UNSUPPORTED_LIBRARIES:

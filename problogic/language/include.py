@@ -1,0 +1,79 @@
+"""Programs that load other program files: ``:- consult(File).`` and ``:- use_module(File).``
+
+As in ProbLog, a file name is relative to the directory of the program that names it (the
+working directory for a program without a file), and ``.pl`` may be left out. The files'
+clauses and directives join the program's, each file once (however many programs name it).
+Python files are refused: a program is data, not code.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..errors import ProgramError
+from .program import Directive, Program
+from .terms import String, Term
+
+
+def included_file(directive: Directive) -> str | None:
+    """The file a ``consult/1`` or ``use_module/1`` directive names, or None for other
+    directives (and for ``use_module(library(...))``)."""
+    goal = directive.goal
+    if not (isinstance(goal, Term) and goal.arity == 1 and
+            goal.functor in ("consult", "use_module")):
+        return None
+    spec = goal.args[0]
+    if isinstance(spec, String):
+        return spec.value
+    if isinstance(spec, Term) and not spec.args:
+        return spec.functor
+    if goal.functor == "consult" or not (isinstance(spec, Term) and spec.functor == "library"):
+        raise ProgramError(f"{goal.functor}/1 expects a file name, not {spec!r}",
+                           directive.location)
+    return None
+
+
+def with_included_files(program: Program) -> Program:
+    """The program with the clauses and directives of the files it loads, recursively."""
+    from .parser import decode_source, parse_program
+
+    if not any(included_file(d) for d in program.directives):
+        return program
+    combined = Program(list(program.clauses), [], program.source_name, program.arguments)
+    own = program.source_name
+    loaded = {os.path.abspath(own)} if own and os.path.isfile(own) else set()
+    pending = [(program, d) for d in program.directives]
+    while pending:
+        source, directive = pending.pop(0)
+        combined.directives.append(directive)
+        name = included_file(directive)
+        if name is None:
+            continue
+        path = _resolve(name, source.source_name, directive)
+        if path in loaded:
+            continue
+        loaded.add(path)
+        try:
+            with open(path, "rb") as handle:
+                text = decode_source(handle.read(), path)
+        except OSError as exc:
+            raise ProgramError(f"cannot read {path}: {exc.strerror}",
+                               directive.location) from None
+        part = parse_program(text, path)
+        for clause in part.clauses:
+            combined.add(clause)
+        pending[:0] = [(part, d) for d in part.directives]
+    return combined
+
+
+def _resolve(name: str, including: str | None, directive: Directive) -> str:
+    if name.endswith(".py"):
+        raise ProgramError(f"{name}: loading Python code is disabled (a program is data, not "
+                           "code)", directive.location)
+    base = os.path.dirname(including) if including and os.path.isfile(including) else "."
+    path = name if os.path.isabs(name) else os.path.join(base, name)
+    for candidate in (path, path + ".pl"):
+        if os.path.isfile(candidate):
+            return os.path.abspath(candidate)
+    raise ProgramError(f"cannot find the program file {name} (looked for {path} and "
+                       f"{path}.pl)", directive.location)
