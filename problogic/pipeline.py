@@ -64,7 +64,8 @@ def with_library(program: ParsedProgram) -> ParsedProgram:
     combined = ParsedProgram(list(program.clauses), list(program.directives),
                              program.source_name, program.arguments)
     loaded = [library_name(d.goal.args[0]) for d in program.directives
-              if isinstance(d.goal, Term) and d.goal.signature == ("use_module", 1)]
+              if isinstance(d.goal, Term) and d.goal.functor == "use_module"
+              and d.goal.arity in (1, 2)]
     defined = set(program.by_signature)
     for name in LIBRARIES + tuple(dict.fromkeys(n for n in loaded if n in OPTIONAL_LIBRARIES)):
         for clause in _library(name).clauses:

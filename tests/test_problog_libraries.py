@@ -104,6 +104,11 @@ SAME_AS_PROBLOG = {
         "query(a(_)). query(b(_)). query(c(_,_,_)). query(d(_)). query(e(_)). query(f(_)).",
         {"a(36)": 1, "b(10)": 1, "c([1, 2],[3, 3],[5, 4])": 1, "d([11, 13, 16])": 1,
          "e([])": 1, "f([3, 11])": 1}),
+    "clause/3 and use_module/2": (
+        ":- use_module(library(lists), [member/2]).\n0.3::r(1). r(2).\n"
+        "a(H, B, P) :- clause(r(H), B, P). q(X) :- member(X, [a, b]).\n"
+        "query(a(_,_,_)). query(q(_)).",
+        {"a(1,true,0.3)": 1, "a(2,true,1.0)": 1, "q(a)": 1, "q(b)": 1}),
     "possible ignores probabilities": ("0.0::g(1). 0.2::g(2). f(X) :- possible(g(X)).\n"
                                        "query(f(_)).", {"f(1)": 1, "f(2)": 1}),
     "try_call, call_nc, nocache": (
@@ -134,6 +139,11 @@ OUR_ANSWERS = {
     # ProbLog: q(X2), an unbound answer
     "retract binds": (ASSERT + "f(1). f(2). q(X) :- retract(f(X)). query(q(_)).",
                       {"q(1)": 1}),
+    # ProbLog: clause/3 matches the list of an annotated disjunction's heads (c(X3,X4): 0);
+    # and after module/2 it prints no answer at all
+    "clause/3 of an annotated disjunction, module/2": (
+        ":- module(mine, [c/2]).\n0.2::t(a); 0.5::t(b).\nc(X, P) :- clause(t(X), true, P).\n"
+        "query(c(_,_)).", {"c(a,0.2)": 1, "c(b,0.5)": 1}),
     # ProbLog: AttributeError (its references cannot be erased)
     "erase": (RECORD + "init :- recordz(k, a, R), recordz(k, b), erase(R).\n"
               "q(X) :- init, recorded(k, X). query(q(_)).", {"q(b)": 1}),

@@ -33,7 +33,7 @@ def run_directive(g, directive) -> None:
     name, arity = goal.functor, goal.arity
     if included_file(directive) is not None:
         return  # a program file: its clauses and directives were added before grounding
-    if (name, arity) == ("use_module", 1):
+    if name == "use_module" and arity in (1, 2):  # the list of imports of /2 is not checked
         library = library_name(goal.args[0])
         if library in UNSUPPORTED_LIBRARIES:
             raise ProgramError(f"library({library}) is not supported: "
@@ -49,6 +49,8 @@ def run_directive(g, directive) -> None:
             raise ProgramError(f"unknown/1 expects fail or error, not {value!r}", location)
         g.unknown_fails = value == Term("fail")
         return
+    if (name, arity) == ("module", 2):
+        return  # one program, one name space: a module declaration changes nothing
     if name in ("dynamic", "discontiguous") and arity == 1:
         if name == "dynamic":
             for spec in _indicators(goal.args[0]):

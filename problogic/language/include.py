@@ -16,11 +16,12 @@ from .terms import String, Term
 
 
 def included_file(directive: Directive) -> str | None:
-    """The file a ``consult/1`` or ``use_module/1`` directive names, or None for other
-    directives (and for ``use_module(library(...))``)."""
+    """The file a ``consult/1`` or ``use_module/1,2`` directive names, or None for other
+    directives (and for ``use_module(library(...))``). (use_module/2's list of imports is
+    not checked: everything a file defines is visible.)"""
     goal = directive.goal
-    if not (isinstance(goal, Term) and goal.arity == 1 and
-            goal.functor in ("consult", "use_module")):
+    if not (isinstance(goal, Term) and (goal.signature == ("consult", 1) or
+                                        goal.functor == "use_module" and goal.arity in (1, 2))):
         return None
     spec = goal.args[0]
     if isinstance(spec, String):

@@ -160,6 +160,27 @@ def _clause(g, goal, depth):
 PROBLOG[("clause", 2)] = _clause
 
 
+def _clause3(g, goal, depth):
+    """clause(Head, Body, Probability): also probabilistic clauses, with the probability as
+    written (1.0 for a clause without one); each head of an annotated disjunction on its
+    own. (ProbLog's shows its internal rewriting as the body of a probabilistic rule, and
+    the list of heads of an annotated disjunction.)"""
+    head, entries = clauses_for(g, goal.args[0], goal)
+    for prepared, head_index in entries:
+        clause = prepared.clause
+        mapping: dict = {}
+        probability = (clause.heads[head_index][0] if prepared.probabilistic else 1.0)
+        mark = g.subst.mark()
+        if g.subst.unify(head, rename(prepared.heads[head_index], mapping)) and \
+                g.subst.unify(goal.args[1], rename(clause.body, mapping)) and \
+                g.subst.unify(goal.args[2], rename(probability, mapping)):
+            yield ()
+        g.subst.undo(mark)
+
+
+PROBLOG[("clause", 3)] = _clause3
+
+
 def _clause_head(g, goal, depth):
     """'$clause_head'(Head): Head unifies with the head of a clause, probabilistic ones
     included (library(cut) finds the indexes of a predicate with it)."""
