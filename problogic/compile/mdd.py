@@ -233,12 +233,4 @@ def holds(manager: MDDManager, root: int, values: list[int]) -> bool:
 
 def size(manager: MDDManager, roots: list[int]) -> int:
     """Decision nodes reachable from the roots."""
-    seen: set[int] = set()
-    stack = [r for r in roots if r > TRUE]
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.extend(k for k in manager.kids[node] if k > TRUE and k not in seen)
-    return len(seen)
+    return len(evaluation_order(manager, roots))

@@ -67,12 +67,19 @@ def with_included_files(program: Program) -> Program:
     return combined
 
 
+def relative_path(name: str, including: str | None) -> str:
+    """``name`` relative to the directory of the program file ``including`` (to the working
+    directory when the program has no file)."""
+    if os.path.isabs(name) or not (including and os.path.isfile(including)):
+        return name
+    return os.path.join(os.path.dirname(including), name)
+
+
 def _resolve(name: str, including: str | None, directive: Directive) -> str:
     if name.endswith(".py"):
         raise ProgramError(f"{name}: loading Python code is disabled (a program is data, not "
                            "code)", directive.location)
-    base = os.path.dirname(including) if including and os.path.isfile(including) else "."
-    path = name if os.path.isabs(name) else os.path.join(base, name)
+    path = relative_path(name, including)
     for candidate in (path, path + ".pl"):
         if os.path.isfile(candidate):
             return os.path.abspath(candidate)

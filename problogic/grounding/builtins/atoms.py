@@ -8,7 +8,7 @@ from .base import Registry, error, register
 ATOMS: Registry = {}
 
 
-def _text(g, term, goal, what="atom"):
+def text_of(g, term, goal, what="atom"):
     """The text of a bound atom, number or string, or None when unbound."""
     t = g.subst.deref(term)
     if type(t) is Var:
@@ -43,7 +43,7 @@ def _codes(g, term, goal, chars: bool):
 def _convert(name, make, chars, parse_number=False):
     def builtin(g, args):
         goal = Term(name, args)
-        text = _text(g, args[0], goal)
+        text = text_of(g, args[0], goal)
         if text is not None:
             listed = [Term(c) for c in text] if chars else [ord(c) for c in text]
             return g.subst.unify(args[1], make_list(listed))
@@ -71,7 +71,7 @@ _convert("string_chars", String, chars=True)
 @register(ATOMS, "char_code", 2, det=True)
 def char_code(g, args):
     goal = Term("char_code", args)
-    text = _text(g, args[0], goal)
+    text = text_of(g, args[0], goal)
     if text is not None:
         return g.subst.unify(args[1], ord(text))
     code = g.subst.deref(args[1])
@@ -82,7 +82,7 @@ def char_code(g, args):
 
 @register(ATOMS, "atom_length", 2, det=True)
 def atom_length(g, args):
-    text = _text(g, args[0], Term("atom_length", args))
+    text = text_of(g, args[0], Term("atom_length", args))
     if text is None:
         raise error(g, "atom_length/2: instantiation error", Term("atom_length", args))
     return g.subst.unify(args[1], len(text))
@@ -91,7 +91,7 @@ def atom_length(g, args):
 @register(ATOMS, "atom_number", 2, det=True)
 def atom_number(g, args):
     goal = Term("atom_number", args)
-    text = _text(g, args[0], goal)
+    text = text_of(g, args[0], goal)
     if text is None:
         number = g.subst.deref(args[1])
         if not is_number(number):
@@ -105,14 +105,14 @@ def atom_number(g, args):
 
 def _atom_concat(g, goal, depth):
     a, b, whole = goal.args
-    left, right = _text(g, a, goal), _text(g, b, goal)
+    left, right = text_of(g, a, goal), text_of(g, b, goal)
     if left is not None and right is not None:
         mark = g.subst.mark()
         if g.subst.unify(whole, Term(left + right)):
             yield ()
         g.subst.undo(mark)
         return
-    text = _text(g, whole, goal)
+    text = text_of(g, whole, goal)
     if text is None:
         raise error(g, "atom_concat/3: instantiation error", goal)
     for i in range(len(text) + 1):
@@ -133,7 +133,7 @@ def term_to_atom(g, args):
     term = g.subst.resolve(args[0])
     if type(term) is not Var:
         return g.subst.unify(args[1], Term(format_term(term)))
-    text = _text(g, args[1], Term("term_to_atom", args))
+    text = text_of(g, args[1], Term("term_to_atom", args))
     if text is None:
         raise error(g, "term_to_atom/2: instantiation error", Term("term_to_atom", args))
     return g.subst.unify(args[0], parse_term(text))

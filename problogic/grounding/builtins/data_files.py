@@ -16,24 +16,20 @@ from __future__ import annotations
 
 import os
 
+from ...language.include import relative_path
 from ...language.program import Clause
-from ...language.terms import TRUE, String, Term
+from ...language.terms import TRUE, Term
+from .atoms import text_of
 from .base import Registry, error, need_bound
 
 DATA_FILES: Registry = {}
 
 
 def _path(g, goal, term) -> str:
-    name = need_bound(g, term, f"the file name of {goal.functor}", goal)
-    if type(name) is Term and not name.args:
-        name = name.functor
-    elif type(name) is String:
-        name = name.value
-    else:
-        raise error(g, f"{goal.functor}: {name!r} is not a file name", goal)
-    source = g.program.source_name
-    if not os.path.isabs(name) and source and os.path.isfile(source):
-        name = os.path.join(os.path.dirname(source), name)
+    name = text_of(g, term, goal, "atom or string (a file name)")
+    if name is None:
+        raise error(g, f"{goal.functor}: the file name is unbound (instantiation error)", goal)
+    name = relative_path(name, g.program.source_name)
     if not os.path.isfile(name):
         raise error(g, f"{goal.functor}: cannot find {name}", goal)
     return name

@@ -13,11 +13,11 @@ clauses without probabilities.
 from __future__ import annotations
 
 from ...errors import ProgramError
-from ...language.program import Clause, Directive, clause_from_term
+from ...language.program import Directive, clause_from_term
 from ...language.terms import TRUE, Term, Var
 from ..unify import rename
 from .base import Registry, error
-from .problog import clauses_for
+from .problog import matching_clauses
 
 DATABASE: Registry = {}
 
@@ -47,47 +47,26 @@ DATABASE[("asserta", 1)] = _assert(first=True)
 def _head_and_body(g, goal):
     term = g.subst.deref(goal.args[0])
     if type(term) is Term and term.functor == ":-" and term.arity == 2:
-        head, body = g.subst.deref(term.args[0]), term.args[1]
-    else:
-        head, body = term, TRUE
-    if type(head) is not Term:
-        raise error(g, f"{goal.functor}/1: {g.subst.resolve(head)!r} is not a clause head",
-                    goal)
-    return head, body
+        return term.args[0], term.args[1]
+    return term, TRUE
 
 
 def _retract(g, goal, depth):
-    """retract(Clause): remove the first clause that unifies with Clause, binding it."""
+    """retract(Clause): remove the first clause (without a probability) that unifies with
+    Clause, binding it."""
     head, body = _head_and_body(g, goal)
-    for prepared, _ in clauses_for(g, head, goal)[1]:
-        clause = prepared.clause
-        if not isinstance(clause, Clause):
-            continue
-        mapping: dict = {}
-        mark = g.subst.mark()
-        if g.subst.unify(head, rename(clause.head, mapping)) and \
-                g.subst.unify(body, rename(clause.body, mapping)):
-            g.remove_clauses(head.signature, lambda p, target=prepared: p is target)
-            yield ()
-            g.subst.undo(mark)
-            return
-        g.subst.undo(mark)
+    for prepared in matching_clauses(g, goal, head, body):
+        g.remove_clauses(prepared.heads[0].signature, lambda p, target=prepared: p is target)
+        yield ()
+        return
 
 
 def _retractall(g, goal, depth):
-    """retractall(Head): remove every clause whose head unifies with Head; always true."""
-    head, _ = _head_and_body(g, goal)
-
-    def matches(prepared) -> bool:
-        if not isinstance(prepared.clause, Clause):
-            return False
-        mark = g.subst.mark()
-        found = g.subst.unify(head, rename(prepared.clause.head, {}))
-        g.subst.undo(mark)
-        return found
-
-    if g.has_predicate(head.signature):
-        g.remove_clauses(head.signature, matches)
+    """retractall(Head): remove every clause (without a probability) whose head unifies with
+    Head; always true."""
+    matched = [p for p in matching_clauses(g, goal, goal.args[0], Var("_"))]
+    if matched:
+        g.remove_clauses(matched[0].heads[0].signature, lambda p: p in matched)
     yield ()
 
 

@@ -10,6 +10,7 @@ from ..arithmetic import evaluate, round_float
 from ..ground_program import FALSE, TRUE, GroundProgram
 from ..unify import rename
 from .base import Registry, error, proper_list
+from .solutions import solutions
 
 PROBLOG: Registry = {}
 
@@ -144,52 +145,46 @@ def clauses_for(g, head, goal):
     return h, (index.all if index is not None else ())
 
 
-def _clause(g, goal, depth):
-    head, entries = clauses_for(g, goal.args[0], goal)
-    for prepared, _ in entries:
-        if prepared.probabilistic:
+def matching_clauses(g, goal, head, body, probability=None):
+    """Each clause of ``head``'s predicate that unifies with ``head :- body``, bound while it
+    is yielded (its prepared form), in clause order; with ``probability`` also the
+    probabilistic ones, their probability as written unified with it (1.0 for a clause
+    without one). The bindings are undone however the caller stops."""
+    head, entries = clauses_for(g, head, goal)
+    for prepared, head_index in entries:
+        if prepared.probabilistic and probability is None:
             continue
-        mapping: dict = {}
+        clause, mapping = prepared.clause, {}
         mark = g.subst.mark()
-        if g.subst.unify(head, rename(prepared.clause.head, mapping)) and \
-                g.subst.unify(goal.args[1], rename(prepared.clause.body, mapping)):
-            yield ()
-        g.subst.undo(mark)
+        try:
+            if g.subst.unify(head, rename(prepared.heads[head_index], mapping)) and \
+                    g.subst.unify(body, rename(clause.body, mapping)) and \
+                    (probability is None or g.subst.unify(probability, rename(
+                        clause.heads[head_index][0] if prepared.probabilistic else 1.0,
+                        mapping))):
+                yield prepared
+        finally:
+            g.subst.undo(mark)
+
+
+def _clause(g, goal, depth):
+    """clause(Head, Body): the clauses without a probability. clause(Head, Body, P): also
+    probabilistic clauses, each head of an annotated disjunction on its own. (ProbLog's
+    clause/3 shows its internal rewriting as the body of a probabilistic rule, and the list
+    of heads of an annotated disjunction.)"""
+    for _ in matching_clauses(g, goal, *goal.args):
+        yield ()
 
 
 PROBLOG[("clause", 2)] = _clause
-
-
-def _clause3(g, goal, depth):
-    """clause(Head, Body, Probability): also probabilistic clauses, with the probability as
-    written (1.0 for a clause without one); each head of an annotated disjunction on its
-    own. (ProbLog's shows its internal rewriting as the body of a probabilistic rule, and
-    the list of heads of an annotated disjunction.)"""
-    head, entries = clauses_for(g, goal.args[0], goal)
-    for prepared, head_index in entries:
-        clause = prepared.clause
-        mapping: dict = {}
-        probability = (clause.heads[head_index][0] if prepared.probabilistic else 1.0)
-        mark = g.subst.mark()
-        if g.subst.unify(head, rename(prepared.heads[head_index], mapping)) and \
-                g.subst.unify(goal.args[1], rename(clause.body, mapping)) and \
-                g.subst.unify(goal.args[2], rename(probability, mapping)):
-            yield ()
-        g.subst.undo(mark)
-
-
-PROBLOG[("clause", 3)] = _clause3
+PROBLOG[("clause", 3)] = _clause
 
 
 def _clause_head(g, goal, depth):
     """'$clause_head'(Head): Head unifies with the head of a clause, probabilistic ones
     included (library(cut) finds the indexes of a predicate with it)."""
-    head, entries = clauses_for(g, goal.args[0], goal)
-    for prepared, head_index in entries:
-        mark = g.subst.mark()
-        if g.subst.unify(head, rename(prepared.heads[head_index], {})):
-            yield ()
-        g.subst.undo(mark)
+    for _ in matching_clauses(g, goal, goal.args[0], Var("_"), Var("_")):
+        yield ()
 
 
 PROBLOG[("$clause_head", 1)] = _clause_head
@@ -199,12 +194,8 @@ def _possible(g, goal, depth):
     """possible(Goal): each answer of Goal that holds in some world, as a certain fact
     (probabilities are ignored: ``0.0::a`` is possible)."""
     query = goal.args[0]
-    answers = []
-    mark = g.subst.mark()
-    for _ in g.solve(query, depth):
-        answers.append(g.subst.resolve(query))
-    g.subst.undo(mark)
-    for answer in dict.fromkeys(answers):
+    for answer in dict.fromkeys(t for t, _ in solutions(g, query, query, depth)):
+        mark = g.subst.mark()
         if g.subst.unify(query, answer):
             yield ()
         g.subst.undo(mark)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ...language.printing import format_term
 from ...language.terms import String, Term, Var, is_number, make_list
-from .base import Registry, error, need_bound, proper_list, register
+from .atoms import text_of
+from .base import Registry, error, proper_list, register
 
 STRINGS: Registry = {}
 
@@ -32,11 +33,11 @@ def item_text(g, term, goal) -> str:
 
 def _text_argument(g, term, goal) -> str:
     """A text argument (``+str``): an atom, string or number."""
-    term = need_bound(g, term, f"the text of {goal.functor}/{goal.arity}", goal)
-    if type(term) is Term and term.args:
-        raise error(g, f"{goal.functor}/{goal.arity}: {g.subst.resolve(term)!r} is not a "
-                    "text (type error)", goal)
-    return item_text(g, term, goal)
+    text = text_of(g, term, goal, "atom, string or number")
+    if text is None:
+        raise error(g, f"the text of {goal.functor}/{goal.arity} is unbound (instantiation "
+                    f"error) in {g.subst.resolve(goal)!r}", goal)
+    return text
 
 
 def _joined(name: str):

@@ -75,7 +75,7 @@ TYPE_TESTS = {
     "string": lambda t: type(t) is String,
     # ProbLog's: a variable or atomic; atomic; and two kinds of term it never makes
     "simple": lambda t: type(t) is Var or _is_atomic(t),
-    "primitive": lambda t: _is_atomic(t),
+    "primitive": _is_atomic,
     "rational": lambda t: False,
     "dbreference": lambda t: False,
 }
