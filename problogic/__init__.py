@@ -10,7 +10,7 @@
 {'wet': 0.72}
 """
 
-from .errors import (GroundingError, InconsistentEvidenceError, LimitExceededError,
+from .errors import (CycleError, GroundingError, InconsistentEvidenceError, LimitExceededError,
                      NegativeCycleError, ParseError, ProblogicError, ProgramError,
                      SourceLocation, UnknownPredicateError)
 from .limits import Limits
@@ -41,5 +41,5 @@ def evaluate(source: str, limits: Limits | None = None, **limit_options) -> dict
 __all__ = [
     "evaluate", "run", "Program", "RunResult", "Limits", "Model", "KBest",
     "ProblogicError", "ParseError", "ProgramError", "GroundingError", "UnknownPredicateError",
-    "NegativeCycleError", "LimitExceededError", "InconsistentEvidenceError", "SourceLocation",
+    "NegativeCycleError", "CycleError", "LimitExceededError", "InconsistentEvidenceError", "SourceLocation",
 ]

@@ -58,6 +58,11 @@ class NegativeCycleError(GroundingError):
     """The ground program has a cycle through negation, which ProbLog's semantics excludes."""
 
 
+class CycleError(GroundingError):
+    """A predicate depends on itself through an all-solutions predicate (findall/3, an
+    aggregate, subquery/2): its answers would be defined by themselves."""
+
+
 class LimitExceededError(ProblogicError):
     """A configured limit (resolution depth, ground program size, wall time) was reached."""
 

@@ -74,7 +74,7 @@ def test_compile_dot_subcommand(program):
     ("a.\nquery(X).\n", 2, 1, "of an unbound variable"),
     ("a.\nquery(3).\n", 2, 1, "3 is not callable"),
     ("0.5::a.\nevidence(a, maybe).\nquery(a).\n", 2, 1, "evidence value maybe"),
-    ("q(X) :- X = f(_).\nquery(q(_)).\n", 2, 7, "non-ground answer q(f("),
+    ("0.5::p.\nq(X) :- p, X = f(_).\nquery(q(_)).\n", 3, 7, "non-ground answer q(f("),
     ("nn(net, [X], Y, [a, b]) :: p(X, Y).\nquery(p(1, a)).\n", 1, 1, "neural predicates"),
 ])
 def test_errors_are_located_and_clean(tmp_path, text, line, col, fragment):

@@ -17,7 +17,7 @@ import sys
 import pytest
 
 import problogic
-from problogic.errors import ProblogicError
+from problogic.errors import CycleError, ProblogicError
 
 STRING = ":- use_module(library(string)).\n"
 CUT = ":- use_module(library(cut)).\n"
@@ -123,6 +123,36 @@ SAME_AS_PROBLOG = {
         "\\+ primitive(_), \\+ rational(1), \\+ dbreference(a).\n"
         "query(a). query(b). query(c). query(d). query(e). query(f).",
         {"a": 1, "b": 0, "c": 1, "d": 0, "e": 1, "f": 1}),
+    "aggregate/5 under the collect library": (
+        ":- use_module(library(collect)).\n:- use_module(library(aggregate)).\n"
+        "w(a, x, 3). w(b, x, 5). 0.5::w(c, y, 4). w(d, y, 2).\n"
+        "collect_avg(Body, G, V, R) :- aggregate(avg, V, G, Body, (G, R)).\n"
+        "collect_total(Body, G, V, R) :- aggregate(total, V, G, Body, (G, R)).\n"
+        "total(L, S) :- sum_list(L, S).\n"
+        "a(G, A) :- w(_, G, V) => G / avg(V, A).\nt(G, T) :- w(_, G, V) => G / total(V, T).\n"
+        "query(a(_,_)). query(t(_,_)).",
+        {"a(x,4.0)": 1, "a(y,2.0)": 0.5, "a(y,3.0)": 0.5, "t(x,8)": 1, "t(y,2)": 0.5,
+         "t(y,6)": 0.5}),
+    "head aggregates in a scoped head": (
+        ":- use_module(library(aggregate)).\n"
+        "w(a, x, 3). w(b, x, 5). 0.5::w(c, y, 4). w(d, y, 2).\n"
+        "s:tot(G, sum<V>) :- w(_, G, V).\ns:top(max<V>) :- w(_, _, V).\n"
+        "query(s:tot(_,_)). query(s:top(_)).",
+        {"s:top(5)": 1, "s:tot(x,8)": 1, "s:tot(y,2)": 0.5, "s:tot(y,6)": 0.5}),
+    "is_list accepts a list with an unbound tail": (
+        "a :- is_list([a|_]). b :- is_list(_). c :- is_list([a|b]).\n"
+        "d :- X = [a|T], is_list(X), T = b. e :- is_list([]).\n"
+        "query(a). query(b). query(c). query(d). query(e).",
+        {"a": 1, "b": 0, "c": 0, "d": 1, "e": 1}),
+    "query declarations with a probabilistic body": (
+        "0.2::appears(i1). 0.6::appears(i2).\nlikes(a, i1). likes(b, i1). likes(a, i2).\n"
+        "bids(I, L) :- findall(X, (likes(X, I), appears(I)), L).\n"
+        "query(bids(I, _)) :- appears(I).",
+        {"bids(i1,[])": 0.8, "bids(i1,[a, b])": 0.2, "bids(i2,[])": 0.4, "bids(i2,[a])": 0.6}),
+    "subquery/5 with a semiring and a compiler": (
+        '0.5::a. 0.4::b.\nc(P) :- subquery(a, P, [], "logprob", "ddnnf").\n'
+        'd(P) :- subquery(a, P, [b], "prob", "sdd").\nquery(c(_)). query(d(_)).',
+        {"c(0.5)": 1, "d(0.5)": 1}),
 }
 
 OUR_ANSWERS = {
@@ -144,6 +174,17 @@ OUR_ANSWERS = {
     "clause/3 of an annotated disjunction, module/2": (
         ":- module(mine, [c/2]).\n0.2::t(a); 0.5::t(b).\nc(X, P) :- clause(t(X), true, P).\n"
         "query(c(_,_)).", {"c(a,0.2)": 1, "c(b,0.5)": 1}),
+    # ProbLog: clause/2 and /3 with an unbound head show its internal rewriting of a
+    # probabilistic rule (q(body_23(22,g)), r(body_23(22,g),1.0))
+    "clause/2 and clause/3 with an unbound head": (
+        "a :- b.\nc :- d, e ; f.\n0.3::g :- b.\np(H, P) :- clause(H, (d, e ; f), P).\n"
+        "q(H) :- clause(H, b). r(H, P) :- clause(H, b, P).\n"
+        "query(p(_,_)). query(q(_)). query(r(_,_)).",
+        {"p(c,1.0)": 1, "q(a)": 1, "r(a,1.0)": 1, "r(g,0.3)": 1}),
+    # ProbLog: the same answers, their variables named X3, X4, X5 (numbered as it grounds)
+    "certain answers with variables": (
+        "q(X) :- X = f(_). r(X, Y) :- X = g(Y, Z, Y).\nquery(q(_)). query(r(_,_)).",
+        {"q(f(_0))": 1, "r(g(_0,_1,_0),_0)": 1}),
     # ProbLog: AttributeError (its references cannot be erased)
     "erase": (RECORD + "init :- recordz(k, a, R), recordz(k, b), erase(R).\n"
               "q(X) :- init, recorded(k, X). query(q(_)).", {"q(b)": 1}),
@@ -216,10 +257,32 @@ def test_error_builtin_is_a_located_error():
     (":- use_module(library(db)).\n:- csv_load('no_such_file.csv', p).\nquery(p(_)).",
      "cannot find"),
     (RECORD + "q :- erase(x). query(q).", "erase/1: x is not a record reference"),
+    ("0.3::a(1). f(L) :- findall(A, a(A), L). query(f(abc)).",
+     "findall/3: the result abc is not a list (type error)"),
+    ("0.5::a. c(P) :- subquery(a, P, [], \"max\", \"sdd\"). query(c(_)).",
+     "semiring \"max\" is not supported"),
+    ("0.5::p. q(X) :- p, X = f(_). query(q(_)).",
+     "non-ground answer q(f(_)) for query q(_) depends on probabilistic facts"),
 ])
 def test_bad_uses_are_clean_errors(source, fragment):
     with pytest.raises(ProblogicError, match=fragment.replace("(", r"\(").replace(")", r"\)")):
         problogic.evaluate(source)
+
+
+@pytest.mark.parametrize("source, line, column, fragment", [
+    ("a(1). a(2).\na(L) :- findall(X, a(X), L).\nquery(a(_)).", 2, 9,
+     "a(_) depends on itself through findall/3 of a(X)"),
+    ("n(1).\nn(S) :- total(S).\ntotal(sum<X>) :- n(X).\nquery(total(_)).", 3, 1,
+     "total(_) depends on itself through the aggregate sum<X> of n(X)"),
+    ("0.5::e(1).\np(N) :- e(N).\np(N) :- aggregate_all(count, p(_), N).\nquery(p(_)).", 3, 9,
+     "p(_) depends on itself through aggregate_all/3 of p(_)"),
+])
+def test_a_cycle_through_all_solutions_is_an_error(source, line, column, fragment):
+    # ProbLog: "Indirect cycle detected (passing through findall/3)"; it used to loop forever
+    with pytest.raises(CycleError) as info:
+        problogic.evaluate(source)
+    assert info.value.message == fragment
+    assert (info.value.location.line, info.value.location.column) == (line, column)
 
 
 def test_db_loads_csv_and_sqlite_relative_to_the_program(tmp_path):

@@ -17,8 +17,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..collector import collector_paused
-from ..errors import (GroundingError, LimitExceededError, NegativeCycleError, ProblogicError,
-                      SourceLocation, UnknownPredicateError)
+from ..errors import (CycleError, GroundingError, LimitExceededError, NegativeCycleError,
+                      ProblogicError, SourceLocation, UnknownPredicateError)
 from ..language.program import Clause, ProbabilisticClause, Program
 from ..language.terms import (TRUE as TRUE_ATOM, Term, TermLike, Var, conjuncts, term_size,
                               variables)
@@ -541,6 +541,12 @@ class Grounder:
                                                           self._local_arguments)
         return prepared
 
+    def all_clauses(self) -> list[tuple[PreparedClause, int]]:
+        """Every (prepared clause, head index) of every predicate, in clause order (clause/2
+        with an unbound head)."""
+        entries = sorted(e for entries in self._by_signature.values() for e in entries)
+        return [(self._prepare(i), head_index) for i, head_index in entries]
+
     def has_predicate(self, signature) -> bool:
         return signature in self._by_signature
 
@@ -588,28 +594,48 @@ class Grounder:
                 return table.location
         return None
 
-    def solve_negation(self, goal: TermLike, depth: int,
-                       location: SourceLocation | None = None) -> Literals | None:
-        """Literals for ``\\+ goal``: None when it fails, ``()`` when it surely holds."""
+    def solve_closed(self, goal: TermLike, depth: int, through: str,
+                     location: SourceLocation | None = None,
+                     error: type[GroundingError] = CycleError) -> Iterator[Literals]:
+        """The solutions of ``goal`` for a construct that needs all of them at once
+        (negation, findall/3, aggregates): reading a table of an enclosing incomplete
+        component would make the component depend on its own unfinished answers, an
+        ``error`` naming the construct (``through``). Bindings are left to the caller."""
         saved = self.min_incomplete_read
         self.min_incomplete_read = 1 << 60
         base = len(self.stack)
+        failed = False
+        try:
+            yield from self.solve(goal, depth)
+        except GeneratorExit:  # the caller stopped early: what it read still counts
+            raise
+        except BaseException:
+            failed = True
+            raise
+        finally:
+            read, self.min_incomplete_read = \
+                self.min_incomplete_read, min(saved, self.min_incomplete_read)
+            if read < base and not failed:
+                culprit = self.stack[read]
+                raise error(f"{culprit.goal!r} depends on itself through {through}",
+                            location or culprit.location)
+
+    def solve_negation(self, goal: TermLike, depth: int,
+                       location: SourceLocation | None = None) -> Literals | None:
+        """Literals for ``\\+ goal``: None when it fails, ``()`` when it surely holds."""
         options = []
         mark = self.subst.mark()
+        solutions = self.solve_closed(
+            goal, depth, f"\\+ {self.subst.resolve(goal)!r} (negative cycle)", location,
+            NegativeCycleError)
         try:
-            for lits in self.solve(goal, depth):
+            for lits in solutions:
                 if not lits:
+                    solutions.close()  # explicitly, so that its cycle check raises here
                     return None
                 options.append(lits)
         finally:
             self.subst.undo(mark)
-            if self.min_incomplete_read < base:
-                culprit = self.stack[self.min_incomplete_read]
-                raise NegativeCycleError(
-                    f"negative cycle: {culprit.goal!r} depends on its own negation "
-                    f"through \\+ {self.subst.resolve(goal)!r}",
-                    location or culprit.location)
-            self.min_incomplete_read = min(saved, self.min_incomplete_read)
         if not options:
             return ()
         program = self.ground_program

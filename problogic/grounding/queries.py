@@ -10,22 +10,19 @@ from __future__ import annotations
 from ..errors import GroundingError
 from ..language.terms import Term, Var
 from .evidence import decided_false
-from .ground_program import FALSE
+from .ground_program import FALSE, TRUE
 from .unify import rename
 
 TRUE_ATOM, FALSE_ATOM = Term("true"), Term("false")
 
 
 def declared(g, head: Term) -> list[Term]:
+    """The query (or evidence) declarations: the answers of ``head``. A declaration whose
+    clause body holds in some worlds only declares its atom all the same, as in ProbLog
+    (``query(bid(I)) :- 0.3::appears(I)`` asks for every item that may appear)."""
     if not g.has_predicate(head.signature):
         return []
-    out = []
-    for term, lits in g.collect(head):
-        if lits:
-            raise GroundingError(f"{term!r} must not depend on probabilistic facts",
-                                 term.location or g.location_hint())
-        out.append(term)
-    return out
+    return list(dict.fromkeys(term for term, _ in g.collect(head)))
 
 
 def _located(g, declaration: Term):
@@ -45,6 +42,21 @@ def _located(g, declaration: Term):
     return clauses[0].location if clauses else None
 
 
+def _numbered_variables(term: Term) -> Term:
+    """``term`` with its variables renamed ``_0``, ``_1``, ... in order of appearance, so that
+    variant answers are one answer."""
+    names: dict = {}
+
+    def walk(t):
+        if type(t) is Var:
+            return names.setdefault(t, Var(f"_{len(names)}"))
+        if type(t) is Term and not t.ground:
+            return Term(t.functor, tuple(walk(a) for a in t.args))
+        return t
+
+    return walk(term)
+
+
 def _ground_atom(g, atom, declaration: Term):
     """(answer, literal) pairs of a query or evidence atom, one per distinct ground answer."""
     if isinstance(atom, Var):
@@ -56,10 +68,16 @@ def _ground_atom(g, atom, declaration: Term):
     program = g.ground_program
     grouped: dict[Term, list[int]] = {}
     for answer, lits in g.collect(atom.with_location(atom.location or location)):
+        literal = program.conjunction(lits)
         if not answer.ground:
-            raise GroundingError(f"non-ground answer {answer!r} for query {atom!r}",
-                                 atom.location or _located(g, declaration))
-        grouped.setdefault(answer, []).append(program.conjunction(lits))
+            # ProbLog answers a query with a non-ground atom that is certainly true (its
+            # variables stand for any term), and refuses one whose truth is uncertain
+            if literal != TRUE:
+                raise GroundingError(
+                    f"non-ground answer {answer!r} for query {atom!r} depends on "
+                    "probabilistic facts", atom.location or _located(g, declaration))
+            answer = _numbered_variables(answer)
+        grouped.setdefault(answer, []).append(literal)
     if not grouped and atom.ground:
         return [(atom, FALSE)]
     return [(answer, program.disjunction(lits)) for answer, lits in grouped.items()]

@@ -136,6 +136,12 @@ def _aggregate_clause(head: Term, body: TermLike, location) -> Clause | None:
     """``p(G, sum<X>) :- body`` (ProbLog's aggregate library) as
     ``p(G, R) :- '$aggregate'(sum, X, [G], body, R)``: per world, R aggregates the values of X
     over the body's solutions with the same group G."""
+    if head.functor == ":" and head.arity == 2 and isinstance(head.args[1], Term):
+        scope, inner = head.args  # Scope:p(G, sum<X>), as in ProbLog's scoped programs
+        clause = _aggregate_clause(inner, body, location)
+        if clause is None:
+            return None
+        return Clause(Term(":", (scope, clause.head), head.location), clause.body, location)
     positions = [i for i, a in enumerate(head.args)
                  if isinstance(a, Term) and a.functor == AGGREGATE_FUNCTOR]
     if not positions:

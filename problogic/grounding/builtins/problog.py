@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ...language.terms import Term, Var, make_list
+from ...language.terms import String, Term, Var, make_list
 from ..arithmetic import evaluate, round_float
 from ..ground_program import FALSE, TRUE, GroundProgram
 from ..unify import rename
@@ -128,17 +128,32 @@ def _subquery(g, goal, depth):
         g.subst.undo(mark)
 
 
+def _subquery_with_options(g, goal, depth):
+    """subquery(Query, P, Evidence, Semiring[, Evaluator]): ProbLog's semiring names for
+    probabilities ("prob", "logprob") give P as a probability; the evaluator (a knowledge
+    compiler's name) does not change the answer."""
+    semiring = g.subst.resolve(goal.args[3])
+    name = semiring.value if isinstance(semiring, String) else getattr(semiring, "functor", None)
+    if name not in ("prob", "logprob"):
+        raise error(g, f"subquery/{goal.arity}: semiring {semiring!r} is not supported "
+                    "(\"prob\" and \"logprob\" are)", goal)
+    yield from _subquery(g, Term("subquery", goal.args[:3], goal.location), depth)
+
+
 PROBLOG[("subquery", 2)] = _subquery
 PROBLOG[("subquery", 3)] = _subquery
+PROBLOG[("subquery", 4)] = _subquery_with_options
+PROBLOG[("subquery", 5)] = _subquery_with_options
 
 
 def clauses_for(g, head, goal):
     """The dereferenced ``head`` and the (prepared clause, head index) pairs of its
-    predicate (none when it has no clauses)."""
+    predicate (none when it has no clauses; every clause when ``head`` is unbound, as in
+    ProbLog)."""
     h = g.subst.deref(head)
     name = f"{goal.functor}/{goal.arity}"
     if type(h) is Var:
-        raise error(g, f"{name}: the head is unbound (instantiation error)", goal)
+        return h, g.all_clauses()
     if type(h) is not Term:
         raise error(g, f"{name}: {g.subst.resolve(h)!r} is not callable", goal)
     index = g.predicate_index(h.signature)
@@ -194,7 +209,7 @@ def _possible(g, goal, depth):
     """possible(Goal): each answer of Goal that holds in some world, as a certain fact
     (probabilities are ignored: ``0.0::a`` is possible)."""
     query = goal.args[0]
-    for answer in dict.fromkeys(t for t, _ in solutions(g, query, query, depth)):
+    for answer in dict.fromkeys(t for t, _ in solutions(g, query, query, depth, goal)):
         mark = g.subst.mark()
         if g.subst.unify(query, answer):
             yield ()

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from ...errors import LimitExceededError
-from ...language.terms import Term, make_list
+from ...language.terms import Term, Var, make_list
 from ..ground_program import CHOICE, FALSE, OR, TRUE
 from ..term_order import sort_unique
 from ..arithmetic import evaluate as evaluate_arithmetic
@@ -58,13 +58,24 @@ def folded(start, step, finish=lambda state: state, value=lambda item: item) -> 
     return Summary(of, value, start, step, finish)
 
 
-def solutions(g, template, goal_term, depth):
-    """All (template instance, literals) of a goal, bindings undone."""
+def solutions(g, template, goal_term, depth, caller=None):
+    """All (template instance, literals) of a goal, bindings undone. The goal may not depend
+    on the clause that asks for all its solutions (``caller``, to name in that error)."""
     out = []
     mark = g.subst.mark()
-    for lits in g.solve(goal_term, depth):
-        out.append((g.subst.resolve(template), lits))
-    g.subst.undo(mark)
+    if caller is None:
+        name = "all solutions"
+    elif caller.functor == "$aggregate":  # a clause head's sum<X>
+        name = f"the aggregate {caller.args[0]!r}<{g.subst.resolve(caller.args[1])!r}>"
+    else:
+        name = f"{caller.functor}/{caller.arity}"
+    through = f"{name} of {g.subst.resolve(goal_term)!r}"
+    try:
+        for lits in g.solve_closed(goal_term, depth, through,
+                                   caller.location if caller is not None else None):
+            out.append((g.subst.resolve(template), lits))
+    finally:
+        g.subst.undo(mark)
     return out
 
 
@@ -222,10 +233,21 @@ def unify_each(g, result, options):
 LIST = Summary(make_list)
 
 
+def _check_list_result(g, goal, result):
+    """The result argument of findall/3 and its kin is unbound or a (partial) list; anything
+    else could never match, and is a type error (ISO Prolog, ProbLog)."""
+    r = g.subst.deref(result)
+    if type(r) is Var or (type(r) is Term and (r.functor, r.arity) in ((".", 2), ("[]", 0))):
+        return
+    raise error(g, f"{goal.functor}/{goal.arity}: the result {g.subst.resolve(r)!r} is not a "
+                "list (type error)", goal)
+
+
 @register(SOLUTIONS, "findall", 3)
 def findall(g, goal, depth):
     template, inner, result = goal.args
-    found = solutions(g, template, inner, depth)
+    _check_list_result(g, goal, result)
+    found = solutions(g, template, inner, depth, goal)
     yield from unify_each(g, result, group_worlds(g, found, goal, LIST))
 
 
@@ -285,7 +307,7 @@ def aggregate_all(g, goal, depth):
     else:
         template = Term("[]")
     summary = _aggregate(spec, g, goal)
-    found = solutions(g, template, inner, depth)
+    found = solutions(g, template, inner, depth, goal)
     yield from unify_each(g, result, group_worlds(g, found, goal, summary))
 
 
@@ -301,7 +323,8 @@ DISTINCT_OR_NONE = Summary(lambda items: make_list(_distinct(items)))
 def all_solutions(g, goal, depth):
     """ProbLog's all/3: per world, the distinct solutions; fails in worlds without any."""
     template, inner, result = goal.args
-    found = solutions(g, template, inner, depth)
+    _check_list_result(g, goal, result)
+    found = solutions(g, template, inner, depth, goal)
     yield from unify_each(g, result, group_worlds(g, found, goal, DISTINCT))
 
 
@@ -309,7 +332,8 @@ def all_solutions(g, goal, depth):
 def all_or_none(g, goal, depth):
     """Like all/3, but the empty list in worlds without solutions."""
     template, inner, result = goal.args
-    found = solutions(g, template, inner, depth)
+    _check_list_result(g, goal, result)
+    found = solutions(g, template, inner, depth, goal)
     yield from unify_each(g, result, group_worlds(g, found, goal, DISTINCT_OR_NONE))
 
 
@@ -369,7 +393,8 @@ SOLUTIONS[("=>", 2)] = _collect
 def collect_list(g, goal, depth):
     """Per world and group, the list of distinct values of the body's solutions."""
     body, group, value, result = goal.args
-    found = [(t.args, lits) for t, lits in solutions(g, Term("-", (group, value)), body, depth)]
+    found = [(t.args, lits) for t, lits in solutions(g, Term("-", (group, value)), body, depth,
+                                                       goal)]
     yield from unify_groups(g, group, result, grouped_per_world(g, found, goal, DISTINCT))
 
 
@@ -392,7 +417,7 @@ def head_aggregate(g, goal, depth):
     of the values over the distinct (group, body, value) solutions of the body."""
     function, value, group, body, result = goal.args
     function = g.subst.deref(function)
-    found = solutions(g, Term("$solution", (group, body, value)), body, depth)
+    found = solutions(g, Term("$solution", (group, body, value)), body, depth, goal)
     merged: dict = {}
     for template, lits in found:
         merged.setdefault(template, []).append(lits)
@@ -415,10 +440,24 @@ def head_aggregate(g, goal, depth):
     yield from unify_groups(g, group, result, grouped_per_world(g, items, goal, summary))
 
 
+def _library_aggregate(g, goal, depth):
+    """aggregate(Function, Value, Group, Body, (Group, Result)) of ProbLog's library
+    (collect_<name>/N predicates call it): the head aggregate ``Function<Value>`` of ``Body``
+    per ``Group``."""
+    function, value, group, body, pair = goal.args
+    result = Var("Result")
+    mark = g.subst.mark()
+    if g.subst.unify(pair, Term(",", (group, result))):
+        yield from head_aggregate(g, Term("$aggregate", (function, value, group, body, result),
+                                          goal.location), depth)
+    g.subst.undo(mark)
+
+
+SOLUTIONS[("aggregate", 5)] = _library_aggregate
+
+
 def _call_aggregate(g, function, values, goal, depth):
     """A user-defined aggregate: the deterministic answer of ``function(Values, Result)``."""
-    from ...language.terms import Var
-
     out = Var("Result")
     answers = solutions(g, out, Term(function.functor, function.args + (make_list(values),
                                                                          out)), depth)

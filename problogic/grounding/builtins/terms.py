@@ -91,6 +91,15 @@ def ground(g, args):
 
 @register(TERMS, "is_list", 1, det=True)
 def is_list(g, args):
+    """ProbLog's is_list/1: ``[]``, or a list whose tail is ``[]`` or still unbound
+    (``is_list([a|T])`` succeeds, as ProbLog's test suite requires)."""
+    items, tail = iter_list(g.subst.resolve(args[0]))
+    return tail == NIL or (bool(items) and type(tail) is Var)
+
+
+@register(TERMS, "$proper_list", 1, det=True)
+def proper_list_check(g, args):
+    """A list ending in ``[]`` (what library(lists) needs before it walks a list)."""
     _, tail = iter_list(g.subst.resolve(args[0]))
     return tail == NIL
 

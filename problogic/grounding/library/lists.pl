@@ -127,7 +127,7 @@ last([Last], Last).
 last([_, Next|T], Last) :- last([Next|T], Last).
 
 % proper_length(@List, -Length): List is a proper list (not partial) of Length elements.
-proper_length(List, Length) :- is_list(List), length(List, Length).
+proper_length(List, Length) :- '$proper_list'(List), length(List, Length).
 
 % same_length(?L1, ?L2): the lists have the same number of elements.
 same_length([], []).
@@ -161,9 +161,9 @@ flatten(Nested, Flat) :- '$lists_flatten'(Nested, Flat, []).
 % max_member(-Max, +List): Max is the largest element in the standard order of terms;
 % the first of equal ones. Fails on the empty list. ProbLog's library takes the arguments the
 % other way round, max_member(+List, -Max): a proper list first and none second is read so.
-max_member(Max, List) :- is_list(List), List = [H|T], '$lists_max_member'(T, H, Max).
+max_member(Max, List) :- '$proper_list'(List), List = [H|T], '$lists_max_member'(T, H, Max).
 max_member(List, Max) :-
-    \+ is_list(Max), is_list(List), List = [H|T], '$lists_max_member'(T, H, Max).
+    \+ '$proper_list'(Max), '$proper_list'(List), List = [H|T], '$lists_max_member'(T, H, Max).
 
 '$lists_max_member'([], Max, Max).
 '$lists_max_member'([H|T], Best, Max) :- H @> Best, '$lists_max_member'(T, H, Max).
@@ -171,9 +171,9 @@ max_member(List, Max) :-
 
 % min_member(-Min, +List): Min is the smallest element in the standard order of terms; also
 % min_member(+List, -Min), as max_member/2 (ProbLog's own min_member/2 gives the largest).
-min_member(Min, List) :- is_list(List), List = [H|T], '$lists_min_member'(T, H, Min).
+min_member(Min, List) :- '$proper_list'(List), List = [H|T], '$lists_min_member'(T, H, Min).
 min_member(List, Min) :-
-    \+ is_list(Min), is_list(List), List = [H|T], '$lists_min_member'(T, H, Min).
+    \+ '$proper_list'(Min), '$proper_list'(List), List = [H|T], '$lists_min_member'(T, H, Min).
 
 '$lists_min_member'([], Min, Min).
 '$lists_min_member'([H|T], Best, Min) :- H @< Best, '$lists_min_member'(T, H, Min).
@@ -210,7 +210,7 @@ numlist(Low, High, List) :-
 '$lists_numlist'(Low, High, [Low|T]) :- Low < High, Next is Low + 1, '$lists_numlist'(Next, High, T).
 
 % is_set(@Set): Set is a proper list without two identical (==) elements.
-is_set(Set) :- is_list(Set), '$lists_no_duplicates'(Set).
+is_set(Set) :- '$proper_list'(Set), '$lists_no_duplicates'(Set).
 
 '$lists_no_duplicates'([]).
 '$lists_no_duplicates'([H|T]) :- \+ '$lists_memberchk_eq'(H, T), '$lists_no_duplicates'(T).
