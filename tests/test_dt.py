@@ -152,6 +152,45 @@ utility(\\+happy, -1).
     assert ruled_out.score == pytest.approx(1.0 + 0.0)
 
 
+BETS = """stage(1). stage(2).
+?::play(C) :- stage(C).
+?::bet(C, tails); ?::bet(C, heads) :- play(C).
+0.45::toss(C, heads); 0.55::toss(C, tails) :- stage(C).
+win(C) :- play(C), toss(C, X), bet(C, X).
+utility(play(C), -3) :- stage(C).
+utility(bet(C, heads), -1) :- stage(C).
+utility(bet(C, tails), -1) :- stage(C).
+utility(win(C), 10) :- stage(C).
+"""
+
+
+@pytest.mark.parametrize("search", ["exhaustive", "local"])
+def test_an_annotated_disjunction_of_decisions_takes_exactly_one_head(search):
+    """``?::a; ?::b`` is one decision among its heads (ProbLog's answers; its local search
+    refuses them). Betting on a stage costs 1 once played; playing costs 3 and wins 10 when
+    the bet matches the toss (tails: 0.55), so both stages are played on tails: 2 * 1.5."""
+    strategy = pl.Program.from_string(BETS).decide(search=search)
+    assert strategy.decisions == {"play(1)": 1, "play(2)": 1, "bet(1,tails)": 1,
+                                  "bet(1,heads)": 0, "bet(2,tails)": 1, "bet(2,heads)": 0}
+    assert strategy.score == pytest.approx(3.0)
+    # no head is not a choice: the cheapest bet is taken although every bet loses
+    source = ("?::bet(a); ?::bet(b); ?::bet(c).\n0.5::lucky.\nwin :- bet(c), lucky.\n"
+              "utility(bet(a), -1). utility(bet(b), -2). utility(bet(c), -3). utility(win, 3).")
+    strategy = pl.Program.from_string(source).decide(search=search)
+    assert strategy.decisions == {"bet(a)": 1, "bet(b)": 0, "bet(c)": 0}
+    assert strategy.score == pytest.approx(-1.0)
+    if search == "exhaustive":
+        assert strategy.evaluated == 3
+
+
+def test_ties_between_heads_go_to_the_first_written_as_in_problog():
+    # stage 1 is not played, so its bet changes nothing: ProbLog reports its first head
+    source = BETS.replace("utility(win(C), 10) :- stage(C).", "utility(win(2), 10).")
+    strategy = pl.Program.from_string(source).decide()
+    assert strategy.decisions["play(1)"] == 0
+    assert (strategy.decisions["bet(1,tails)"], strategy.decisions["bet(1,heads)"]) == (1, 0)
+
+
 def test_local_search_scales_past_the_exhaustive_limit():
     decisions = 30
     source = "".join(f"?::x{i}.\n0.5::f{i}.\ng{i} :- x{i}, f{i}.\nutility(g{i}, {i % 3 - 1}).\n"
@@ -175,8 +214,8 @@ def test_time_limit_ends_the_search():
 def test_errors_and_printing():
     with pytest.raises(ProgramError, match="problogic dt"):
         pl.evaluate("?::a. query(a).")
-    with pytest.raises(ProgramError, match="one head"):
-        pl.Program.from_string("?::a; ?::b. utility(a, 1).").decide()
+    with pytest.raises(ProgramError, match="mixes decisions"):
+        pl.Program.from_string("?::a; 0.5::b. utility(a, 1).").decide()
     with pytest.raises(GroundingError, match="not a ground atom"):
         pl.Program.from_string("?::a. utility(_, 1).").decide()
     alone = pl.Program.from_string("0.5::a. utility(a, 2).").decide()

@@ -151,11 +151,17 @@ class ChoiceFactory:
         heads = [subst.resolve(_rename_with(h, mapping)) for _, h in clause.heads]
         label = heads[0].functor if isinstance(heads[0], Term) else ""
         if any(is_decision(a) for a in annotations):
-            if len(heads) > 1:
-                raise ProgramError("a decision ?::h has one head", clause.location)
+            if len(heads) == 1:  # ?::h: values true and false
+                return self.grounder.ground_program.add_variable(ChoiceVariable(
+                    [0.5, 0.5], [heads[0], None], [annotations[0], None], clause.location,
+                    label, decision=True, is_fact=not prepared.body))
+            if not all(is_decision(a) for a in annotations):
+                raise ProgramError("an annotated disjunction mixes decisions (?::h) with "
+                                   "probabilities", clause.location)
+            # ?::h1; ?::h2: one decision that takes exactly one of the heads, as in ProbLog
             return self.grounder.ground_program.add_variable(ChoiceVariable(
-                [0.5, 0.5], [heads[0], None], [annotations[0], None], clause.location,
-                label, decision=True, is_fact=not prepared.body))
+                [1 / len(heads)] * len(heads), heads, annotations, clause.location, label,
+                decision=True, is_fact=not prepared.body))
         tunable = any(is_tunable(a) for a in annotations)
         if tunable:
             probabilities = tunable_initial(annotations, clause.location)

@@ -69,34 +69,96 @@ def best_strategy(program: ParsedProgram, search: str = "exhaustive",
     ground = ground_with(grounder, atoms, False, run_directives=False)
     literal = {answer: lit for answer, lit in ground.queries}
     decisions = [var for var, v in enumerate(ground.variables) if v.decision]
-    if search == "exhaustive" and len(decisions) > MAX_EXHAUSTIVE:
+    layout = _DecisionLayout([ground.variables[var] for var in decisions])
+    if search == "exhaustive" and layout.columns > MAX_EXHAUSTIVE:
         raise LimitExceededError(
-            f"{len(decisions)} decisions make 2^{len(decisions)} strategies: use the local "
+            f"{layout.columns} decisions make 2^{layout.columns} strategies: use the local "
             "search (--search local)")
     ground.queries = [(atom, literal[atom]) for atom in atoms]
     formula = build_formula(ground, limits, deadline)
     compiled = compile_roots(formula, limits, deadline)
-    # weight slots: per decision its "true" and "false" weights, then the fixed variables'
-    decision_slot = {var: 2 * i for i, var in enumerate(decisions)}
+    decision_slot = dict(zip(decisions, layout.starts))
     slots, constants = weight_layout(compiled.order, formula.variables, decision_slot.get,
-                                     2 * len(decisions))
+                                     len(layout.sources))
     arrays = DiagramArrays(compiled.manager, [compiled.evidence] + compiled.queries, slots)
     values = {atom: i for i, atom in enumerate(atoms)}
     gains = np.zeros(len(atoms))
     losses = np.zeros(len(atoms))  # the utilities of \+atom, paid when the atom is false
     for atom, negated, value in utilities:
         (losses if negated else gains)[values[atom]] += value
-    scorer = _Scorer(arrays, constants, gains, losses, deadline)
-    names = [format_term(ground.variables[var].heads[0]) for var in decisions]
+    scorer = _Scorer(arrays, constants, gains, losses, layout, deadline)
     if search == "exhaustive":
-        chosen, score, evaluated = _exhaustive(scorer, len(decisions))
+        chosen, score, evaluated = _exhaustive(scorer, layout)
     else:
         own = {format_term(atom): value for atom, negated, value in utilities if not negated}
-        start = [1 if own.get(name, 0.0) > 0 else 0 for name in names]
-        chosen, score, evaluated = _local(scorer, start)
+        chosen, score, evaluated = _local(scorer, layout, layout.start(own))
     if score == -math.inf:
         raise InconsistentEvidenceError("the evidence is inconsistent under every strategy")
-    return Strategy(dict(zip(names, chosen)), score, evaluated)
+    return Strategy(dict(zip(layout.names, chosen)), score, evaluated)
+
+
+class _DecisionLayout:
+    """A strategy is a row of 0/1 over the decision atoms (ProbLog's decisions, each head of
+    an annotated disjunction of decisions one of them); the decision variables' weights are
+    read off it: a decision ``?::h`` has the weights (true, false) = (s, 1 - s), a disjunction
+    ``?::h1; ?::h2`` one weight per head, valid when exactly one is 1."""
+
+    def __init__(self, variables):
+        self.names: list[str] = []
+        self.starts: list[int] = []  # each decision variable's first weight slot
+        sources, complemented = [], []  # per weight slot: the column it reads, 1 - it?
+        self.groups: list[range] = []  # the columns of each disjunction of decisions
+        for variable in variables:
+            column = len(self.names)
+            self.starts.append(len(sources))
+            heads = [h for h in variable.heads if h is not None]
+            self.names += [format_term(h) for h in heads]
+            if len(heads) == 1:
+                sources += [column, column]
+                complemented += [False, True]
+            else:
+                sources += range(column, column + len(heads))
+                complemented += [False] * len(heads)
+                self.groups.append(range(column, column + len(heads)))
+        self.columns = len(self.names)
+        self.sources = np.array(sources, dtype=np.int64)
+        self.complemented = np.array(complemented, dtype=bool)
+        self.group_of = {c: g for g in self.groups for c in g}
+
+    def weights(self, strategies: np.ndarray) -> np.ndarray:
+        w = strategies[:, self.sources].astype(np.float64)
+        w[:, self.complemented] = 1.0 - w[:, self.complemented]
+        return w
+
+    def valid(self, strategies: np.ndarray) -> np.ndarray:
+        ok = np.ones(len(strategies), dtype=bool)
+        for g in self.groups:
+            ok &= strategies[:, g.start:g.stop].sum(axis=1) == 1
+        return ok
+
+    def start(self, own: dict[str, float]) -> list[int]:
+        """ProbLog's start of the local search: the decisions with a positive utility of
+        their own (in a disjunction, the first such head, else its first head)."""
+        row = [1 if own.get(name, 0.0) > 0 else 0 for name in self.names]
+        for g in self.groups:
+            first = next((c for c in g if row[c]), g.start)
+            for c in g:
+                row[c] = int(c == first)
+        return row
+
+    def moved(self, row: list[int], column: int) -> list[int] | None:
+        """``row`` with ``column`` flipped (a decision) or chosen (a head of a disjunction;
+        None when it already is)."""
+        g = self.group_of.get(column)
+        out = list(row)
+        if g is None:
+            out[column] = 1 - out[column]
+            return out
+        if row[column]:
+            return None
+        for c in g:
+            out[c] = int(c == column)
+        return out
 
 
 def _utilities(grounder: Grounder) -> list[tuple[Term, bool, float]]:
@@ -116,11 +178,13 @@ def _utilities(grounder: Grounder) -> list[tuple[Term, bool, float]]:
 
 
 class _Scorer:
-    """Expected utilities of strategies (rows of 0/1 per decision), many per numpy pass."""
+    """Expected utilities of strategies (rows of 0/1 per decision atom), many per numpy pass;
+    a row that is not a strategy (see :meth:`_DecisionLayout.valid`) scores -inf."""
 
     def __init__(self, arrays: DiagramArrays, constants: np.ndarray, gains: np.ndarray,
-                 losses: np.ndarray, deadline: Deadline):
+                 losses: np.ndarray, layout: _DecisionLayout, deadline: Deadline):
         self.arrays, self.gains, self.losses, self.deadline = arrays, gains, losses, deadline
+        self.layout = layout
         with np.errstate(divide="ignore"):
             self.log_constants = np.log(constants)
         self.batch = max(1, BATCH_CELLS // arrays.size)
@@ -130,51 +194,62 @@ class _Scorer:
         out = []
         for start in range(0, len(strategies), self.batch):
             self.deadline.check_now("decision search")
-            chunk = strategies[start:start + self.batch].astype(np.float64)
-            weights = np.stack([chunk, 1.0 - chunk], axis=2).reshape(len(chunk), -1)
+            chunk = strategies[start:start + self.batch]
             with np.errstate(divide="ignore"):
                 log_weights = np.concatenate(
-                    [np.log(weights), np.broadcast_to(self.log_constants,
-                                                      (len(chunk), len(self.log_constants)))],
+                    [np.log(self.layout.weights(chunk)),
+                     np.broadcast_to(self.log_constants, (len(chunk), len(self.log_constants)))],
                     axis=1)
             roots = self.arrays.log_values(log_weights)[:, self.arrays.roots]
             evidence = roots[:, :1]
             with np.errstate(invalid="ignore"):
                 truth = np.exp(roots[:, 1:] - evidence)  # P(atom | strategy, evidence)
                 score = truth @ self.gains + (1.0 - truth) @ self.losses
-            out.append(np.where(np.isfinite(evidence[:, 0]), score, -math.inf))
+            ok = np.isfinite(evidence[:, 0]) & self.layout.valid(chunk)
+            out.append(np.where(ok, score, -math.inf))
         self.evaluated += len(strategies)
-        return np.concatenate(out)
+        return np.concatenate(out) if out else np.zeros(0)
 
 
-def _exhaustive(scorer: _Scorer, count: int) -> tuple[list[int], float, int]:
+def _exhaustive(scorer: _Scorer, layout: _DecisionLayout) -> tuple[list[int], float, int]:
+    """Every strategy in ProbLog's order (the first decision the most significant bit, all
+    false first; a disjunction's heads first to last), keeping the first best."""
+    count = layout.columns
     best, best_score = None, -math.inf
     block = 1 << max(0, min(count, 16))
     shifts = np.arange(count - 1, -1, -1)
     for start in range(0, 1 << count, block):
         numbers = np.arange(start, min(start + block, 1 << count))
         strategies = (numbers[:, None] >> shifts) & 1
+        for g in layout.groups:  # a disjunction's heads in their written order, as ProbLog
+            strategies[:, g.start:g.stop] = strategies[:, g.start:g.stop][:, ::-1]
+        strategies = strategies[layout.valid(strategies)]
+        if not len(strategies):
+            continue
         scores = scorer.scores(strategies)
-        i = int(np.argmax(scores))  # the first best, as ProbLog keeps it
+        i = int(np.argmax(scores))
         if best is None or scores[i] > best_score:
             best, best_score = strategies[i].tolist(), float(scores[i])
-    return best, best_score, scorer.evaluated
+    return best or [], best_score, scorer.evaluated
 
 
-def _local(scorer: _Scorer, start: list[int]) -> tuple[list[int], float, int]:
+def _local(scorer: _Scorer, layout: _DecisionLayout, start: list[int]
+           ) -> tuple[list[int], float, int]:
+    """ProbLog's greedy search: change one decision at a time while that improves the score,
+    until a whole round improves nothing."""
     chosen = list(start)
     best = float(scorer.scores(np.array([chosen]))[0])
-    last = None  # the last decision whose flip improved the score
+    last = None  # the last decision atom whose change improved the score
     while True:
         for i in range(len(chosen)):
             if last == i:
                 return chosen, best, scorer.evaluated
-            chosen[i] = 1 - chosen[i]
-            score = float(scorer.scores(np.array([chosen]))[0])
+            candidate = layout.moved(chosen, i)
+            if candidate is None:
+                continue
+            score = float(scorer.scores(np.array([candidate]))[0])
             if score > best:
-                best, last = score, i
-            else:
-                chosen[i] = 1 - chosen[i]
+                best, last, chosen = score, i, candidate
         if last is None:
             return chosen, best, scorer.evaluated
 
