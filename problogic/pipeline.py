@@ -24,7 +24,7 @@ from .grounding.probabilistic import has_free_tunable
 from .language.parser import parse_program
 from .language.printing import format_term
 from .language.terms import Term
-from .language.program import Program as ParsedProgram
+from .language.program import Program as ParsedProgram, negative_heads
 from .limits import Deadline, Limits
 from .logic.formula import Formula, build_formula
 from .logic.kbest import KBest, KBestFormula, kbest_formula
@@ -41,8 +41,10 @@ class RunResult:
 
 
 LIBRARIES = ("lists", "apply")
-# Loaded only by a use_module directive: both define cut/2, differently.
-OPTIONAL_LIBRARIES = ("cut", "control")
+# Loaded only by a use_module directive: cut and control both define cut/2, differently;
+# scope adds clauses to ':'/2, which programs define too (its clauses join theirs).
+OPTIONAL_LIBRARIES = ("cut", "control", "scope")
+MERGED_LIBRARIES = ("scope",)
 
 
 @lru_cache(maxsize=None)
@@ -70,8 +72,12 @@ def with_library(program: ParsedProgram) -> ParsedProgram:
     for name in LIBRARIES + tuple(dict.fromkeys(n for n in loaded if n in OPTIONAL_LIBRARIES)):
         for clause in _library(name).clauses:
             heads = [clause.head] if hasattr(clause, "head") else [h for _, h in clause.heads]
-            if not any(h.signature in defined for h in heads):
+            if name in MERGED_LIBRARIES or not any(h.signature in defined for h in heads):
                 combined.add(clause)
+    rewritten = negative_heads(combined.clauses)
+    if rewritten is not combined.clauses:
+        combined = ParsedProgram(rewritten, combined.directives, combined.source_name,
+                                 combined.arguments)
     return combined
 
 

@@ -1,5 +1,6 @@
 """ProbLog's builtins and libraries beyond lists: library(string), library(cut),
-library(control), library(assert), library(record), library(db), the output builtins
+library(control), library(assert), library(record), library(db), library(scope),
+library(aggregate)'s aggregate/5, negative head literals (``0.5::\\+a :- b``), the output builtins
 (write/N, writenl/N, nl/0, debugprint/N, error/N), try_call/N, call_nc/N, nocache/2,
 possible/1, subsumes_term/2, cmd_args/1 and directives run as goals.
 
@@ -149,6 +150,20 @@ SAME_AS_PROBLOG = {
         "bids(I, L) :- findall(X, (likes(X, I), appears(I)), L).\n"
         "query(bids(I, _)) :- appears(I).",
         {"bids(i1,[])": 0.8, "bids(i1,[a, b])": 0.2, "bids(i2,[])": 0.4, "bids(i2,[a])": 0.6}),
+    "library(scope)": (
+        ":- use_module(library(scope)).\n0.3::s1:rain. 0.6::s2:rain. 0.5::wind.\n"
+        "s1:storm :- s1:(rain, wind).\ns3:X :- s1:X ; s2:X.\nbig(X) :- X > 2.\n"
+        "query(s1:storm). query([s1, s2]:rain). query(s2:wind). query(s3:rain).\n"
+        "query(s1:big(3)). query(s2:(rain, big(1))).",
+        {"s1:storm": 0.15, "[s1, s2]:rain": 0.72, "s2:wind": 0.5, "s3:rain": 0.72,
+         "s1:big(3)": 1, "s2:(rain, big(1))": 0}),
+    "negative head literals": (
+        "0.7::b. 0.2::c.\n0.5::a :- b.\n0.5::\\+a :- c.\n0.6::e(1). 0.6::e(2).\n"
+        "f(X) :- e(X).\n0.5::\\+f(X) :- e(X).\n\\+f(2) :- c.\nh :- b.\n\\+h :- c, b.\n"
+        "query(a). query(f(_)). query(h).",
+        {"a": 0.315, "f(1)": 0.3, "f(2)": 0.24, "h": 0.56}),
+    "a clause with a distribution head is not called": (
+        "0.3::m(1).\nsize(N) ~ beta(2, 3) :- m(N).\na :- m(1).\nquery(a).", {"a": 0.3}),
     "subquery/5 with a semiring and a compiler": (
         '0.5::a. 0.4::b.\nc(P) :- subquery(a, P, [], "logprob", "ddnnf").\n'
         'd(P) :- subquery(a, P, [b], "prob", "sdd").\nquery(c(_)). query(d(_)).',
@@ -185,6 +200,15 @@ OUR_ANSWERS = {
     "certain answers with variables": (
         "q(X) :- X = f(_). r(X, Y) :- X = g(Y, Z, Y).\nquery(q(_)). query(r(_,_)).",
         {"q(f(_0))": 1, "r(g(_0,_1,_0),_0)": 1}),
+    # ProbLog: "No clauses found for 'd_p/0'" where only negative heads define d
+    "only negative heads": ("0.3::\\+d.\n\\+g :- true.\nquery(d). query(g).",
+                            {"d": 0, "g": 0}),
+    # ProbLog: the same, its variables named X2, X4, X5, X6 (numbered as it grounds)
+    "a query left without answers is answered 0 as written": (
+        "0.5::a(1).\nb(X) :- a(X), X > 5.\nevidence(\\+a(1)).\n"
+        "f(L) :- findall(A, a(A), L).\n"
+        "query(b(_)). query(a(_)). query(f([X, Y, Z])). query(f([_])).",
+        {"b(_0)": 0, "a(1)": 0, "f([_0, _1, _2])": 0, "f([1])": 0}),
     # ProbLog: AttributeError (its references cannot be erased)
     "erase": (RECORD + "init :- recordz(k, a, R), recordz(k, b), erase(R).\n"
               "q(X) :- init, recorded(k, X). query(q(_)).", {"q(b)": 1}),
@@ -251,7 +275,10 @@ def test_error_builtin_is_a_located_error():
     (STRING + "a(S) :- join(', ', [a, _], S). query(a(_)).", "not ground"),
     (ASSERT + "q :- assertz(_). query(q).", "assertz/1: the clause is unbound"),
     (ASSERT + "q :- assertz((foo :- 1)). query(q).", "body goal 1 is not callable"),
-    (":- use_module(library(scope)).\nquery(a).", "library(scope) is not supported"),
+    (":- use_module(library(nlp4plp)).\nquery(a).", "library(nlp4plp) is not supported"),
+    ("0.3::m(1).\nsize(N) ~ beta(2, 3) :- m(N).\na :- size(1).\nquery(a).",
+     "No clauses found for 'size/1' (its distributional clauses, Head ~ Distribution, need "
+     "continuous distributions"),
     (":- undefined_directive(3).\na.\nquery(a).", "No clauses found for "
                                                   "'undefined_directive/1'"),
     (":- use_module(library(db)).\n:- csv_load('no_such_file.csv', p).\nquery(p(_)).",
@@ -276,6 +303,8 @@ def test_bad_uses_are_clean_errors(source, fragment):
      "total(_) depends on itself through the aggregate sum<X> of n(X)"),
     ("0.5::e(1).\np(N) :- e(N).\np(N) :- aggregate_all(count, p(_), N).\nquery(p(_)).", 3, 9,
      "p(_) depends on itself through aggregate_all/3 of p(_)"),
+    ("0.5::a.\nb(P) :- subquery(c, P).\nc :- a, b(P), P > 0.2.\nquery(c).", 2, 9,
+     "c depends on itself through subquery/2 of c"),  # ProbLog: "An unexpected error"
 ])
 def test_a_cycle_through_all_solutions_is_an_error(source, line, column, fragment):
     # ProbLog: "Indirect cycle detected (passing through findall/3)"; it used to loop forever

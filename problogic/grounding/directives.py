@@ -10,9 +10,8 @@ from ..language.terms import Term
 # Libraries ProbLog programs load. Their predicates are always available here, except those
 # of OPTIONAL_LIBRARIES in problogic.pipeline, which this directive loads.
 KNOWN_LIBRARIES = {"lists", "apply", "aggregate", "collect", "string", "assert", "record",
-                   "cut", "control", "builtin", "db"}
-UNSUPPORTED_LIBRARIES = {"scope": "scoped facts (Scope:Fact) are not supported",
-                         "nlp4plp": "it is a research prototype outside ProbLog's core",
+                   "cut", "control", "scope", "builtin", "db"}
+UNSUPPORTED_LIBRARIES = {"nlp4plp": "it is a research prototype outside ProbLog's core",
                          "aproblog": "algebraic ProbLog's semirings are not supported"}
 
 

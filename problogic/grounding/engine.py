@@ -277,10 +277,23 @@ class Grounder:
             if self.unknown_fails or signature in self.dynamic:
                 return None, None, None
             raise UnknownPredicateError(
-                f"No clauses found for '{signature[0]}/{signature[1]}'",
+                f"No clauses found for '{signature[0]}/{signature[1]}'"
+                + self._distributional_hint(signature),
                 resolved.location or self.location_hint())
         key = resolved if resolved.ground else canonical(resolved)
         return index, key, self.tables.get(key)
+
+    def _distributional_hint(self, signature) -> str:
+        """Why a predicate that only distributional clauses (``size(N) ~ beta(2, 3)``,
+        DC-ProbLog's continuous distributions; clauses of ``~/2`` here) define has none."""
+        for i, head_index in self._by_signature.get(("~", 2), ()):
+            clause = self.clauses[i]
+            head = (clause.head if isinstance(clause, Clause) else
+                    clause.heads[head_index][1]).args[0]
+            if isinstance(head, Term) and head.signature == signature:
+                return (" (its distributional clauses, Head ~ Distribution, need continuous "
+                        "distributions, which problogic does not support)")
+        return ""
 
     def _answers(self, table: Table, resolved: Term):
         # An incomplete table's answers are read live: those derived while the caller

@@ -2,7 +2,8 @@
 
 ``query/1`` and ``evidence/1,2`` are ordinary (deterministic) predicates: calling them lists the
 query and evidence atoms, which are then grounded in turn. A non-ground query stands for every
-ground answer; a ground query with no proof is kept with probability 0, as ProbLog does.
+ground answer; a query with no proof is kept with probability 0, as ProbLog does (a
+non-ground one as written, its variables named ``_0``, ``_1``, ...).
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def collect_queries_and_evidence(g, goals: list[Term] | None = None,
     program = g.ground_program
     # answers of non-ground queries only -> their index: the evidence may rule them out
     open_answers: dict[Term, int] = {}
+    asked: list[tuple[Term, list[Term]]] = []  # the declared non-ground queries' answers
 
     def ground_queries():
         seen: set[Term] = set()
@@ -101,7 +103,10 @@ def collect_queries_and_evidence(g, goals: list[Term] | None = None,
         else:
             targets = [(goal, goal) for goal in goals]
         for atom, declaration in targets:
-            for answer, lit in _ground_atom(g, atom, declaration):
+            answers = _ground_atom(g, atom, declaration)
+            if goals is None and not atom.ground:
+                asked.append((atom, [answer for answer, _ in answers]))
+            for answer, lit in answers:
                 if answer not in seen:
                     seen.add(answer)
                     program.queries.append((answer, lit))
@@ -132,3 +137,11 @@ def collect_queries_and_evidence(g, goals: list[Term] | None = None,
         ruled_out = decided_false(program, [program.queries[i][1] for i in indices])
         drop = {i for i in indices if program.queries[i][1] in ruled_out}
         program.queries = [q for i, q in enumerate(program.queries) if i not in drop]
+    # a declared query left without answers is answered 0, as ProbLog does
+    present = {answer for answer, _ in program.queries}
+    for atom, answers in asked:
+        if not any(answer in present for answer in answers):
+            written = _numbered_variables(atom)
+            if written not in present:
+                present.add(written)
+                program.queries.append((written, FALSE))

@@ -94,10 +94,53 @@ def _check_head(head: TermLike, location: SourceLocation | None) -> Term:
         raise ProgramError("clause head is a variable", location)
     if not isinstance(head, Term):
         raise ProgramError(f"clause head {head!r} is not callable", _location(head, location))
+    if head.functor == "\\+" and head.arity == 1:  # a negative head: see negative_heads
+        return Term(head.functor, (_check_head(head.args[0], location),), head.location)
     if head.functor in (",", ";", "->", "\\+") and head.arity in (1, 2):
         raise ProgramError(f"cannot define control construct {head.functor}/{head.arity}",
                            _location(head, location))
     return head
+
+
+def _is_negative(head: Term) -> bool:
+    return head.functor == "\\+" and head.arity == 1
+
+
+def negative_heads(clauses: list) -> list:
+    """ProbLog's negative head literals: ``p::\\+a :- body`` makes ``a`` false in the worlds
+    where it fires, whatever proves ``a``. A predicate with such clauses is rewritten to
+    ``a :- '$holds'(a), \\+ '$holds_not'(a).``, its positive clauses defining
+    ``'$holds'(a)`` and its negative ones ``'$holds_not'(a)``."""
+    def heads(clause):
+        return [clause.head] if isinstance(clause, Clause) else [h for _, h in clause.heads]
+
+    negated = {h.args[0].signature: h.args[0] for c in clauses for h in heads(c)
+               if _is_negative(h)}
+    if not negated:
+        return clauses
+
+    def renamed(head: Term) -> Term:
+        if _is_negative(head):
+            return Term("$holds_not", (head.args[0],), head.location)
+        if head.signature in negated:
+            return Term("$holds", (head,), head.location)
+        return head
+
+    out = []
+    for clause in clauses:
+        if isinstance(clause, Clause):
+            out.append(Clause(renamed(clause.head), clause.body, clause.location))
+        else:
+            out.append(ProbabilisticClause(tuple((p, renamed(h)) for p, h in clause.heads),
+                                           clause.body, clause.location))
+    positive = {h.args[0].signature for c in out for h in heads(c) if h.functor == "$holds"}
+    for signature, example in negated.items():
+        head = Term(signature[0], tuple(Var(f"A{i}") for i in range(signature[1])))
+        body = Term(",", (Term("$holds", (head,)),
+                          Term("\\+", (Term("$holds_not", (head,)),)))) \
+            if signature in positive else Term("fail")
+        out.append(Clause(head, body, example.location))
+    return out
 
 
 def _check_body(body: TermLike, location: SourceLocation | None) -> TermLike:

@@ -1,5 +1,5 @@
 """Builtins particular to ProbLog: probabilistic selection from lists, nested inference
-(subquery/2,3) and clause/2."""
+(subquery/2..5) and clause/2,3."""
 
 from __future__ import annotations
 
@@ -112,7 +112,8 @@ def _subquery(g, goal, depth):
             evidence.append((g.ground_program.disjunction(lits), positive))
     grouped: dict = {}
     mark = g.subst.mark()
-    for lits in g.solve(query, depth):
+    for lits in g.solve_closed(query, depth, f"subquery/{goal.arity} of "
+                               f"{g.subst.resolve(query)!r}", goal.location):
         grouped.setdefault(g.subst.resolve(query), []).append(
             g.ground_program.conjunction(lits))
     g.subst.undo(mark)
