@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import re
 import random
 import subprocess
 import sys
@@ -159,6 +160,25 @@ def test_rule_parameter_is_tied_and_counts_only_where_the_body_holds():
     assert result.parameters[0].name == "t(_)::f(X)"
 
 
+def test_extra_arguments_of_t_give_a_parameter_per_value():
+    """t(_, D)::umbrella(D): one parameter per day, each its day's frequency where its body
+    holds (ProbLog's answers: 0.7 and 0.3, written as a clause per day)."""
+    source = "0.6::wind.\nday(d1). day(d2).\n\nt(_, D)::umbrella(D) :- day(D), \\+wind.\n"
+    examples = ([{"wind": False, "umbrella(d1)": True, "umbrella(d2)": False}] * 7 +
+                [{"wind": False, "umbrella(d1)": False, "umbrella(d2)": True}] * 3)
+    program = pl.Program.from_string(source)
+    result = program.lfi(examples)
+    assert [(p.name, round(p.value, 9)) for p in result.parameters] == [
+        ("t(_,d1)::umbrella(d1)", 0.7), ("t(_,d2)::umbrella(d2)", 0.3)]
+    lines = result.model.splitlines()
+    assert lines[:3] == ["0.6::wind.", "day(d1). day(d2).", ""]
+    assert re.fullmatch(r"0\.7\d*::umbrella\(d1\) :- day\(d1\), \\\+wind\.", lines[3])
+    assert re.fullmatch(r"0\.(3|29+)\d*::umbrella\(d2\) :- day\(d2\), \\\+wind\.", lines[4])
+    pytest.importorskip("torch")
+    with pytest.raises(ProgramError, match="for problogic lfi"):
+        pl.Model(source + "query(umbrella(d1)).", networks={}).query("umbrella(d1)")
+
+
 def test_hidden_cause_converges_to_the_maximum_likelihood():
     """c :- a, b with b fixed at 0.5: P(c) = a/2, observed 1 time in 4, so a = 1/2."""
     result = pl.Program.from_string("t(0.9)::a. 0.5::b. c :- a, b.").lfi(
@@ -230,8 +250,8 @@ def test_time_limit_ends_learning():
 def test_program_errors():
     with pytest.raises(ProgramError, match="no learnable parameters"):
         pl.Program.from_string("0.5::a.").lfi([{"a": True}])
-    with pytest.raises(ProgramError, match="t/2 and longer") as info:
-        pl.Program.from_string("g(1).\nt(_, X)::f(X) :- g(X).").lfi([{"f(1)": True}])
+    with pytest.raises(ProgramError, match="extra arguments of t") as info:
+        pl.Program.from_string("g(1).\nt(_, Y)::f(X) :- g(X).").lfi([{"f(1)": True}])
     assert info.value.location.line == 2
     with pytest.raises(ProgramError, match="neural predicates"):
         pl.Program.from_string("t(0.5)::a. nn(net, [X], Y, [0, 1])::digit(X, Y). "

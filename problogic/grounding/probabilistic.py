@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..errors import GroundingError, ProgramError
+from ..language.printing import format_term
 from ..language.terms import Term, TermLike, Var, is_number, iter_list
 from .arithmetic import evaluate as evaluate_arithmetic
 from .ground_program import FALSE, TRUE, ChoiceVariable, NeuralCall
@@ -182,7 +183,20 @@ class ChoiceFactory:
             heads.append(None)
         return self.grounder.ground_program.add_variable(ChoiceVariable(
             probabilities, heads, annotations, clause.location, label,
-            tunable=prepared.index if tunable else None, is_fact=not prepared.body))
+            tunable=_tunable_key(prepared.index, annotations, clause.location)
+            if tunable else None, is_fact=not prepared.body))
+
+
+def _tunable_key(index: int, annotations, location):
+    """Which learnable parameters a ground instance shares: its clause's (``index``); with
+    ``t(_, X, ...)`` one set per value of the extra arguments (``(index, values)``)."""
+    extra = tuple(arg for a in annotations if is_tunable(a) for arg in a.args[1:])
+    if not extra:
+        return index
+    if not all(_ground(arg) for arg in extra):
+        raise ProgramError("the extra arguments of t(_, ...) must be ground when the clause "
+                           f"is used ({', '.join(format_term(a) for a in extra)})", location)
+    return index, extra
 
 
 def tunable_initial(annotations, location) -> list[float]:
@@ -234,7 +248,9 @@ def is_decision(annotation: TermLike) -> bool:
 
 
 def is_tunable(annotation: TermLike) -> bool:
-    return isinstance(annotation, Term) and annotation.functor == "t" and annotation.arity == 1
+    """``t(P)`` or ``t(P, X, ...)``: a learnable probability (starting at P, or unknown where P
+    is a variable; the extra arguments give one parameter per value of theirs in learning)."""
+    return isinstance(annotation, Term) and annotation.functor == "t" and annotation.arity >= 1
 
 
 def probability_value(annotation: TermLike, location) -> float:

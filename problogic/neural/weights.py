@@ -125,6 +125,10 @@ class WeightPlan(LeafWeights):
                 section = ("neural", variable.neural.network, bool(variable.neural.domain))
                 key = keys.setdefault(network_key(variable), len(keys))
             elif variable.tunable is not None:
+                if isinstance(variable.tunable, tuple):
+                    raise ProgramError("t(_, X)::... (a parameter per value of X) is for "
+                                       "problogic lfi; a Model learns t(_) clauses",
+                                       variable.location)
                 section = ("tunable", variable.tunable)
             else:
                 constants.extend(variable.probabilities)

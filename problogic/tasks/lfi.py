@@ -49,6 +49,7 @@ from ..errors import ParseError, ProgramError, SourceLocation
 from ..grounding.engine import ground_program
 from ..grounding.ground_program import CHOICE, FALSE, GroundProgram, reachable
 from ..grounding.probabilistic import is_tunable, tunable_initial
+from ..grounding.unify import Substitution
 from ..language.parser import parse_program
 from ..language.printing import format_term
 from ..language.program import Clause, ProbabilisticClause
@@ -146,33 +147,38 @@ def _evidence(clause) -> tuple[Term, bool]:
 
 @dataclass
 class _Parameters:
-    """The learnable clauses: per clause index, its values' probabilities (the heads, then
-    "none"), which values are learned (the learnable heads, then "none"), and each learnable
-    annotation's name."""
+    """The learnable parameters: per key (a clause index; ``(clause index, values)`` for a
+    clause with ``t(_, X, ...)``, a set per value of its extra arguments, known once grounded)
+    its values' probabilities (the heads, then "none"), which values are learned (the
+    learnable heads, then "none"), and each learnable annotation's name; ``per_value``: the
+    clauses with extra arguments, each with its keys in the order they were met."""
 
-    values: dict[int, list[float]]
-    free: dict[int, list[int]]
-    names: list[tuple[int, int, str]]  # (clause index, head index, name) per annotation
+    values: dict[object, list[float]]
+    free: dict[object, list[int]]
+    names: list[tuple[object, int, str]]  # (key, head index, name) per annotation
+    per_value: dict[int, list[tuple]] = field(default_factory=dict)
+
+    def add(self, key, annotations, heads, location) -> None:
+        self.values[key] = tunable_initial(annotations, location)
+        learnable = [k for k, a in enumerate(annotations) if is_tunable(a)]
+        self.free[key] = learnable + [len(annotations)]
+        self.names += [(key, k, f"{format_term(annotations[k])}::{format_term(heads[k])}")
+                       for k in learnable]
 
 
 def _parameters(model: ParsedProgram) -> _Parameters:
-    values, free, names = {}, {}, []
+    parameters = _Parameters({}, {}, [])
     for index, clause in enumerate(model.clauses):
         if not isinstance(clause, ProbabilisticClause):
             continue
         annotations = [a for a, _ in clause.heads]
-        if any(isinstance(a, Term) and a.functor == "t" and a.arity > 1 for a in annotations):
-            raise ProgramError("t/2 and longer (one parameter per value of the extra "
-                               "arguments) are not supported: write a t(_) clause per value",
-                               clause.location)
         if not any(is_tunable(a) for a in annotations):
             continue
-        values[index] = tunable_initial(annotations, clause.location)
-        learnable = [k for k, a in enumerate(annotations) if is_tunable(a)]
-        free[index] = learnable + [len(annotations)]
-        names += [(index, k, f"{format_term(annotations[k])}::{format_term(clause.heads[k][1])}")
-                  for k in learnable]
-    return _Parameters(values, free, names)
+        if any(is_tunable(a) and a.arity > 1 for a in annotations):
+            parameters.per_value[index] = []  # its parameters appear as it is grounded
+        else:
+            parameters.add(index, annotations, [h for _, h in clause.heads], clause.location)
+    return parameters
 
 
 class _Learner:
@@ -192,6 +198,13 @@ class _Learner:
         self.parameters = parameters
         atoms = list(dict.fromkeys(atom for e in examples for atom, _ in e.evidence))
         ground = ground_program(with_library(model), limits, deadline, goals=atoms)
+        for variable in ground.variables:  # t(_, X): a set of parameters per value of X
+            key = variable.tunable
+            if isinstance(key, tuple) and key not in parameters.values:
+                parameters.per_value[key[0]].append(key)
+                k = len(variable.heads) - (variable.heads[-1] is None)
+                parameters.add(key, variable.annotations[:k], variable.heads[:k],
+                               variable.location)
         literal = {answer: lit for answer, lit in ground.queries}
         ground.queries = []
         self.ignored: dict[SourceLocation, None] = {}
@@ -358,7 +371,7 @@ def learn(model: ParsedProgram, source: str | None, examples: list[Example], *,
     limits = limits or Limits()
     deadline = Deadline(limits.timeout)
     parameters = _parameters(model)
-    if not parameters.values:
+    if not parameters.values and not parameters.per_value:
         raise ProgramError("the program has no learnable parameters (t(...)::...)")
     learner = _Learner(model, parameters, examples, limits, deadline)
     iterations, change = 0, math.inf
@@ -382,12 +395,24 @@ def format_value(value: float) -> str:
 
 
 def learned_model(model: ParsedProgram, source: str, parameters: _Parameters) -> str:
-    """``source`` with each learnable annotation ``t(...)`` replaced by its learned value."""
+    """``source`` with each learnable annotation ``t(...)`` replaced by its learned value; a
+    clause with ``t(_, X)`` becomes a clause per value of ``X``, as ``problog lfi`` writes
+    it."""
     starts = [0]
     for line in source.splitlines(keepends=True):
         starts.append(starts[-1] + len(line))
     edits = []
+    for index, keys in parameters.per_value.items():
+        clause = model.clauses[index]
+        location = clause.location
+        begin = starts[location.line - 1] + location.column - 1
+        end = _clause_end(source, begin)
+        if end is not None:
+            edits.append((begin, end, "\n".join(
+                _per_value_clause(clause, key[1], parameters.values[key]) for key in keys)))
     for index, values in parameters.values.items():
+        if isinstance(index, tuple):
+            continue
         clause = model.clauses[index]
         for k, (annotation, _) in enumerate(clause.heads):
             location = getattr(annotation, "location", None)
@@ -400,6 +425,43 @@ def learned_model(model: ParsedProgram, source: str, parameters: _Parameters) ->
     for begin, end, text in sorted(edits, reverse=True):
         source = source[:begin] + text + source[end:]
     return source
+
+
+def _per_value_clause(clause: ProbabilisticClause, values: tuple, learned: list[float]) -> str:
+    """The text of ``clause`` for one value of its ``t(_, X)`` arguments, learned values in."""
+    subst = Substitution()
+    extra = [arg for a, _ in clause.heads if is_tunable(a) for arg in a.args[1:]]
+    for arg, value in zip(extra, values):
+        subst.unify(arg, value)
+    heads = "; ".join(
+        f"{format_value(learned[k]) if is_tunable(a) else format_term(subst.resolve(a))}::"
+        f"{format_term(subst.resolve(h))}" for k, (a, h) in enumerate(clause.heads))
+    body = subst.resolve(clause.body)
+    return f"{heads}." if body == Term("true") else f"{heads} :- {format_term(body)}."
+
+
+def _clause_end(text: str, begin: int) -> int | None:
+    """The index past the '.' that ends the clause starting at ``begin`` (a '.' followed by
+    white space, '%' or the end, outside quotes and comments), or None."""
+    i, n = begin, len(text)
+    while i < n:
+        c = text[i]
+        if c in "'\"`":
+            i += 1
+            while i < n and text[i] != c:
+                i += 2 if text[i] == "\\" else 1
+        elif c == "%":
+            while i < n and text[i] != "\n":
+                i += 1
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 1
+        elif text.startswith("0'", i):
+            i += 2
+        elif c == "." and (i + 1 == n or text[i + 1].isspace() or text[i + 1] == "%"):
+            return i + 1
+        i += 1
+    return None
 
 
 def _closing(text: str, begin: int) -> int | None:
