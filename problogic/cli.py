@@ -11,6 +11,8 @@
   ``problog mpe`` does: one ``atom`` or ``\\+atom`` per line, then ``% Probability: p``;
 * ``problogic dt FILE`` prints the decisions of highest expected utility and ``SCORE: u``, as
   ``problog dt`` does;
+* ``problogic explain FILE`` prints the program, each query's proofs and the probabilities, as
+  ``problog explain`` does;
 * ``problogic lfi FILE EXAMPLES...`` learns the ``t(...)`` probabilities from examples, as
   ``problog lfi`` does, and prints ``log-likelihood [values] [annotations] iterations``.
 
@@ -29,7 +31,7 @@ import traceback
 from .errors import ProblogicError
 from .limits import Limits
 
-SUBCOMMANDS = ("ground", "compile", "mpe", "sample", "lfi", "dt")
+SUBCOMMANDS = ("ground", "compile", "mpe", "sample", "lfi", "dt", "explain")
 SAMPLE_SEPARATOR = "----------------"  # between samples, as ProbLog's sample command
 
 
@@ -121,6 +123,13 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                                  "iteration (default %(default)s)")
         parser.add_argument("-O", "--output-model", metavar="OUTPUT",
                             help="write the program with the learned probabilities to OUTPUT")
+    elif command == "explain":
+        parser = argparse.ArgumentParser(
+            prog="problogic explain",
+            description="Print the program, each query's proofs (most probable first) and "
+                        "the probabilities, as problog explain does.")
+        parser.add_argument("--max-proofs", type=_positive_int, default=1000,
+                            help="proofs listed per query at most (default %(default)s)")
     elif command == "compile":
         parser = argparse.ArgumentParser(prog="problogic compile",
                                          description="Compile a program to a circuit.")
@@ -259,6 +268,9 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
         return 0
     if command == "lfi":
         return _learn(program, args, limits)
+    if command == "explain":
+        _print_explanation(program.explain(args.max_proofs, limits))
+        return 0
     if command == "dt":
         strategy = program.decide(search=args.search, limits=limits)
         if not strategy.decisions:
@@ -308,6 +320,25 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
         for atom, value in ordered:
             print(f"{atom}:\t{format_probability(value)}", file=output)
     return 0
+
+
+def _print_explanation(explanation) -> None:
+    """As ``problog explain`` prints it: the program, the proofs, the probabilities."""
+    print("Transformed program\n-------------------")
+    print("\n".join(explanation.program))
+    print("\nProofs\n------")
+    blocks = []
+    for query, proofs in explanation.proofs.items():
+        lines = [f"{query} :- {', '.join(p.literals)}.  % P={format_probability(p.probability)}"
+                 if p.literals else f"{query}.  % P={format_probability(p.probability)}"
+                 for p in proofs]
+        if not explanation.complete[query]:
+            lines.append(f"% ... more proofs of {query} (raise --max-proofs to list them)")
+        blocks.append("\n".join(lines))
+    print("\n\n".join(blocks))
+    print("\nProbabilities\n-------------")
+    for atom, value in sorted(explanation.probabilities.items()):
+        print(f"{atom}:\t{format_probability(value)}")
 
 
 def _learn(program, args, limits: Limits) -> int:

@@ -18,6 +18,7 @@ from .pipeline import RunResult, Stages, run_program
 
 if TYPE_CHECKING:  # the tasks package imports torch (mpe): imported when used
     from .tasks.dt import Strategy
+    from .tasks.explain import Explanation
     from .tasks.lfi import LearningResult
     from .tasks.mpe import MostProbableExplanation
     from .tasks.sample import Samples
@@ -167,6 +168,33 @@ class Program:
 
         limits = _limits(limits, limit_options)
         return call_with_deep_stack(lambda: best_strategy(self.parsed, search, limits))
+
+    def explain(self, max_proofs: int = 1000, limits: Limits | None = None,
+                **limit_options) -> "Explanation":
+        """Each query's proofs (the choices that make it true, most probable first, at most
+        ``max_proofs``) and its probability, as ``problog explain`` lists them (see
+        :mod:`problogic.tasks.explain`).
+
+        >>> import problogic as pl
+        >>> prog = pl.Program.from_string('''
+        ... 0.3::a. 0.4::b. 0.5::c.
+        ... p :- a, b. p :- \\\\+a, c.
+        ... query(p).''')
+        >>> [(proof.literals, round(proof.probability, 6))
+        ...  for proof in prog.explain().proofs["p"]]
+        [(['\\\\+a', 'c'], 0.35), (['a', 'b'], 0.12)]
+        """
+        from .tasks.explain import explain
+
+        stages = Stages(_limits(limits, limit_options))
+
+        def body():
+            formula = stages.formula(stages.ground(self.parsed))
+            probabilities = stages.evaluate(formula, stages.compile(formula))
+            return explain(self.parsed, formula, probabilities, max_proofs, stages.limits,
+                           stages.deadline)
+
+        return call_with_deep_stack(body)
 
     def lfi(self, examples, *, max_iterations: int = 10_000, min_change: float = 1e-10,
             limits: Limits | None = None, **limit_options) -> "LearningResult":
