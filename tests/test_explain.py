@@ -97,27 +97,30 @@ def _sections(text: str) -> dict[str, list[str]]:
     return sections
 
 
-def test_cli_prints_as_problog(tmp_path):
+# problog explain 2.3 prints these proofs and probabilities for PROGRAM (its proofs are
+# disjoint, and here so are the minimal ones)
+PROBLOGS_PROOFS = ["p :- \\+a, c(1). % P=0.35", "p :- a, b. % P=0.12",
+                   "q(1) :- b, c(1). % P=0.2", "q(2) :- b, c(2). % P=0.2"]
+PROBLOGS_PROBABILITIES = ["p: 0.47", "q(1): 0.2", "q(2): 0.2"]
+
+
+def _explain_output(module: str, tmp_path) -> str:
     path = tmp_path / "p.pl"
     path.write_text(PROGRAM)
-    out = subprocess.run([sys.executable, "-m", "problogic", "explain", str(path)],
-                         capture_output=True, text=True, check=True).stdout
+    return subprocess.run([sys.executable, "-m", module, "explain", str(path)],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_cli_prints_as_problog(tmp_path):
+    out = _explain_output("problogic", tmp_path)
     sections = _sections(out)
-    # problog explain 2.3 prints these proofs and probabilities (its proofs are disjoint,
-    # and here so are the minimal ones)
-    assert sections["Proofs"] == ["p :- \\+a, c(1). % P=0.35", "p :- a, b. % P=0.12",
-                                  "q(1) :- b, c(1). % P=0.2", "q(2) :- b, c(2). % P=0.2"]
-    assert sections["Probabilities"] == ["p: 0.47", "q(1): 0.2", "q(2): 0.2"]
+    assert sections["Proofs"] == PROBLOGS_PROOFS
+    assert sections["Probabilities"] == PROBLOGS_PROBABILITIES
     assert "\n\nq(1) :- b, c(1).  % P=0.2\n\nq(2)" in out  # a blank line between queries
 
 
 @needs_problog
 def test_the_expectations_are_problogs(tmp_path):
-    path = tmp_path / "p.pl"
-    path.write_text(PROGRAM)
-    out = subprocess.run([sys.executable, "-m", "problog", "explain", str(path)],
-                         capture_output=True, text=True, check=True).stdout
-    sections = _sections(out)
-    assert sections["Proofs"] == ["p :- \\+a, c(1). % P=0.35", "p :- a, b. % P=0.12",
-                                  "q(1) :- b, c(1). % P=0.2", "q(2) :- b, c(2). % P=0.2"]
-    assert sections["Probabilities"] == ["p: 0.47", "q(1): 0.2", "q(2): 0.2"]
+    sections = _sections(_explain_output("problog", tmp_path))
+    assert sections["Proofs"] == PROBLOGS_PROOFS
+    assert sections["Probabilities"] == PROBLOGS_PROBABILITIES
