@@ -186,17 +186,33 @@ def test_hidden_cause_converges_to_the_maximum_likelihood():
     assert result.parameters[0].value == pytest.approx(0.5, abs=1e-8)
 
 
-def test_annotated_disjunction_learns_none_and_keeps_fixed_heads():
-    """Heads counted 2, 1 and "none" 1 time; with a fixed head the learnable ones share
-    what it leaves, in proportion to their counts."""
+def test_annotated_disjunction_heads_are_exhaustive_and_keep_fixed_heads():
+    """Two or more learnable heads are exhaustive, as in ProbLog (its answers below): an
+    example where all are false has probability 0 and is ignored, and a fixed head keeps its
+    share. With one learnable head, "none" is learned (the maximum likelihood; ProbLog's
+    update gives 2/3 there, ignoring what b takes)."""
     examples = [{"a": True}, {"b": True}, {"a": False, "b": False}, {"a": True}]
     result = pl.Program.from_string("t(0.2)::a; t(0.3)::b.").lfi(examples)
-    assert [p.value for p in result.parameters] == pytest.approx([0.5, 0.25])
+    assert [p.value for p in result.parameters] == pytest.approx([2 / 3, 1 / 3])
+    assert len(result.ignored) == 1
     examples = [{"a": True, "c": False}, {"a": False, "b": False, "c": False},
                 {"c": True}, {"a": True}]
     result = pl.Program.from_string("t(0.2)::a; t(0.3)::b; 0.4::c.").lfi(examples)
-    # free values a, b, none: counts 2, 0, 1 of what c leaves (0.6)
-    assert [p.value for p in result.parameters] == pytest.approx([0.4, 0.0])
+    assert [p.value for p in result.parameters] == pytest.approx([0.6, 0.0])
+    examples = [{"a": True}, {"a": False, "b": False}, {"b": True}, {"a": True}]
+    result = pl.Program.from_string("t(0.5)::a; 0.3::b.").lfi(examples)
+    assert [p.value for p in result.parameters] == pytest.approx([0.7 * 2 / 3])
+
+
+def test_evidence_completes_a_disjunction_of_learnable_heads_as_problog():
+    """All learnable heads false but one, that one unobserved: it is true (ProbLog's
+    reading), even where a fixed head could hold; e is then 4/5 (ProbLog: the same)."""
+    source = "t(_)::e.\nt(_)::a; t(_)::b :- e.\n"
+    examples = [{"a": True}, {"a": True}, {"b": False}, {"b": True}, {"a": False, "b": False}]
+    result = pl.Program.from_string(source).lfi(examples)
+    assert [p.value for p in result.parameters] == pytest.approx([0.8, 0.75, 0.25])
+    result = pl.Program.from_string("t(_)::a; t(_)::b; 0.5::c.").lfi([{"a": False}])
+    assert [p.value for p in result.parameters] == pytest.approx([0.0, 0.5])
 
 
 def test_examples_that_repeat_count_with_their_multiplicity():

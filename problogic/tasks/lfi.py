@@ -9,8 +9,9 @@ clause):
 
     p_k = R * sum_e sum_i P(value k, body_i | e) / sum_e sum_i sum_{j free} P(value j, body_i | e)
 
-where the free values are the learnable heads and the implicit "none", and R is what the fixed
-heads of an annotated disjunction leave (1 when there are none). For a probabilistic fact or
+where the free values are the learnable heads and the implicit "none" (not learned where two or more
+heads are learnable: see below), and R is what the fixed heads of an annotated disjunction
+leave (1 when there are none). For a probabilistic fact or
 rule this is ProbLog's update, P(fact and body | e) / P(body | e) summed over the examples,
 with its details: identical examples count with their multiplicity, a posterior below 1e-6
 counts as 0 (for a fact: a mean posterior over its instances and examples), a value no
@@ -26,13 +27,17 @@ with a body also needs P(body | e), which no gradient gives: it gets roots of it
 body held" and "it took head k and its body held", each conjoined with the evidence. Each
 iteration evaluates every root at once, level by level in numpy (:class:`~problogic.compile.arrays.DiagramArrays`).
 
-Two differences from ProbLog. ProbLog stops when the sum of the logarithms of the learned
+As in ProbLog, an annotated disjunction with two or more learnable heads (``t(...)``) is
+exhaustive: its heads, learnable and fixed, share all the probability, the implicit "none"
+getting none of it after the first update (a fact's "false", and the "none" of a disjunction
+with one learnable head, are learned like the heads). And as ProbLog reads the evidence on
+such heads: where an example makes all its learnable heads false but one, and says nothing
+of that one, the one is true (:func:`_completed`), even where a fixed head could hold.
+
+One difference from ProbLog: ProbLog stops when the sum of the logarithms of the learned
 values changes by at most its ``min_improv``; that sum also stalls while EM still moves
 parameters that trade off against each other (two probabilities whose product the examples
-fix), so ProbLog can stop far from the optimum. And ProbLog treats the learnable heads of an
-annotated disjunction as exhaustive (it rescales them to sum to 1 and ignores the examples
-where none of them holds); here the implicit "none" is learned like the heads, so the two
-agree where the examples make one head true each time.
+fix), so ProbLog can stop far from the optimum.
 """
 
 from __future__ import annotations
@@ -161,7 +166,9 @@ class _Parameters:
     def add(self, key, annotations, heads, location) -> None:
         self.values[key] = tunable_initial(annotations, location)
         learnable = [k for k, a in enumerate(annotations) if is_tunable(a)]
-        self.free[key] = learnable + [len(annotations)]
+        # an annotated disjunction with two or more learnable heads has no "none" to learn:
+        # as in ProbLog, its heads are exhaustive
+        self.free[key] = learnable + ([len(annotations)] if len(learnable) < 2 else [])
         self.names += [(key, k, f"{format_term(annotations[k])}::{format_term(heads[k])}")
                        for k in learnable]
 
@@ -198,6 +205,11 @@ class _Learner:
         self.parameters = parameters
         atoms = list(dict.fromkeys(atom for e in examples for atom, _ in e.evidence))
         ground = ground_program(with_library(model), limits, deadline, goals=atoms)
+        completed = _completed(examples, ground)
+        if completed is not examples:  # ground again, the inferred heads included
+            examples = completed
+            atoms = list(dict.fromkeys(atom for e in examples for atom, _ in e.evidence))
+            ground = ground_program(with_library(model), limits, deadline, goals=atoms)
         for variable in ground.variables:  # t(_, X): a set of parameters per value of X
             key = variable.tunable
             if isinstance(key, tuple) and key not in parameters.values:
@@ -324,25 +336,60 @@ class _Learner:
         """The M step; returns the largest change of a value."""
         change = 0.0
         for index, values in self.parameters.values.items():
-            free = self.parameters.free[index]  # the learnable heads, then "none"
+            free = self.parameters.free[index]  # the learnable heads, then "none" if learned
+            heads = [k for k in free if k < len(values) - 1]
             fixed = [k for k in range(len(values) - 1) if k not in free]
             total = counts[index][BODY] - sum(counts[index][k] for k in fixed)
+            if len(heads) == len(free):  # exhaustive heads: they share what the fixed leave
+                total = min(total, sum(counts[index][k] for k in heads))
             if total <= UNDETERMINED:
                 continue  # nothing in the examples bears on this clause: keep its values
             # what the fixed heads leave, from the constants: no rounding error accumulates
             available = 1.0 - sum(values[k] for k in fixed)
             learned = [0.0 if counts[index][k] <= UNDETERMINED
-                       else available * counts[index][k] / total for k in free[:-1]]
+                       else available * counts[index][k] / total for k in heads]
             excess = sum(learned) / available if available > 0.0 else 1.0
             if excess > 1.0:  # rounding: the heads' counts can exceed the bodies' by an ulp
                 learned = [value / excess for value in learned]
             new = list(values)
-            for k, value in zip(free, learned):
+            for k, value in zip(heads, learned):
                 new[k] = value
             new[-1] = max(available - sum(learned), 0.0)
             change = max(change, max(abs(a - b) for a, b in zip(values, new)))
             values[:] = new
         return change
+
+
+def _completed(examples: list[Example], ground: GroundProgram) -> list[Example]:
+    """ProbLog's reading of the evidence on an annotated disjunction with two or more
+    learnable heads: its learnable heads are exhaustive, so where an example makes all of
+    them false but one, and says nothing of that one, the one is true. An example where
+    every learnable head of some such disjunction is false is left as it is, as ProbLog
+    leaves it. ``examples`` itself when nothing is inferred."""
+    groups = []
+    for variable in ground.variables:
+        if variable.tunable is not None:
+            heads = [h for h, a in zip(variable.heads, variable.annotations)
+                     if h is not None and is_tunable(a)]
+            if len(heads) > 1:
+                groups.append(heads)
+    out, changed = [], False
+    for example in examples:
+        truth = dict(example.evidence)
+        added: list[tuple[Term, bool]] = []
+        for heads in groups:
+            known = [truth.get(h) for h in heads]
+            if all(k is False for k in known):
+                added = []
+                break
+            if known.count(None) == 1 and known.count(False) == len(heads) - 1:
+                added.append((heads[known.index(None)], True))
+        if added:
+            changed = True
+            example = Example(example.evidence + tuple(dict.fromkeys(added)), example.location,
+                              example.count)
+        out.append(example)
+    return out if changed else examples
 
 
 def _reached(ground: GroundProgram, lits: list[int], learnable: set[int]) -> list[int]:
