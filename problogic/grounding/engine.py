@@ -14,7 +14,7 @@ cycles reach the ground program, where the formula stage gives them least-fixpoi
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ..collector import collector_paused
 from ..errors import (CycleError, GroundingError, LimitExceededError, NegativeCycleError,
@@ -607,13 +607,15 @@ class Grounder:
                 return table.location
         return None
 
-    def solve_closed(self, goal: TermLike, depth: int, through: str,
+    def solve_closed(self, goal: TermLike, depth: int, through: Callable[[], str],
                      location: SourceLocation | None = None,
                      error: type[GroundingError] = CycleError) -> Iterator[Literals]:
         """The solutions of ``goal`` for a construct that needs all of them at once
         (negation, findall/3, aggregates): reading a table of an enclosing incomplete
         component would make the component depend on its own unfinished answers, an
-        ``error`` naming the construct (``through``). Bindings are left to the caller."""
+        ``error`` naming the construct (``through()``, called only then: building the text
+        on every call cost a tenth of a negation-heavy grounding). Bindings are left to the
+        caller."""
         saved = self.min_incomplete_read
         self.min_incomplete_read = 1 << 60
         base = len(self.stack)
@@ -630,7 +632,7 @@ class Grounder:
                 self.min_incomplete_read, min(saved, self.min_incomplete_read)
             if read < base and not failed:
                 culprit = self.stack[read]
-                raise error(f"{culprit.goal!r} depends on itself through {through}",
+                raise error(f"{culprit.goal!r} depends on itself through {through()}",
                             location or culprit.location)
 
     def solve_negation(self, goal: TermLike, depth: int,
@@ -639,11 +641,12 @@ class Grounder:
         options = []
         mark = self.subst.mark()
         solutions = self.solve_closed(
-            goal, depth, f"\\+ {self.subst.resolve(goal)!r} (negative cycle)", location,
-            NegativeCycleError)
+            goal, depth, lambda: f"\\+ {self.subst.resolve(goal)!r} (negative cycle)",
+            location, NegativeCycleError)
         try:
             for lits in solutions:
                 if not lits:
+                    self.subst.undo(mark)  # (the error names the goal as called)
                     solutions.close()  # explicitly, so that its cycle check raises here
                     return None
                 options.append(lits)

@@ -20,7 +20,7 @@ TRUE_ATOM, FALSE_ATOM = Term("true"), Term("false")
 def declared(g, head: Term) -> list[Term]:
     """The query (or evidence) declarations: the answers of ``head``. A declaration whose
     clause body holds in some worlds only declares its atom all the same, as in ProbLog
-    (``query(bid(I)) :- 0.3::appears(I)`` asks for every item that may appear)."""
+    (``query(bid(I)) :- appears(I).`` with ``0.3::appears(i1).`` asks for ``bid(i1)``)."""
     if not g.has_predicate(head.signature):
         return []
     return list(dict.fromkeys(term for term, _ in g.collect(head)))

@@ -112,7 +112,7 @@ def _subquery(g, goal, depth):
             evidence.append((g.ground_program.disjunction(lits), positive))
     grouped: dict = {}
     mark = g.subst.mark()
-    for lits in g.solve_closed(query, depth, f"subquery/{goal.arity} of "
+    for lits in g.solve_closed(query, depth, lambda: f"subquery/{goal.arity} of "
                                f"{g.subst.resolve(query)!r}", goal.location):
         grouped.setdefault(g.subst.resolve(query), []).append(
             g.ground_program.conjunction(lits))

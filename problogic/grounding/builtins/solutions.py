@@ -63,13 +63,16 @@ def solutions(g, template, goal_term, depth, caller=None):
     on the clause that asks for all its solutions (``caller``, to name in that error)."""
     out = []
     mark = g.subst.mark()
-    if caller is None:
-        name = "all solutions"
-    elif caller.functor == "$aggregate":  # a clause head's sum<X>
-        name = f"the aggregate {caller.args[0]!r}<{g.subst.resolve(caller.args[1])!r}>"
-    else:
-        name = f"{caller.functor}/{caller.arity}"
-    through = f"{name} of {g.subst.resolve(goal_term)!r}"
+
+    def through() -> str:
+        if caller is None:
+            name = "all solutions"
+        elif caller.functor == "$aggregate":  # a clause head's sum<X>
+            name = f"the aggregate {caller.args[0]!r}<{g.subst.resolve(caller.args[1])!r}>"
+        else:
+            name = f"{caller.functor}/{caller.arity}"
+        return f"{name} of {g.subst.resolve(goal_term)!r}"
+
     try:
         for lits in g.solve_closed(goal_term, depth, through,
                                    caller.location if caller is not None else None):
