@@ -276,6 +276,10 @@ def test_error_builtin_is_a_located_error():
     (ASSERT + "q :- assertz(_). query(q).", "assertz/1: the clause is unbound"),
     (ASSERT + "q :- assertz((foo :- 1)). query(q).", "body goal 1 is not callable"),
     (":- use_module(library(nlp4plp)).\nquery(a).", "library(nlp4plp) is not supported"),
+    (":- load_external('ext.py').\na.\nquery(a).",
+     "load_external/1: Python externals are disabled"),
+    ("P::s(X) :- call_external(sim(X), P).\nquery(s(a)).",
+     "call_external/2: Python externals are disabled"),
     ("0.3::m(1).\nsize(N) ~ beta(2, 3) :- m(N).\na :- size(1).\nquery(a).",
      "No clauses found for 'size/1' (its distributional clauses, Head ~ Distribution, need "
      "continuous distributions"),

@@ -243,3 +243,15 @@ def _cmd_args(g, goal, depth):
 
 
 PROBLOG[("cmd_args", 1)] = _cmd_args
+
+
+def _python_external(g, goal, depth):
+    """ProbLog's load_external/1 and call_external/2 run Python code named by the program:
+    refused, as ``:- use_module('x.py')`` is (a program is data, not code)."""
+    raise error(g, f"{goal.functor}/{goal.arity}: Python externals are disabled (a program is "
+                "data, not code)", goal)
+    yield  # a generator, as every builtin
+
+
+PROBLOG[("load_external", 1)] = _python_external
+PROBLOG[("call_external", 2)] = _python_external
