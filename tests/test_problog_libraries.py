@@ -2,7 +2,8 @@
 library(control), library(assert), library(record), library(db), library(scope),
 library(aggregate)'s aggregate/5, negative head literals (``0.5::\\+a :- b``), the output builtins
 (write/N, writenl/N, nl/0, debugprint/N, error/N), try_call/N, call_nc/N, nocache/2,
-possible/1, subsumes_term/2, cmd_args/1 and directives run as goals.
+possible/1, subsumes_term/2, cmd_args/1, numbervars/3, varnumbers/2 and directives run as
+goals.
 
 The answers of SAME_AS_PROBLOG are ProbLog 2.3's (``test_expectations_are_problogs`` checks
 them again when problog is installed); OUR_ANSWERS are cases where ProbLog crashes or returns
@@ -209,6 +210,17 @@ OUR_ANSWERS = {
         "f(L) :- findall(A, a(A), L).\n"
         "query(b(_)). query(a(_)). query(f([X, Y, Z])). query(f([_])).",
         {"b(_0)": 0, "a(1)": 0, "f([_0, _1, _2])": 0, "f([1])": 0}),
+    # ProbLog: a(f(X8,X9,X8)) and b(f($Var(3),$Var(4),$Var(3))) (End bound to the term);
+    # here ISO Prolog's numbervars/3, and varnumbers/2 its inverse
+    "numbervars and varnumbers": (
+        "a(T) :- T = f(X, Y, X), numbervars(T, 0, _).\n"
+        "b(E) :- T = f(X, Y, X), numbervars(T, 3, E).\n"
+        "c :- T = g(X), numbervars(T, 0, _), X = z.\n"
+        "d(C) :- T = f(X, Y, X), numbervars(T, 0, _), varnumbers(T, C).\n"
+        "e :- T = f(X, Y), numbervars(T, 0, _), varnumbers(T, f(A, B)), A \\== B.\n"
+        "query(a(_)). query(b(_)). query(c). query(d(_)). query(e).",
+        {"a(f('$VAR'(0),'$VAR'(1),'$VAR'(0)))": 1, "b(5)": 1, "c": 0, "d(f(_0,_1,_0))": 1,
+         "e": 1}),
     # ProbLog: AttributeError (its references cannot be erased)
     "erase": (RECORD + "init :- recordz(k, a, R), recordz(k, b), erase(R).\n"
               "q(X) :- init, recorded(k, X). query(q(_)).", {"q(b)": 1}),
@@ -276,6 +288,7 @@ def test_error_builtin_is_a_located_error():
     (ASSERT + "q :- assertz(_). query(q).", "assertz/1: the clause is unbound"),
     (ASSERT + "q :- assertz((foo :- 1)). query(q).", "body goal 1 is not callable"),
     (":- use_module(library(nlp4plp)).\nquery(a).", "library(nlp4plp) is not supported"),
+    ("a :- numbervars(f(_), x, _). query(a).", "numbervars/3: the start x is not an integer"),
     (":- load_external('ext.py').\na.\nquery(a).",
      "load_external/1: Python externals are disabled"),
     ("P::s(X) :- call_external(sim(X), P).\nquery(s(a)).",

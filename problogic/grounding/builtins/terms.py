@@ -192,6 +192,41 @@ register(TERMS, "subsumes_term", 2, det=True)(subsumes_term)
 register(TERMS, "subsumes_chk", 2, det=True)(subsumes_term)
 
 
+VAR_NUMBER = "$VAR"
+
+
+@register(TERMS, "numbervars", 3, det=True)
+def numbervars(g, args):
+    """numbervars(Term, Start, End): bind the variables of Term, left to right, to
+    '$VAR'(Start), '$VAR'(Start + 1), ...; End is the next number (ISO Prolog's meaning;
+    ProbLog's own binds them to fresh names and leaves End as the term)."""
+    start = g.subst.deref(args[1])
+    if type(start) is not int:
+        raise error(g, f"numbervars/3: the start {g.subst.resolve(start)!r} is not an integer")
+    n = start
+    for var in list(variables(g.subst.resolve(args[0]))):
+        g.subst.bind(var, Term(VAR_NUMBER, (n,)))
+        n += 1
+    return g.subst.unify(args[2], n)
+
+
+@register(TERMS, "varnumbers", 2, det=True)
+def varnumbers(g, args):
+    """varnumbers(Term, Copy): Copy is Term with each '$VAR'(N) a fresh variable (the same N,
+    the same variable), the inverse of numbervars/3."""
+    fresh: dict[int, Var] = {}
+
+    def walk(t):
+        if type(t) is Term and t.functor == VAR_NUMBER and len(t.args) == 1 and \
+                type(t.args[0]) is int:
+            return fresh.setdefault(t.args[0], Var("_"))
+        if type(t) is Term and t.args:
+            return Term(t.functor, tuple(walk(a) for a in t.args))
+        return t
+
+    return g.subst.unify(args[1], walk(g.subst.resolve(args[0])))
+
+
 @register(TERMS, "copy_term", 2, det=True)
 def copy_term(g, args):
     return g.subst.unify(args[1], rename(g.subst.resolve(args[0]), {}))
