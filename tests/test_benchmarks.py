@@ -452,3 +452,25 @@ def test_pseudo_box_quality_matches_each_true_box_once():
     ]
     assert round_quality(pseudo, lambda record: truth) == dict(
         images=3, pseudo_boxes=6, true_boxes=6, matched=5, right=4, images_right=1)
+
+
+@pytest.mark.skipif(not _installed("problog"), reason="problog is not installed")
+def test_problog_suite_sorts_programs_by_verdict(tmp_path, capsys):
+    """benchmarks.problog_suite: one program of each verdict, an lfi test with examples."""
+    from benchmarks.problog_suite import main
+
+    (tmp_path / "same.pl").write_text("0.3::a. b :- \\+a. q(X) :- X = f(_).\n"
+                                      "query(b). query(q(_)).")
+    (tmp_path / "refused.pl").write_text("query(undefined_thing).")
+    (tmp_path / "ours.pl").write_text(":- dynamic(f/1).\nquery(f(_)).")  # ProbLog: no dynamic/1
+    (tmp_path / "differ.pl").write_text("r(a). r(b). r(a).\ns(L) :- findall(X, r(X), L).\n"
+                                        "query(s(_)).")  # ProbLog keeps the duplicate
+    (tmp_path / "learn.pl").write_text("t(_)::a. t(_)::b.")
+    (tmp_path / "learn.ev").write_text("evidence(a).\n---\nevidence(a).\nevidence(b, false).")
+    assert main([str(tmp_path), "--json", str(tmp_path / "out.json")]) == 0
+    out = capsys.readouterr().out
+    assert "| same | 2 |" in out and "| both refuse | 1 |" in out
+    assert "differ: differ.pl" in out and "only problog refuses: ours.pl" in out
+    verdicts = {name: r["verdict"]
+                for name, r in json.loads((tmp_path / "out.json").read_text()).items()}
+    assert verdicts["learn.pl"] == "same" and verdicts["same.pl"] == "same"
