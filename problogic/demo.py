@@ -1,9 +1,10 @@
 """``make demo``: run the bundled example programs and print their exact answers.
 
 Each example goes through the whole pipeline (parse, ground, compile, evaluate); the timings
-show where the time goes. Then the two other tasks: the best decisions of ``umbrella.pl``
-(``problogic dt``), and the probabilities of ``alarm.pl`` learned back from examples drawn
-from it (``problogic lfi``).
+show where the time goes. Then the other tasks: the most probable proofs behind ``alarm.pl``'s
+answers (``problogic explain``), the best decisions of ``umbrella.pl`` (``problogic dt``), and
+the probabilities of ``alarm.pl`` learned back from examples drawn from it (``problogic
+lfi``).
 """
 
 from __future__ import annotations
@@ -31,8 +32,22 @@ def main() -> None:
                           for stage, seconds in result.timings.items())
         sizes = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.stats.items())
         print(f"   [{times}]\n   [{sizes}]\n")
+    explain(folder)
     decide(folder)
     learn(folder)
+
+
+def explain(folder) -> None:
+    text = folder.joinpath("alarm.pl").read_text()
+    explanation = Program.from_string(text, "alarm.pl").explain(max_proofs=2)
+    print("== alarm.pl explained (problogic explain): each query's two most probable proofs "
+          "together with the evidence (rule(Line, Head): the rule at that line fired)")
+    for query, proofs in explanation.proofs.items():
+        print(f"   {query} ({format_probability(explanation.probabilities[query])} given the "
+              "evidence):")
+        for proof in proofs:
+            print(f"      P={proof.probability:.4g}: {', '.join(proof.literals)}")
+    print()
 
 
 def decide(folder) -> None:

@@ -232,10 +232,14 @@ def test_exact_evaluation_never_imports_torch_or_numpy(program):
 
 
 def test_demo_runs_every_task():
-    """``make demo``: the inference examples, then dt's decisions and lfi's learned values."""
+    """``make demo``: the inference examples, then explain's proofs, dt's decisions and lfi's
+    learned values."""
     result = subprocess.run([sys.executable, "-m", "problogic.demo"], capture_output=True,
                             text=True, check=True)
     assert "== hmm.pl:" in result.stdout
+    # burglary 0.1, no earthquake 0.8, the alarm's rule at line 6 0.8, each call 0.8
+    assert "      P=0.04096: burglary, \\+earthquake, rule(11, calls(john)), " \
+           "rule(11, calls(mary)), rule(6, alarm)\n" in result.stdout
     assert "   umbrella: yes\n" in result.stdout and "expected utility 43 " in result.stdout
     learned = re.search(r"t\(_\)::earthquake: (0\.\d+)", result.stdout)
     assert learned and abs(float(learned.group(1)) - 0.2) < 0.05
