@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import math
+import random
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import problogic as pl
 from problogic.errors import ProgramError
+from fuzz import DERANDOMIZE, examples
 from oracle import problog_available
 
 needs_problog = pytest.mark.skipif(not problog_available(), reason="needs problog")
@@ -124,3 +129,36 @@ def test_the_expectations_are_problogs(tmp_path):
     sections = _sections(_explain_output("problog", tmp_path))
     assert sections["Proofs"] == PROBLOGS_PROOFS
     assert sections["Probabilities"] == PROBLOGS_PROBABILITIES
+
+
+@settings(max_examples=examples(40), deadline=None, derandomize=DERANDOMIZE)
+@given(st.integers(0, 10**9))
+def test_each_proof_implies_the_query_and_together_they_are_it(seed):
+    """Random programs over probabilistic facts (negation, shared and derived atoms): given
+    the choices of any listed proof, the query is certain; a proof's probability is the
+    product of its choices'; and the disjunction of all the proofs has the query's
+    probability."""
+    rng = random.Random(seed)
+    facts = {f"f{i}": round(rng.uniform(0.1, 0.9), 2) for i in range(rng.randint(1, 5))}
+    lines = [f"{p}::{name}." for name, p in facts.items()]
+    atoms = list(facts)
+    for i in range(rng.randint(1, 4)):
+        for _ in range(rng.randint(1, 2)):
+            body = ", ".join(("\\+" if rng.random() < 0.3 else "") + rng.choice(atoms)
+                             for _ in range(rng.randint(1, 3)))
+            lines.append(f"d{i} :- {body}.")
+        atoms.append(f"d{i}")
+    source = "\n".join(lines) + f"\nquery({atoms[-1]}).\n"
+    explanation = pl.Program.from_string(source).explain()
+    [(query, proofs)] = explanation.proofs.items()
+    assert explanation.complete[query]
+    for proof in proofs:
+        chosen = {lit.removeprefix("\\+"): not lit.startswith("\\+") for lit in proof.literals}
+        assert proof.probability == pytest.approx(math.prod(
+            facts[a] if holds else 1 - facts[a] for a, holds in chosen.items()))
+        evidence = "".join(f"evidence({a}, {str(h).lower()}).\n" for a, h in chosen.items())
+        assert pl.evaluate(source + evidence)[query] == pytest.approx(1.0)
+    rules = "".join(f"any :- {', '.join(p.literals) or 'true'}.\n" for p in proofs)
+    together = pl.evaluate(source.replace(f"query({query}).", "query(any).") + rules) \
+        if proofs else {"any": 0.0}
+    assert together["any"] == pytest.approx(explanation.probabilities[query], abs=1e-12)
