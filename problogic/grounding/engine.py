@@ -555,10 +555,12 @@ class Grounder:
         return prepared
 
     def all_clauses(self) -> list[tuple[PreparedClause, int]]:
-        """Every (prepared clause, head index) of every predicate, in clause order (clause/2
-        with an unbound head)."""
+        """Every (prepared clause, head index) of the program's predicates, in clause order
+        (clause/2 with an unbound head); the libraries' clauses are left out, as ProbLog
+        lists only those it was told to load."""
         entries = sorted(e for entries in self._by_signature.values() for e in entries)
-        return [(self._prepare(i), head_index) for i, head_index in entries]
+        return [(self._prepare(i), head_index) for i, head_index in entries
+                if not _in_library(self.clauses[i].location)]
 
     def has_predicate(self, signature) -> bool:
         return signature in self._by_signature
@@ -663,17 +665,19 @@ class Grounder:
         return (-positive,)
 
 
+def _in_library(location) -> bool:
+    """Whether a clause comes from a library file ("library(lists)", ...)."""
+    return location is not None and (location.file or "").startswith("library(")
+
+
 def _point_at_caller(exc: ProblogicError, clauses: list) -> None:
     """An error inside a library predicate points at the program's clause that called it
     (``clauses``: the locations of the clauses being resolved when it was raised)."""
-    def in_library(location) -> bool:  # the library's files are "library(lists)", ...
-        return (location.file or "").startswith("library(")
-
     inside = exc.location
-    if inside is None or not in_library(inside):
+    if inside is None or not _in_library(inside):
         return
     for location in reversed(clauses):
-        if location is not None and not in_library(location):
+        if location is not None and not _in_library(location):
             exc.location = location
             exc.message += f" (inside {inside.file}, line {inside.line})"
             return
