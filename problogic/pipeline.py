@@ -71,8 +71,8 @@ def with_library(program: ParsedProgram) -> ParsedProgram:
     defined = set(program.by_signature)
     for name in LIBRARIES + tuple(dict.fromkeys(n for n in loaded if n in OPTIONAL_LIBRARIES)):
         for clause in _library(name).clauses:
-            heads = [clause.head] if hasattr(clause, "head") else [h for _, h in clause.heads]
-            if name in MERGED_LIBRARIES or not any(h.signature in defined for h in heads):
+            if name in MERGED_LIBRARIES or \
+                    not any(h.signature in defined for h in clause.head_atoms):
                 combined.add(clause)
     rewritten = negative_heads(combined.clauses)
     if rewritten is not combined.clauses:

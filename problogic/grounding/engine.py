@@ -42,10 +42,7 @@ class PreparedClause:
         self.clause = clause
         self.index = index
         self.probabilistic = isinstance(clause, ProbabilisticClause)
-        if self.probabilistic:
-            self.heads = tuple(head for _, head in clause.heads)
-        else:
-            self.heads = (clause.head,)
+        self.heads = clause.head_atoms
         body = [] if clause.body == TRUE_ATOM else conjuncts(clause.body)
         self.body = tuple(body)
         # A variable only in an annotation such as t(_) gets no slot.
@@ -183,12 +180,17 @@ class Grounder:
         self.clauses = list(program.clauses)
         self.limits = limits or Limits()
         self.deadline = deadline or Deadline(self.limits.timeout)
-        defined = {c_head.signature for c in program.clauses
-                   for c_head in ([c.head] if isinstance(c, Clause) else [h for _, h in c.heads])}
+        # (clause index, head index) per signature; clauses are prepared when first called
+        # (a program with its libraries has hundreds that a query never reaches).
+        by_signature: dict[tuple[str, int], list] = {}
+        for i, c in enumerate(program.clauses):
+            for head_index, head in enumerate(c.head_atoms):
+                by_signature.setdefault(head.signature, []).append((i, head_index))
+        self._by_signature = by_signature
         # A program may define a predicate that is also a builtin (ProbLog programs often
         # bring their own sum_list/2 or concat/2); its own clauses win, except for control.
         self.builtins = {k: v for k, v in BUILTINS.items()
-                         if k not in defined or k in CONTROL_CONSTRUCTS}
+                         if k not in by_signature or k in CONTROL_CONSTRUCTS}
         self._local_arguments = {k: v for k, v in LOCAL_ARGUMENTS.items() if k in self.builtins}
         self.subst = Substitution()
         self.ground_program = GroundProgram()
@@ -203,14 +205,6 @@ class Grounder:
         self.unknown_fails = False
         self.flags: dict[str, TermLike] = {}
         self._index: dict[tuple[str, int], PredicateIndex] = {}
-        # (clause index, head index) per signature; clauses are prepared when first called
-        # (a program with its libraries has hundreds that a query never reaches).
-        by_signature: dict[tuple[str, int], list] = {}
-        for i, c in enumerate(program.clauses):
-            heads = [c.head] if isinstance(c, Clause) else [h for _, h in c.heads]
-            for head_index, head in enumerate(heads):
-                by_signature.setdefault(head.signature, []).append((i, head_index))
-        self._by_signature = by_signature
         self._prepared: dict[int, PreparedClause] = {}
         self.dynamic: set[tuple[str, int]] = set()
         self.completed: list[Table] = []  # tables completed since the clauses last changed
@@ -287,9 +281,7 @@ class Grounder:
         """Why a predicate that only distributional clauses (``size(N) ~ beta(2, 3)``,
         DC-ProbLog's continuous distributions; clauses of ``~/2`` here) define has none."""
         for i, head_index in self._by_signature.get(("~", 2), ()):
-            clause = self.clauses[i]
-            head = (clause.head if isinstance(clause, Clause) else
-                    clause.heads[head_index][1]).args[0]
+            head = self.clauses[i].head_atoms[head_index].args[0]
             if isinstance(head, Term) and head.signature == signature:
                 return (" (its distributional clauses, Head ~ Distribution, need continuous "
                         "distributions, which problogic does not support)")
@@ -571,8 +563,7 @@ class Grounder:
         for clause in clauses:
             i = len(self.clauses)
             self.clauses.append(clause)
-            heads = [clause.head] if isinstance(clause, Clause) else [h for _, h in clause.heads]
-            for head_index, head in enumerate(heads):
+            for head_index, head in enumerate(clause.head_atoms):
                 added.setdefault(head.signature, []).append((i, head_index))
         for signature, entries in added.items():
             old = self._by_signature.get(signature, [])

@@ -16,8 +16,10 @@ them to find the queries, so ``query(path(a, X)) :- node(X).`` works.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..errors import ProgramError, SourceLocation
+from .printing import format_term
 from .terms import TRUE, Term, TermLike, Var, conjuncts, is_number
 
 
@@ -28,6 +30,11 @@ class Clause:
     head: Term
     body: TermLike
     location: SourceLocation | None = None
+
+    @property
+    def head_atoms(self) -> tuple[Term, ...]:
+        """The atoms the clause defines (one; see ProbabilisticClause's)."""
+        return (self.head,)
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,11 @@ class ProbabilisticClause:
     @property
     def is_annotated_disjunction(self) -> bool:
         return len(self.heads) > 1
+
+    @property
+    def head_atoms(self) -> tuple[Term, ...]:
+        """The atoms the clause defines, one per head, without their probabilities."""
+        return tuple(head for _, head in self.heads)
 
 
 @dataclass(frozen=True)
@@ -68,9 +80,8 @@ class Program:
             self._index(clause)
 
     def _index(self, clause: AnyClause) -> None:
-        heads = [clause.head] if isinstance(clause, Clause) else [h for _, h in clause.heads]
         seen = set()
-        for head in heads:
+        for head in clause.head_atoms:
             if head.signature not in seen:
                 seen.add(head.signature)
                 self.by_signature.setdefault(head.signature, []).append(clause)
@@ -83,6 +94,22 @@ class Program:
         for clause in other.clauses:
             self.add(clause)
         self.directives.extend(other.directives)
+
+
+def format_clause(clause: AnyClause | Directive,
+                  annotation: Callable[[TermLike], str] | None = None) -> str:
+    """A clause or directive as source text, ending in '.'; ``annotation`` writes the
+    probabilities of a probabilistic clause (default: as terms)."""
+    if isinstance(clause, Directive):
+        return f":- {format_term(clause.goal)}."
+    if isinstance(clause, ProbabilisticClause):
+        write = annotation or format_term
+        head = "; ".join(f"{write(p)}::{format_term(h)}" for p, h in clause.heads)
+    else:
+        head = format_term(clause.head)
+    if clause.body == TRUE:
+        return f"{head}."
+    return f"{head} :- {format_term(clause.body)}."
 
 
 def _location(term: TermLike, default: SourceLocation | None) -> SourceLocation | None:
@@ -111,10 +138,7 @@ def negative_heads(clauses: list) -> list:
     where it fires, whatever proves ``a``. A predicate with such clauses is rewritten to
     ``a :- '$holds'(a), \\+ '$holds_not'(a).``, its positive clauses defining
     ``'$holds'(a)`` and its negative ones ``'$holds_not'(a)``."""
-    def heads(clause):
-        return [clause.head] if isinstance(clause, Clause) else [h for _, h in clause.heads]
-
-    negated = {h.args[0].signature: h.args[0] for c in clauses for h in heads(c)
+    negated = {h.args[0].signature: h.args[0] for c in clauses for h in c.head_atoms
                if _is_negative(h)}
     if not negated:
         return clauses
@@ -133,7 +157,8 @@ def negative_heads(clauses: list) -> list:
         else:
             out.append(ProbabilisticClause(tuple((p, renamed(h)) for p, h in clause.heads),
                                            clause.body, clause.location))
-    positive = {h.args[0].signature for c in out for h in heads(c) if h.functor == "$holds"}
+    positive = {h.args[0].signature for c in out for h in c.head_atoms
+                if h.functor == "$holds"}
     for signature, example in negated.items():
         head = Term(signature[0], tuple(Var(f"A{i}") for i in range(signature[1])))
         body = Term(",", (Term("$holds", (head,)),

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from ..errors import ProgramError
 from ..grounding.ground_program import ChoiceVariable
 from ..language.printing import format_term
-from ..language.program import Directive, ProbabilisticClause
+from ..language.program import format_clause
 from ..language.program import Program as ParsedProgram
 from ..language.terms import Term
 from ..limits import Deadline, Limits
@@ -100,17 +100,4 @@ def _choice(variable: ChoiceVariable, head: Term) -> str:
     return f"rule({line}, {format_term(head)})"
 
 
-def format_clause(clause) -> str:
-    """A clause or directive as source text, ending in '.'."""
-    if isinstance(clause, Directive):
-        return f":- {format_term(clause.goal)}."
-    if isinstance(clause, ProbabilisticClause):
-        head = "; ".join(f"{format_term(p)}::{format_term(h)}" for p, h in clause.heads)
-    else:
-        head = format_term(clause.head)
-    if clause.body == Term("true"):
-        return f"{head}."
-    return f"{head} :- {format_term(clause.body)}."
-
-
-__all__ = ["Explanation", "MAX_PROOFS", "Proof", "explain", "format_clause"]
+__all__ = ["Explanation", "MAX_PROOFS", "Proof", "explain"]

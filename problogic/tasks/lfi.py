@@ -57,7 +57,7 @@ from ..grounding.probabilistic import is_tunable, tunable_initial
 from ..grounding.unify import Substitution
 from ..language.parser import parse_program
 from ..language.printing import format_term
-from ..language.program import Clause, ProbabilisticClause
+from ..language.program import Clause, ProbabilisticClause, format_clause
 from ..language.program import Program as ParsedProgram
 from ..language.terms import Term
 from ..limits import Deadline, Limits
@@ -184,7 +184,7 @@ def _parameters(model: ParsedProgram) -> _Parameters:
         if any(is_tunable(a) and a.arity > 1 for a in annotations):
             parameters.per_value[index] = []  # its parameters appear as it is grounded
         else:
-            parameters.add(index, annotations, [h for _, h in clause.heads], clause.location)
+            parameters.add(index, annotations, clause.head_atoms, clause.location)
     return parameters
 
 
@@ -480,11 +480,10 @@ def _per_value_clause(clause: ProbabilisticClause, values: tuple, learned: list[
     extra = [arg for a, _ in clause.heads if is_tunable(a) for arg in a.args[1:]]
     for arg, value in zip(extra, values):
         subst.unify(arg, value)
-    heads = "; ".join(
-        f"{format_value(learned[k]) if is_tunable(a) else format_term(subst.resolve(a))}::"
-        f"{format_term(subst.resolve(h))}" for k, (a, h) in enumerate(clause.heads))
-    body = subst.resolve(clause.body)
-    return f"{heads}." if body == Term("true") else f"{heads} :- {format_term(body)}."
+    heads = tuple((learned[k] if is_tunable(a) else subst.resolve(a), subst.resolve(h))
+                  for k, (a, h) in enumerate(clause.heads))
+    return format_clause(ProbabilisticClause(heads, subst.resolve(clause.body)),
+                         lambda p: format_value(p) if type(p) is float else format_term(p))
 
 
 def _clause_end(text: str, begin: int) -> int | None:
