@@ -41,6 +41,14 @@ class GroundingSession:
                 raise
             return self._ground(None, goals, deadline)
 
+    def close(self) -> None:
+        """Free the tables now: the grounder and its choice factory refer to each other, so
+        reference counting alone would keep them until the collector's next pass. The ground
+        program last returned stays valid."""
+        if self._grounder is not None:
+            self._grounder.choices = None
+            self._grounder = None
+
     def _ground(self, grounder: Grounder | None, goals, deadline) -> GroundProgram:
         fresh = grounder is None
         if fresh:

@@ -51,7 +51,7 @@ import numpy as np
 from ..compile.arrays import DiagramArrays, weight_layout
 from ..compile.compiler import compile_roots
 from ..errors import ParseError, ProgramError, SourceLocation
-from ..grounding.engine import ground_program
+from ..grounding.session import GroundingSession
 from ..grounding.ground_program import CHOICE, FALSE, GroundProgram, reachable
 from ..grounding.probabilistic import is_tunable, tunable_initial
 from ..grounding.unify import Substitution
@@ -203,13 +203,15 @@ class _Learner:
         from ..pipeline import with_library
 
         self.parameters = parameters
+        session = GroundingSession(with_library(model), limits)
         atoms = list(dict.fromkeys(atom for e in examples for atom, _ in e.evidence))
-        ground = ground_program(with_library(model), limits, deadline, goals=atoms)
+        ground = session.ground(atoms, deadline)
         completed = _completed(examples, ground)
-        if completed is not examples:  # ground again, the inferred heads included
+        if completed is not examples:  # the inferred heads too, over the tables so far
             examples = completed
             atoms = list(dict.fromkeys(atom for e in examples for atom, _ in e.evidence))
-            ground = ground_program(with_library(model), limits, deadline, goals=atoms)
+            ground = session.ground(atoms, deadline)
+        session.close()
         for variable in ground.variables:  # t(_, X): a set of parameters per value of X
             key = variable.tunable
             if isinstance(key, tuple) and key not in parameters.values:
