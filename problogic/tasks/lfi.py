@@ -9,17 +9,18 @@ clause):
 
     p_k = R * sum_e sum_i P(value k, body_i | e) / sum_e sum_i sum_{j free} P(value j, body_i | e)
 
-where the free values are the learnable heads and the implicit "none" (not learned where two or more
-heads are learnable: see below), and R is what the fixed heads of an annotated disjunction
-leave (1 when there are none). For a probabilistic fact or
-rule this is ProbLog's update, P(fact and body | e) / P(body | e) summed over the examples,
+where the free values are the learnable heads and the implicit "none" (not learned where two
+or more heads are learnable: see below), and R is what the fixed heads of an annotated
+disjunction leave (1 when there are none). For a probabilistic fact or rule this is ProbLog's
+update, P(fact and body | e) / P(body | e) summed over the examples,
 with its details: identical examples count with their multiplicity, a posterior below 1e-6
 counts as 0 (for a fact: a mean posterior over its instances and examples), a value no
 example says anything about keeps its current value, and an instance counts in the examples
 whose evidence reaches it. The iterations stop when no probability changes by more than
 ``min_change``, or after ``max_iterations``.
 
-How: the atoms of all examples are grounded together, once, and compiled into one set of
+How: the atoms of all examples are grounded together (the atoms that the reading of
+disjunctions below adds, over the same tables) and compiled into one set of
 decision diagrams, with a root per distinct example for its evidence. The expected counts of
 an instance whose body is true (a fact) are the gradient of the log-likelihood with respect
 to its log-probabilities: one backward pass over those roots for all examples. An instance
