@@ -21,11 +21,16 @@ the next goal, ``L is A + V`` say, pins to one integer (:class:`Pin`): the call'
 then looked up by that value instead of being scanned (the sum of two numbers read from
 images, ``number(X, N1), number(Y, N2), Z is N1 + N2``, goes from the product of their answers
 to their sum).
+
+A clause is prepared (:class:`PreparedClause`: body flattened, variables listed) when its
+predicate is first called, and compiled per head on first use; :class:`PredicateIndex` holds
+a predicate's prepared clauses indexed on the first argument of their heads.
 """
 
 from __future__ import annotations
 
-from ..language.terms import Term, TermLike, Var
+from ..language.program import Clause, ProbabilisticClause
+from ..language.terms import TRUE as TRUE_ATOM, Term, TermLike, Var, conjuncts, variables
 from .arithmetic import _COMPARISONS, FUNCTIONS
 
 
@@ -249,3 +254,137 @@ def _slots(t, kinds: tuple = (OldSlot, NewSlot)) -> set[int]:
 
 __all__ = ["Compound", "NewSlot", "NotFast", "OldSlot", "Pin", "build", "comparison",
            "expression", "match", "template"]
+
+
+class PreparedClause:
+    """A clause with its body flattened and its variables listed once, ready to be renamed."""
+
+    __slots__ = ("clause", "index", "heads", "body", "variables", "instance_variables",
+                 "probabilistic", "compiled")
+
+    def __init__(self, clause: Clause | ProbabilisticClause, index: int, local_arguments: dict):
+        self.clause = clause
+        self.index = index
+        self.probabilistic = isinstance(clause, ProbabilisticClause)
+        self.heads = clause.head_atoms
+        body = [] if clause.body == TRUE_ATOM else conjuncts(clause.body)
+        self.body = tuple(body)
+        # A variable only in an annotation such as t(_) gets no slot.
+        self.variables = tuple(variables(Term("$clause", tuple(self.heads) + self.body)))
+        # The variables identifying a ground instance of a probabilistic clause: those of the
+        # heads and of the body, except where the body never binds them (`\+ r(X, _)`).
+        bound = [t for goal in self.body for t in _binding_parts(goal, local_arguments)]
+        self.instance_variables = tuple(variables(Term("$clause", tuple(self.heads) +
+                                                       tuple(bound))))
+        self.compiled: dict[int, CompiledClause] = {}  # by head index, built on first use
+
+
+def _binding_parts(goal: TermLike, local_arguments: dict) -> list[TermLike]:
+    """The parts of a body goal whose variables solving it may bind."""
+    if type(goal) is Term:
+        if goal.functor in (",", ";", "->") and len(goal.args) == 2:
+            return [t for a in goal.args for t in _binding_parts(a, local_arguments)]
+        local = local_arguments.get((goal.functor, len(goal.args)))
+        if local is not None:
+            return [a for i, a in enumerate(goal.args) if i not in local]
+    return [goal]
+
+
+# Kinds of compiled body goals.
+CALL, BUILTIN, IS, COMPARE, GENERAL = range(5)
+_COMPARISON_OPS = ("<", ">", "=<", ">=", "=:=", "=\\=")
+
+
+class CompiledGoal:
+    """One body goal: its template and how to run it (see :mod:`.clauses`)."""
+
+    __slots__ = ("kind", "template", "signature", "builtin", "left", "right", "test", "pin")
+
+    def __init__(self, t, builtins: dict, arith: dict):
+        self.template = t
+        self.signature = self.builtin = self.left = self.right = self.test = self.pin = None
+        if type(t) is Term or type(t) is Compound:
+            self.signature = signature = (t.functor, len(t.args))
+            self.builtin = builtins.get(signature)
+        else:  # a variable or a number: solve() decides (an error unless bound to a goal)
+            self.kind = GENERAL
+            return
+        if self.builtin is None:
+            self.kind = CALL
+            return
+        self.kind = BUILTIN
+        fast = self.builtin is arith.get(signature)
+        if fast and signature == ("is", 2):
+            self.right = expression(t.args[1])
+            if self.right is not None:
+                self.kind, self.left = IS, t.args[0]
+        elif fast and signature[1] == 2 and signature[0] in _COMPARISON_OPS:
+            left, right = expression(t.args[0]), expression(t.args[1])
+            if left is not None and right is not None:
+                self.kind, self.left, self.right = COMPARE, left, right
+                self.test = comparison(signature[0])
+
+
+class CompiledClause:
+    """A clause (one of its heads) with variables as frame slots: see :mod:`.clauses`."""
+
+    __slots__ = ("size", "head_args", "goals")
+
+    def __init__(self, prepared: PreparedClause, head_index: int, builtins: dict,
+                 arith: dict):
+        slots = {v: i for i, v in enumerate(prepared.variables)}
+        seen: set = set()
+        self.size = len(slots)
+        self.head_args = tuple(template(a, slots, seen)
+                               for a in prepared.heads[head_index].args)
+        self.goals = tuple(CompiledGoal(template(g, slots, seen), builtins, arith)
+                           for g in prepared.body)
+        for goal, after in zip(self.goals, self.goals[1:]):
+            if goal.kind is not CALL:
+                continue
+            if after.kind is IS:
+                goal.pin = Pin.of(goal.template, after.left, after.template.args[1])
+            elif after.kind is COMPARE and after.template.functor == "=:=":
+                left, right = after.template.args
+                goal.pin = Pin.of(goal.template, left, right) or \
+                    Pin.of(goal.template, right, left)
+
+
+def _first_arg_key(term: TermLike):
+    t = type(term)
+    if t is Term:
+        return (term.functor, len(term.args))
+    if t is Var:
+        return None
+    return (t, term)
+
+
+class PredicateIndex:
+    """The clauses of one predicate, indexed on the first argument of their head."""
+
+    def __init__(self, entries: list[tuple[PreparedClause, int]]):
+        # entries: (clause, which head) in source order
+        self.all = entries
+        self.by_key: dict[object, list] = {}  # each key's clauses: its own and the open ones
+        self.open: list = []  # clauses whose first argument is a variable
+        for entry in entries:  # one pass: a key's list starts with the open clauses so far
+            prepared, head_index = entry
+            head = prepared.heads[head_index]
+            own = _first_arg_key(head.args[0]) if head.args else None
+            if own is None:
+                self.open.append(entry)
+                for clauses in self.by_key.values():
+                    clauses.append(entry)
+            else:
+                clauses = self.by_key.get(own)
+                if clauses is None:
+                    clauses = self.by_key[own] = list(self.open)
+                clauses.append(entry)
+
+    def candidates(self, first_arg: TermLike):
+        if first_arg is None:
+            return self.all
+        key = _first_arg_key(first_arg)
+        if key is None:
+            return self.all
+        return self.by_key.get(key, self.open)

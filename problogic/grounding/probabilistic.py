@@ -18,7 +18,8 @@ from .ground_program import FALSE, TRUE, ChoiceVariable, NeuralCall
 from .unify import rename
 
 if TYPE_CHECKING:
-    from .engine import Grounder, PreparedClause
+    from .clauses import PreparedClause
+    from .engine import Grounder
 
 TOLERANCE = 1e-9  # rounding slack when checking probabilities
 DECISION = Term("?")
