@@ -1,0 +1,331 @@
+"""DeepProbLog's ``Model`` over problogic: the same program, networks and queries, solved
+batched.
+
+:meth:`Model.solve` turns a batch of DeepProbLog queries into ``problogic.Model.query``
+calls: each ``tensor(source(...))`` in a query becomes a variable bound to the stacked
+tensors of the batch, and each ground output argument a variable bound to the list of the
+batch's values, so that all queries of one form (``addition(_, _, _)``) are one call, with
+each network called once on the whole batch. Queries whose output arguments are variables
+(:meth:`~.query.Query.variable_output`) give every answer with its probability.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Callable, Iterable, Mapping, Sequence
+
+import torch
+from torch import Tensor
+
+from ..neural.model import Model as LogicModel
+from .network import Network
+
+EPS = 1e-12  # added to probabilities under a logarithm, as DeepProbLog does
+
+
+@dataclass
+class Result:
+    """The answer to one query: ``result`` maps each answer term (ProbLog's terms, the query
+    itself for a ground query) to its probability, a differentiable 0-d tensor; empty when
+    the query has no answer (probability 0); ``query``, the query with its substitution
+    applied. ``eval_time`` is the query's share of the batch's solve time
+    (grounding and compilation of new query forms included; problogic does not time them
+    per query, so ``ground_time`` and ``compile_time`` stay 0)."""
+
+    result: dict = field(default_factory=dict)
+    query: Any = None
+    ground_time: float = 0.0
+    compile_time: float = 0.0
+    eval_time: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.result)
+
+    def __iter__(self):
+        return iter(self.result)
+
+
+class Optimizer:
+    """DeepProbLog's default: steps each network's own optimizer; ``t(_)`` parameters stay
+    as they are."""
+
+    def __init__(self, model: "Model"):
+        self.model = model
+        self.epoch = 0
+
+    def zero_grad(self) -> None:
+        for network in self.model.networks.values():
+            network.zero_grad()
+
+    def step(self) -> None:
+        for network in self.model.networks.values():
+            network.step()
+
+    def step_epoch(self) -> None:
+        self.epoch += 1
+        for network in self.model.networks.values():
+            network.step_epoch()
+
+
+class SGD(Optimizer):
+    """Steps the networks and learns the ``t(_)`` parameters by gradient descent with rate
+    ``param_lr``. problogic learns them as softmax logits (each annotated disjunction stays a
+    distribution), where DeepProbLog steps the probabilities and clips them to [0, 1]: the
+    steps differ, the fixed points are the same."""
+
+    def __init__(self, model: "Model", param_lr: float):
+        super().__init__(model)
+        self.param_lr = param_lr
+        self._tunables = torch.optim.SGD(model.logic.tunables.parameters(), lr=param_lr) \
+            if len(model.logic.tunables) else None
+
+    def zero_grad(self) -> None:
+        super().zero_grad()
+        if self._tunables is not None:
+            self._tunables.zero_grad()
+
+    def step(self) -> None:
+        super().step()
+        if self._tunables is not None:
+            self._tunables.step()
+
+
+class Model:
+    """DeepProbLog's model: ``program_string`` (a file's path, or with ``load=False`` the
+    program itself) and its ``networks`` (:class:`~.network.Network`). ``model.logic`` is
+    the :class:`problogic.Model` that does the work."""
+
+    def __init__(self, program_string: str | Path, networks: Iterable[Network],
+                 embeddings: Any = None, load: bool = True):
+        if embeddings is not None:
+            raise ValueError("term embeddings (DeepProbLog's TermEmbedder) are not supported")
+        if load:
+            path = Path(program_string)
+            source, file = path.read_text(), str(path)
+        else:
+            source, file = str(program_string), None
+        self.networks: dict[str, Network] = {}
+        for network in networks:
+            self.networks[network.name] = network
+        self.logic = LogicModel(source, {n: net.module for n, net in self.networks.items()},
+                                file=file)
+        self.tensor_sources: dict[str, Any] = {}
+        self._stored: list[Tensor] = []
+        self.optimizer: Optimizer = Optimizer(self)
+        self.eval_mode = False
+        self.engine: Any = None
+
+    # -- DeepProbLog's set-up calls --------------------------------------------------------
+
+    def set_engine(self, engine: Any, cache: bool = False, **kwargs) -> None:
+        """Accepted for compatibility: inference is always exact, and problogic always caches
+        compiled query forms."""
+        self.engine = engine
+
+    def add_tensor_source(self, name: str, source: Mapping | Any) -> None:
+        """``tensor(name(Args...))`` in a query reads ``source[Args]`` (the tuple of ProbLog
+        terms), as in DeepProbLog."""
+        self.tensor_sources[name] = source
+
+    def store_tensor(self, tensor: Tensor):
+        """Keep ``tensor``; returns the term ``tensor(I)`` that names it in queries."""
+        from problog.logic import Constant, Term
+
+        self._stored.append(tensor)
+        return Term("tensor", Constant(len(self._stored) - 1))
+
+    def get_tensor(self, term) -> Tensor:
+        """The tensor a ``tensor(...)`` term names."""
+        inner = term.args[0]
+        if inner.args and inner.functor in self.tensor_sources:
+            return self.tensor_sources[inner.functor][inner.args]
+        index = _number(inner)
+        if isinstance(index, int) and 0 <= index < len(self._stored):
+            return self._stored[index]
+        raise ValueError(f"{term}: no tensor source named {inner.functor!r} (known: "
+                         f"{', '.join(sorted(self.tensor_sources)) or 'none'}; add one with "
+                         "model.add_tensor_source)")
+
+    @property
+    def parameters(self) -> list[float]:
+        """The probabilities of the ``t(_)`` parameters, clause by clause."""
+        return [p for values in self.logic.tunable_probabilities().values() for p in values]
+
+    def train(self) -> None:
+        self.eval_mode = False
+        self.logic.train()
+
+    def eval(self) -> None:
+        self.eval_mode = True
+        self.logic.eval()
+
+    # -- inference -------------------------------------------------------------------------
+
+    def solve(self, batch: Sequence) -> list[Result]:
+        """One :class:`Result` per query of ``batch``."""
+        start = time.perf_counter()
+        forms: dict[str, list[int]] = {}
+        prepared = [_prepare(query) for query in batch]
+        for i, item in enumerate(prepared):
+            forms.setdefault(item.pattern, []).append(i)
+        results = [Result(query=item.term) for item in prepared]
+        for pattern, members in forms.items():
+            first = prepared[members[0]]
+            bindings: dict[str, Any] = {}
+            for j, name in enumerate(first.tensor_names):
+                bindings[name] = torch.stack([self.get_tensor(prepared[i].tensors[j])
+                                              for i in members])
+            for j, name in enumerate(first.output_names):
+                bindings[name] = [prepared[i].outputs[j] for i in members]
+            answer = self.logic.query(pattern, **bindings)
+            if isinstance(answer, Tensor):
+                for row, i in enumerate(members):
+                    if answer[row] > 0:
+                        results[i].result[prepared[i].term] = answer[row]
+            else:
+                values = answer.values
+                for row, i in enumerate(members):
+                    for column, key in enumerate(answer.answers):
+                        if values[row, column] > 0:
+                            term = _answer_term(prepared[i].term, answer.variables, key)
+                            results[i].result[term] = values[row, column]
+        share = (time.perf_counter() - start) / max(len(batch), 1)
+        for result in results:
+            result.eval_time = share
+        return results
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def save_state(self, filename: str | IO[bytes], complete: bool = False) -> None:
+        """The networks' states (``complete``: their optimizers' too) and the ``t(_)``
+        parameters, in one ``torch.save`` file that loads with ``weights_only=True`` (not
+        DeepProbLog's zip of pickles)."""
+        torch.save({"networks": {n: net.state(complete) for n, net in self.networks.items()},
+                    "tunables": self.logic.tunables.state_dict()}, filename)
+
+    def load_state(self, filename: str | IO[bytes]) -> None:
+        state = torch.load(filename, weights_only=True)
+        for name, network in self.networks.items():
+            network.load_state(state["networks"][name])
+        self.logic.tunables.load_state_dict(state["tunables"])
+
+    def get_hyperparameters(self) -> dict:
+        return {"engine": "problogic exact",
+                "networks": [net.get_hyperparameters() for net in self.networks.values()]}
+
+    def __str__(self) -> str:
+        return "\n".join(str(clause) for clause in self.logic.program.clauses)
+
+
+# ---- queries to problogic calls ------------------------------------------------------------
+
+@dataclass
+class _Prepared:
+    """One query as a call: ``pattern`` with variables ``tensor_names`` (for ``tensors``, the
+    ``tensor(...)`` terms, in order of appearance) and ``output_names`` (for the ground
+    output arguments ``outputs``); ``term``, the query with its substitution applied."""
+
+    term: Any
+    pattern: str
+    tensors: list
+    tensor_names: list[str]
+    outputs: list
+    output_names: list[str]
+
+
+def _prepare(query) -> _Prepared:
+    term = query.substitute().query
+    tensors: list = []
+    _collect_tensors(term, tensors)
+    names = {t: f"Tensor__{j}" for j, t in enumerate(tensors)}
+    args = list(term.args)
+    outputs, output_names, parts = [], [], [_text(arg, names) for arg in args]
+    for i in sorted({i % len(args) for i in query.output_ind}) if args else ():
+        if args[i].is_ground() and not _has_tensor(args[i]):
+            outputs.append(_binding_value(args[i]))
+            output_names.append(f"Output__{i}")
+            parts[i] = output_names[-1]
+    pattern = f"{term.functor}({','.join(parts)})" if parts else str(term)
+    return _Prepared(term, pattern, tensors, list(names.values()), outputs, output_names)
+
+
+def _is_tensor(term) -> bool:
+    return getattr(term, "functor", None) == "tensor" and len(term.args) == 1
+
+
+def _has_tensor(term) -> bool:
+    return _is_tensor(term) or any(_has_tensor(arg) for arg in getattr(term, "args", ()))
+
+
+def _collect_tensors(term, found: list) -> None:
+    if _is_tensor(term):
+        if term not in found:
+            found.append(term)
+        return
+    for arg in getattr(term, "args", ()):
+        _collect_tensors(arg, found)
+
+
+def _text(term, names: dict) -> str:
+    """``term`` as ProbLog text with its ``tensor(...)`` parts written as the variables
+    ``names`` gives them (ProbLog's own text elsewhere)."""
+    if not _has_tensor(term):
+        return str(term)
+    if _is_tensor(term):
+        return names[term]
+    if term.functor == "." and len(term.args) == 2:  # a list: [a,b|T]
+        items = []
+        while getattr(term, "functor", None) == "." and len(term.args) == 2:
+            items.append(_text(term.args[0], names))
+            term = term.args[1]
+        tail = "" if str(term) == "[]" else "|" + _text(term, names)
+        return f"[{','.join(items)}{tail}]"
+    return f"{term.functor}({','.join(_text(arg, names) for arg in term.args)})"
+
+
+def _binding_value(term):
+    """A ground ProbLog term as a binding of ``problogic.Model.query``: a number as itself,
+    anything else as its text."""
+    value = _number(term)
+    return str(term) if value is None else value
+
+
+def _number(term) -> int | float | None:
+    """The number a ProbLog constant holds (its functor), else None. (Not ``term.value``:
+    for a compound term that evaluates it as arithmetic.)"""
+    functor = getattr(term, "functor", None)
+    if isinstance(functor, (int, float)) and not isinstance(functor, bool) and not term.args:
+        return functor
+    return None
+
+
+def _answer_term(query, variables: tuple[str, ...], key):
+    """The ProbLog term of one answer: ``query`` with its variables set to ``key``."""
+    from problog.logic import Constant, Term, Var
+
+    values = key if len(variables) > 1 else (key,)
+    subst = {Var(name): Constant(v) if isinstance(v, (int, float)) else Term.from_string(v)
+             for name, v in zip(variables, values)}
+    return query.apply_term(subst)
+
+
+LossFunction = Callable[[Tensor, float], Tensor]
+
+
+def cross_entropy(p: Tensor, target: float) -> Tensor:
+    """DeepProbLog's loss of a query with target probability ``target``."""
+    pos, neg = p.clamp(min=0.0), (1.0 - p).clamp(min=0.0)
+    if target == 1.0:
+        return -torch.log(pos + EPS)
+    if target == 0.0:
+        return -torch.log(neg + EPS)
+    return -(target * torch.log(pos + EPS) + (1.0 - target) * torch.log(neg + EPS))
+
+
+def mse(p: Tensor, target: float) -> Tensor:
+    return (p - target) ** 2
+
+
+LOSSES: dict[str, LossFunction] = {"cross_entropy": cross_entropy, "mse": mse}

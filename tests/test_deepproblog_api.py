@@ -1,0 +1,167 @@
+"""problogic.deepproblog against DeepProbLog itself: the same script, with only its imports
+changed, must train the same network update for update and evaluate the same answers."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import torch
+from problog.logic import Constant, Term
+
+import problogic.deepproblog as ours
+from benchmarks.deepproblog_api import addition_set as _addition_set
+from benchmarks.deepproblog_api import api
+from benchmarks.deepproblog_api import model as _model
+from benchmarks.deepproblog_api import network as _network
+from benchmarks.deepproblog_programs import example_program
+
+
+
+def _api(name: str):
+    return api("problogic" if name == "ours" else "deepproblog")
+
+
+def _train(name: str, program: str, data: dict, **options):
+    api = _api(name)
+    net = _network()
+    model = _model(api, program, net)
+    if options.pop("sgd", False):
+        model.optimizer = api.SGD(model, 0.05)
+    loader = api.DataLoader(_addition_set(api, **data), 2, False)
+    train = api.train_model(model, loader, 1, log_iter=1, verbose=1, **options)
+    return model, net, train.logger.get_attribute("loss")
+
+
+@pytest.mark.parametrize("options", [{}, {"with_negatives": True}])
+def test_training_matches_deepproblog_update_for_update(options, capsys):
+    program = example_program("MNIST/models/addition.pl")
+    data = {"start": 0, "size": 12}
+    model, net, losses = _train("ours", program, data, **options)
+    reference_model, reference_net, reference = _train("deepproblog", program, data, **options)
+    assert len(losses) == len(reference) == 6
+    assert losses == pytest.approx(reference, rel=1e-5, abs=1e-6)
+    for (name, p), q in zip(net.state_dict().items(), reference_net.state_dict().values()):
+        assert torch.allclose(p, q, atol=1e-6), name
+
+    test_set = {"start": 600, "size": 15}
+    matrix = ours.get_confusion_matrix(model, _addition_set(_api("ours"), **test_set))
+    reference_matrix = _api("deepproblog").get_confusion_matrix(
+        reference_model, _addition_set(_api("deepproblog"), **test_set))
+    assert matrix.accuracy() == pytest.approx(reference_matrix.accuracy())
+    assert sorted(zip(map(str, matrix.classes), matrix.matrix.diagonal())) == \
+        sorted(zip(map(str, reference_matrix.classes), reference_matrix.matrix.diagonal()))
+
+
+def _solve(name: str, program: str, queries):
+    api = _api(name)
+    model = _model(api, program, _network(1))
+    return model.solve(queries(api))
+
+
+@pytest.mark.parametrize("digits, open_output", [(2, False), (1, True)])
+def test_solve_gives_deepproblogs_answers(digits, open_output):
+    program = example_program("MNIST/models/addition.pl")
+    functor = "multi_addition" if digits > 1 else "addition"
+
+    def queries(api):
+        found = _addition_set(api, 40, 3, digits, functor).to_queries()
+        return [q.variable_output() for q in found] if open_output else found
+
+    results = _solve("ours", program, queries)
+    reference = _solve("deepproblog", program, queries)
+    for result, expected in zip(results, reference):
+        assert set(result.result) == set(expected.result)
+        for term, p in expected.result.items():
+            assert float(result.result[term]) == pytest.approx(float(p), abs=1e-6), term
+    assert len(results[0]) == (19 if open_output else 1)  # open: every sum 0..18
+
+
+def test_a_network_without_batching_is_called_one_example_at_a_time():
+    program = example_program("MNIST/models/addition.pl")
+    calls = []
+
+    class OneImage(torch.nn.Module):
+        def __init__(self, core):
+            super().__init__()
+            self.core = core
+
+        def forward(self, image):  # [1, 8, 8] -> [1, 10]
+            calls.append(tuple(image.shape))
+            return self.core(image.unsqueeze(0))
+
+    api = _api("ours")
+    queries = _addition_set(api, 0, 3).to_queries()
+    single = _model(api, program, OneImage(_network(2)), batching=False).solve(queries)
+    batched = _model(api, program, _network(2)).solve(queries)
+    assert calls == [(1, 8, 8)] * 6
+    for a, b in zip(single, batched):
+        assert {str(t): float(p) for t, p in a.result.items()} == \
+            pytest.approx({str(t): float(p) for t, p in b.result.items()})
+
+
+def test_tunable_parameters_stay_without_sgd_and_are_learned_with_it():
+    program = example_program("MNIST/models/noisy_addition.pl").replace(
+        "addition(X,Y,Z) :-", "clean_addition(X,Y,Z) :-")
+    program = program.replace("addition_noisy(", "addition(")
+    data = {"start": 0, "size": 20}
+    model, _, fixed = _train("ours", program, data)
+    assert model.parameters == pytest.approx([0.1, 0.9])
+    reference_model, _, reference = _train("deepproblog", program, data)
+    assert reference_model.parameters == pytest.approx([0.1])
+    assert fixed == pytest.approx(reference, rel=1e-5, abs=1e-6)
+    # SGD: both move the noise the same way (up: the untrained network explains the labels
+    # worse than noise does); the steps differ (logits against clipped probabilities)
+    learned, _, losses = _train("ours", program, data, sgd=True)
+    reference_learned, _, _ = _train("deepproblog", program, data, sgd=True)
+    assert learned.parameters[0] > 0.1 + 1e-3 and reference_learned.parameters[0] > 0.1 + 1e-3
+    assert losses[0] == pytest.approx(reference[0], rel=1e-5)
+
+
+def test_save_and_load_state_round_trip_with_weights_only():
+    program = example_program("MNIST/models/noisy_addition.pl")
+    model, net, _ = _train("ours", program, {"start": 0, "size": 4}, sgd=True)
+    buffer = io.BytesIO()
+    model.save_state(buffer, complete=True)
+    fresh = _model(_api("ours"), program, _network(5))
+    buffer.seek(0)
+    fresh.load_state(buffer)
+    for p, q in zip(net.parameters(), fresh.networks["mnist_net"].parameters()):
+        assert torch.equal(p, q)
+    assert fresh.parameters == pytest.approx(model.parameters)
+
+
+def test_what_has_no_counterpart_is_refused_clearly(tmp_path):
+    with pytest.raises(NotImplementedError, match="ApproximateEngine"):
+        ours.ApproximateEngine(None, 1)
+    with pytest.raises(ValueError, match="top-k"):
+        ours.Network(_network(), "mnist_net", k=3)
+    program = example_program("MNIST/models/addition.pl")
+    model = _model(_api("ours"), program, _network())
+    query = ours.Query(Term("addition", Term("tensor", Term("train", Constant(0))),
+                            Term("tensor", Term("train", Constant(1))), Constant(3)))
+    with pytest.raises(ValueError, match="no tensor source named 'train'.*digits"):
+        model.solve([query])
+    with pytest.raises(ValueError, match="unknown loss"):
+        ours.train_model(model, ours.DataLoader(_addition_set(_api("ours"), 0, 2), 2), 1,
+                         loss_function_name="hinge")
+    path = tmp_path / "addition.pl"
+    path.write_text(program)
+    assert "digit" in str(ours.Model(path, [ours.Network(_network(), "mnist_net")]))
+
+
+def test_queries_read_from_deepproblogs_text_form(tmp_path):
+    from deepproblog.dataset import QueryDataset as ReferenceQueryDataset
+
+    path = tmp_path / "queries.txt"
+    path.write_text("subs(addition(tensor(digits(a)),tensor(digits(b)),7),[[a,0],[b,1]]).\n"
+                    "0.25::addition(tensor(digits(2)),tensor(digits(3)),5).\n")
+    queries = ours.QueryDataset(path).to_queries()
+    reference = ReferenceQueryDataset(str(path)).to_queries()
+    assert [(str(q.query), q.substitution, q.p) for q in queries] == \
+        [(str(q.query), q.substitution, q.p) for q in reference]
+    program = example_program("MNIST/models/addition.pl")
+    results = _model(_api("ours"), program, _network()).solve(queries)
+    expected = _model(_api("deepproblog"), program, _network()).solve(reference)
+    assert [float(r.result[r.query]) for r in results] == pytest.approx(
+        [float(next(iter(r.result.values()))) for r in expected], abs=1e-6)
