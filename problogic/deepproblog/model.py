@@ -12,6 +12,7 @@ each network called once on the whole batch. Queries whose output arguments are 
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Mapping, Sequence
@@ -23,6 +24,7 @@ from ..neural.model import Model as LogicModel
 from .network import Network
 
 EPS = 1e-12  # added to probabilities under a logarithm, as DeepProbLog does
+MAX_PREPARED = 1 << 17
 
 
 @dataclass
@@ -116,6 +118,9 @@ class Model:
         self.optimizer: Optimizer = Optimizer(self)
         self.eval_mode = False
         self.engine: Any = None
+        # the call form of each query object seen (a loader hands out the same objects each
+        # epoch): by id, checked by identity, the oldest out past MAX_PREPARED
+        self._prepared: OrderedDict[int, tuple[Any, Any, Any, _Prepared]] = OrderedDict()
 
     # -- DeepProbLog's set-up calls --------------------------------------------------------
 
@@ -167,7 +172,7 @@ class Model:
         """One :class:`Result` per query of ``batch``."""
         start = time.perf_counter()
         forms: dict[str, list[int]] = {}
-        prepared = [_prepare(query) for query in batch]
+        prepared = [self._prepare(query) for query in batch]
         for i, item in enumerate(prepared):
             forms.setdefault(item.pattern, []).append(i)
         results = [Result(query=item.term) for item in prepared]
@@ -195,6 +200,17 @@ class Model:
         for result in results:
             result.eval_time = share
         return results
+
+    def _prepare(self, query) -> "_Prepared":
+        entry = self._prepared.get(id(query))
+        if entry is not None and entry[0] is query and entry[1] is query.query \
+                and entry[2] is query.substitution:
+            return entry[3]
+        form = _prepare(query)
+        self._prepared[id(query)] = (query, query.query, query.substitution, form)
+        if len(self._prepared) > MAX_PREPARED:
+            self._prepared.popitem(last=False)
+        return form
 
     # -- saving ----------------------------------------------------------------------------
 
