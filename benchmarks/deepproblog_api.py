@@ -6,7 +6,8 @@ batch 2, ``train_model`` for one epoch, then ``get_confusion_matrix`` on a test 
 scikit-learn's 8x8 digits and a small network; only the imports differ between the two
 runs. Both start from the same initial weights and train on the same batches, so their
 losses agree update for update (``tests/test_deepproblog_api.py`` checks that). The runs
-alternate, ``--rounds`` times, in one process with one torch thread; the summary gives each
+alternate, ``--rounds`` times, each in a process of its own with one torch thread (in one
+process, DeepProbLog's cached circuits slow the collector for both); the summary gives each
 round's ratio DeepProbLog / problogic for the epoch (grounding and compiling every new query
 included) and for the evaluation (each test query with its sum left open).
 
@@ -18,7 +19,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
+import sys
 import time
+from pathlib import Path
 from types import SimpleNamespace
 
 import torch
@@ -144,21 +148,26 @@ def run(system: str, program: str, args) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.deepproblog_programs import example_program
-
     parser = argparse.ArgumentParser(prog="python -m benchmarks.deepproblog_api")
     parser.add_argument("--digits", type=int, default=1)
     parser.add_argument("--train", type=int, default=300, help="training queries")
     parser.add_argument("--test", type=int, default=100, help="test queries")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--system", choices=("deepproblog", "problogic"),
+                        help="run the script once on this system and print its JSON")
     args = parser.parse_args(argv)
-    torch.set_num_threads(1)
-    program = example_program("MNIST/models/addition.pl")
+    if args.system:
+        from benchmarks.deepproblog_programs import example_program
+
+        torch.set_num_threads(1)
+        result = run(args.system, example_program("MNIST/models/addition.pl"), args)
+        print(json.dumps(result))
+        return 0
     rounds = []
     for _ in range(args.rounds):
-        rounds.append({system: run(system, program, args)
+        rounds.append({system: _in_process(system, args)
                        for system in ("deepproblog", "problogic")})
-        print(json.dumps(rounds[-1]))
+        print(json.dumps(rounds[-1]), flush=True)
     for phase in ("epoch_s", "evaluate_s"):
         ratios = [r["deepproblog"][phase] / r["problogic"][phase] for r in rounds]
         times = {s: statistics.median(r[s][phase] for r in rounds)
@@ -169,6 +178,15 @@ def main(argv: list[str] | None = None) -> int:
     print("accuracy:", {s: rounds[-1][s]["accuracy"] for s in rounds[-1]})
     print("machine:", json.dumps(machine_info()))
     return 0
+
+
+def _in_process(system: str, args) -> dict:
+    command = [sys.executable, "-m", "benchmarks.deepproblog_api", "--system", system,
+               "--digits", str(args.digits), "--train", str(args.train),
+               "--test", str(args.test)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

@@ -131,6 +131,14 @@ def test_save_and_load_state_round_trip_with_weights_only():
     assert fresh.parameters == pytest.approx(model.parameters)
 
 
+def test_save_state_makes_the_folders_of_its_path(tmp_path):
+    model = _model(_api("ours"), example_program("MNIST/models/addition.pl"), _network())
+    path = tmp_path / "snapshot" / "addition.pth"
+    model.save_state(str(path))
+    model.load_state(str(path))
+    assert path.exists()
+
+
 def test_what_has_no_counterpart_is_refused_clearly(tmp_path):
     with pytest.raises(NotImplementedError, match="ApproximateEngine"):
         ours.ApproximateEngine(None, 1)

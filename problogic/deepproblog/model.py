@@ -217,7 +217,10 @@ class Model:
     def save_state(self, filename: str | IO[bytes], complete: bool = False) -> None:
         """The networks' states (``complete``: their optimizers' too) and the ``t(_)``
         parameters, in one ``torch.save`` file that loads with ``weights_only=True`` (not
-        DeepProbLog's zip of pickles)."""
+        DeepProbLog's zip of pickles). A path's missing folders are made, as DeepProbLog
+        does."""
+        if isinstance(filename, (str, Path)):
+            Path(filename).parent.mkdir(parents=True, exist_ok=True)
         torch.save({"networks": {n: net.state(complete) for n, net in self.networks.items()},
                     "tunables": self.logic.tunables.state_dict()}, filename)
 
