@@ -1,5 +1,5 @@
-"""Layerization: a compiled circuit to the plan of a :class:`~.layers.TensorCircuit`, in pure
-Python (no torch): merged structure, rows, layers and blocks of one padded shape.
+"""Layerization: a compiled circuit to the plan of a :class:`~.layers.TensorCircuit`, in Python
+and numpy (no torch): merged structure, rows, layers and blocks of one padded shape.
 
 Row layout (see :mod:`.layers`): rows ``0`` and ``1`` are the constants FALSE and TRUE, rows
 ``2 .. 2 + V`` the leaf weights in :class:`WeightLayout` order, then the internal nodes, layer
@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING, Sequence
 
+import numpy as np
+
 if TYPE_CHECKING:
     from torch import Tensor
 
+from ..collector import collector_paused
 from .circuit import FALSE_LEAF, INDICATOR, PRODUCT, SUM, TRUE_LEAF, Circuit
 
 FALSE_ROW, TRUE_ROW, FIRST_WEIGHT_ROW = 0, 1, 2
@@ -101,7 +104,7 @@ class LayerPlan:
     layout: WeightLayout
     num_rows: int
     layers: list[list[Block]]  # layer 1 upwards (layer 0, the leaves, needs no block)
-    child_rows: Sequence[int]  # concatenated padded factor rows of every block
+    child_rows: np.ndarray  # int64: the concatenated padded factor rows of every block
     root_rows: Sequence[int]
     node_rows: list[int]  # the row of each node of the source circuit (-1: merged away)
 
@@ -112,71 +115,79 @@ class LayerPlan:
 
 def _merge(circuit: Circuit, layout: WeightLayout):
     """Hash-cons the circuit. Returns (kinds, children, node_ids) of the merged DAG, whose first
-    ``2 + V`` nodes are the leaf rows and whose children always precede their parents."""
+    ``2 + V`` nodes are the leaf rows and whose children always precede their parents.
+    Constants are folded: FALSE absorbs a product, TRUE (in a product) and FALSE (in a sum)
+    drop out, and a node left with one child is that child."""
     num_leaves = FIRST_WEIGHT_ROW + layout.size
     kinds = [FALSE_LEAF, TRUE_LEAF] + [INDICATOR] * layout.size
     children: list[tuple[int, ...]] = [()] * num_leaves
-    table: dict[tuple, int] = {}
-    ids = []
+    tables: dict[int, dict[tuple[int, ...], int]] = {SUM: {}, PRODUCT: {}}
+    ids: list[int] = []
+    append = ids.append
+    offsets = layout.offsets
     for kind, kids, indicator in zip(circuit.kinds, circuit.children, circuit.indicators):
-        if kind == FALSE_LEAF:
-            ids.append(FALSE_ROW)
+        if kind == SUM or kind == PRODUCT:
+            mapped = [ids[c] for c in kids]
+            if kind == PRODUCT:
+                if FALSE_ROW in mapped:
+                    append(FALSE_ROW)
+                    continue
+                identity = TRUE_ROW
+            else:
+                identity = FALSE_ROW
+            if identity in mapped:
+                mapped = [k for k in mapped if k != identity]
+            if len(mapped) < 2:
+                append(mapped[0] if mapped else identity)
+                continue
+            mapped.sort()
+            key = tuple(mapped)
+            table = tables[kind]
+            node = table.get(key)
+            if node is None:
+                node = table[key] = len(kinds)
+                kinds.append(kind)
+                children.append(key)
+            append(node)
+        elif kind == FALSE_LEAF:
+            append(FALSE_ROW)
         elif kind == TRUE_LEAF:
-            ids.append(TRUE_ROW)
-        elif kind == INDICATOR:
-            ids.append(FIRST_WEIGHT_ROW + layout.column(*indicator))
+            append(TRUE_ROW)
         else:
-            ids.append(_merge_internal(kind, [ids[c] for c in kids], kinds, children, table))
+            variable, value = indicator
+            append(FIRST_WEIGHT_ROW + offsets[variable] + value)
     return kinds, children, ids
 
 
-def _merge_internal(kind, kids, kinds, children, table) -> int:
-    identity, absorbing = (FALSE_ROW, None) if kind == SUM else (TRUE_ROW, FALSE_ROW)
-    if absorbing is not None and absorbing in kids:
-        return absorbing
-    kids = sorted(k for k in kids if k != identity)
-    if not kids:
-        return identity
-    if len(kids) == 1:
-        return kids[0]
-    key = (kind, tuple(kids))
-    node = table.get(key)
-    if node is None:
-        node = table[key] = len(kinds)
-        kinds.append(kind)
-        children.append(key[1])
-    return node
-
-
-def _parents(kinds, children, roots, num_leaves) -> list[list[int] | None]:
-    """The parents of every node that some root reaches (a root counts itself as a parent);
-    ``None`` for the nodes no root reaches."""
-    parents: list[list[int] | None] = [None] * len(kinds)
+def _inlined(kinds, children, roots, num_leaves, max_factors: int) -> tuple[bytearray, bytearray]:
+    """Which nodes some root reaches, and which products are taken into their SUM parents
+    instead of getting a row: those with only SUM parents (no root, no product) where
+    re-reading the factors in each parent, ``F * P`` rows, costs no more than writing the row
+    and reading it back, ``F + 1 + P``. One sweep down the node numbers (parents come after
+    their children) counts each node's reached parents and notes a non-SUM one."""
+    size = len(kinds)
+    reached, blocked = bytearray(size), bytearray(size)  # blocked: a root or a non-SUM parent
+    users = [0] * size
     for r in roots:
-        parents[r] = []
-    for r in roots:
-        parents[r].append(r)
-    for node in range(len(kinds) - 1, num_leaves - 1, -1):
-        if parents[node] is not None:
-            for c in children[node]:
-                if parents[c] is None:
-                    parents[c] = []
-                parents[c].append(node)
-    return parents
-
-
-def _inlined(kinds, children, parents, max_factors: int) -> list[bool]:
-    """Products taken into their SUM parents instead of getting a row: those with only SUM
-    parents (no root, no product) where re-reading the factors in each parent, ``F * P`` rows,
-    costs no more than writing the row and reading it back, ``F + 1 + P``."""
-    inline = [False] * len(kinds)
-    for node, kind in enumerate(kinds):
-        if kind != PRODUCT or parents[node] is None:
+        reached[r] = blocked[r] = 1
+    for node in range(size - 1, num_leaves - 1, -1):
+        if not reached[node]:
             continue
-        factors, users = len(children[node]), parents[node]
-        inline[node] = (factors <= max_factors and factors * len(users) <= factors + 1 + len(users)
-                        and all(p != node and kinds[p] == SUM for p in users))
-    return inline
+        kids = children[node]
+        if kinds[node] == SUM:
+            for c in kids:
+                reached[c] = 1
+                users[c] += 1
+        else:
+            for c in kids:
+                reached[c] = blocked[c] = 1
+                users[c] += 1
+    inline = bytearray(size)
+    for node in range(num_leaves, size):
+        if kinds[node] == PRODUCT and reached[node] and not blocked[node]:
+            factors, parents = len(children[node]), users[node]
+            inline[node] = factors <= max_factors and factors * parents <= factors + 1 + parents
+    return reached, inline
 
 
 def _terms(node, kinds, children, inline) -> list[tuple[int, ...]]:
@@ -211,19 +222,19 @@ def _split_shapes(shapes: list[tuple[int, int]], call_cost: int) -> list[int]:
 
 
 def _block_rows(node_terms: list[list[tuple[int, ...]]], terms: int, factors: int,
-                row: list[int]) -> list[int]:
-    """The padded factor rows of a block, ``[factors, terms, n]`` flattened."""
+                row: np.ndarray) -> np.ndarray:
+    """The padded factor rows of a block, ``[factors, terms, n]`` flattened. A missing term
+    reads FALSE then TRUE rows, a missing factor the TRUE row (the leaves FALSE and TRUE are
+    their own rows)."""
+    missing_term = (FALSE_ROW,) + (TRUE_ROW,) * (factors - 1)
     flat = []
-    for f in range(factors):
-        for k in range(terms):
-            for node in node_terms:
-                if k >= len(node):
-                    flat.append(FALSE_ROW if f == 0 else TRUE_ROW)
-                elif f >= len(node[k]):
-                    flat.append(TRUE_ROW)
-                else:
-                    flat.append(row[node[k][f]])
-    return flat
+    for node in node_terms:
+        for term in node:
+            flat.extend(term)
+            flat.extend((TRUE_ROW,) * (factors - len(term)))
+        flat.extend(missing_term * (terms - len(node)))
+    nodes = np.array(flat, dtype=np.int64).reshape(len(node_terms), terms, factors)
+    return row[nodes.transpose(2, 1, 0).ravel()]
 
 
 def layerize(circuit: Circuit, call_cost: int = DEFAULT_CALL_COST,
@@ -234,40 +245,44 @@ def layerize(circuit: Circuit, call_cost: int = DEFAULT_CALL_COST,
     padding against the number of blocks; ``max_inlined_factors = 0`` keeps every product as
     its own row (plain sum and product layers)."""
     layout = WeightLayout.from_circuit(circuit)
+    with collector_paused():  # millions of tuples and lists, no cyclic garbage
+        return _layerize(circuit, layout, call_cost, max_inlined_factors)
+
+
+def _layerize(circuit: Circuit, layout: WeightLayout, call_cost: int,
+              max_inlined_factors: int) -> LayerPlan:
     kinds, children, ids = _merge(circuit, layout)
     num_leaves = FIRST_WEIGHT_ROW + layout.size
     roots = [ids[r] for r in circuit.roots]
-    parents = _parents(kinds, children, roots, num_leaves)
-    inline = _inlined(kinds, children, parents, max_inlined_factors)
+    reached, inline = _inlined(kinds, children, roots, num_leaves, max_inlined_factors)
     terms: dict[int, list[tuple[int, ...]]] = {}
     height = [0] * len(kinds)
     by_layer: dict[int, list[int]] = {}
     for node in range(num_leaves, len(kinds)):
-        if parents[node] is None or inline[node]:
+        if not reached[node] or inline[node]:
             continue
-        terms[node] = _terms(node, kinds, children, inline)
-        height[node] = 1 + max(height[r] for term in terms[node] for r in term)
-        by_layer.setdefault(height[node], []).append(node)
+        node_terms = terms[node] = _terms(node, kinds, children, inline)
+        height[node] = h = 1 + max(height[r] for term in node_terms for r in term)
+        by_layer.setdefault(h, []).append(node)
 
-    row = list(range(num_leaves)) + [-1] * (len(kinds) - num_leaves)
-    layers, child_rows, next_row = [], [], num_leaves
+    row = np.full(len(kinds), -1, dtype=np.int64)
+    row[:num_leaves] = np.arange(num_leaves)
+    layers, pieces, edges, next_row = [], [], 0, num_leaves
     for h in sorted(by_layer):
-        def shape(n):
-            return max(map(len, terms[n])), len(terms[n])
-
-        nodes = sorted(by_layer[h], key=shape)
+        shapes = {n: (max(map(len, terms[n])), len(terms[n])) for n in by_layer[h]}
+        nodes = sorted(by_layer[h], key=shapes.__getitem__)
         blocks, begin = [], 0
-        for end in _split_shapes([shape(n) for n in nodes], call_cost):
+        for end in _split_shapes([shapes[n] for n in nodes], call_cost):
             group = nodes[begin:end]
-            factors = max(shape(n)[0] for n in group)
-            width = max(shape(n)[1] for n in group)
-            blocks.append(Block(next_row, next_row + len(group), width, factors,
-                                len(child_rows)))
-            child_rows += _block_rows([terms[n] for n in group], width, factors, row)
-            for n in group:
-                row[n] = next_row
-                next_row += 1
+            factors = max(shapes[n][0] for n in group)
+            width = max(shapes[n][1] for n in group)
+            blocks.append(Block(next_row, next_row + len(group), width, factors, edges))
+            pieces.append(_block_rows([terms[n] for n in group], width, factors, row))
+            edges += len(pieces[-1])
+            row[group] = np.arange(next_row, next_row + len(group))
+            next_row += len(group)
             begin = end
         layers.append(blocks)
-    return LayerPlan(layout, next_row, layers, child_rows, [row[r] for r in roots],
-                     [row[i] for i in ids])
+    child_rows = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+    return LayerPlan(layout, next_row, layers, child_rows, row[roots].tolist(),
+                     row[ids].tolist())
