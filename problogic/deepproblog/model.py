@@ -15,7 +15,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Mapping, Sequence
+from typing import IO, Any, Iterable, Mapping, Sequence
 
 import torch
 from torch import Tensor
@@ -23,7 +23,6 @@ from torch import Tensor
 from ..neural.model import Model as LogicModel
 from .network import Network
 
-EPS = 1e-12  # added to probabilities under a logarithm, as DeepProbLog does
 MAX_PREPARED = 1 << 17
 
 
@@ -257,12 +256,14 @@ class _Prepared:
 def _prepare(query) -> _Prepared:
     term = query.substitute().query
     tensors: list = []
-    _collect_tensors(term, tensors)
+    holding: set[int] = set()  # ids of the subterms that hold a tensor term
+    _collect_tensors(term, tensors, holding)
     names = {t: f"Tensor__{j}" for j, t in enumerate(tensors)}
     args = list(term.args)
-    outputs, output_names, parts = [], [], [_text(arg, names) for arg in args]
+    outputs, output_names = [], []
+    parts = [_text(arg, names, holding) for arg in args]
     for i in sorted({i % len(args) for i in query.output_ind}) if args else ():
-        if args[i].is_ground() and not _has_tensor(args[i]):
+        if id(args[i]) not in holding and args[i].is_ground():
             outputs.append(_binding_value(args[i]))
             output_names.append(f"Output__{i}")
             parts[i] = output_names[-1]
@@ -270,38 +271,33 @@ def _prepare(query) -> _Prepared:
     return _Prepared(term, pattern, tensors, list(names.values()), outputs, output_names)
 
 
-def _is_tensor(term) -> bool:
-    return getattr(term, "functor", None) == "tensor" and len(term.args) == 1
-
-
-def _has_tensor(term) -> bool:
-    return _is_tensor(term) or any(_has_tensor(arg) for arg in getattr(term, "args", ()))
-
-
-def _collect_tensors(term, found: list) -> None:
-    if _is_tensor(term):
+def _collect_tensors(term, found: list, holding: set[int]) -> bool:
+    """Append the distinct ``tensor(...)`` terms of ``term`` to ``found`` and the ids of the
+    subterms that hold one to ``holding``; whether ``term`` holds one."""
+    if getattr(term, "functor", None) == "tensor" and len(term.args) == 1:
         if term not in found:
             found.append(term)
-        return
-    for arg in getattr(term, "args", ()):
-        _collect_tensors(arg, found)
+    elif not any([_collect_tensors(arg, found, holding) for arg in getattr(term, "args", ())]):
+        return False
+    holding.add(id(term))
+    return True
 
 
-def _text(term, names: dict) -> str:
-    """``term`` as ProbLog text with its ``tensor(...)`` parts written as the variables
-    ``names`` gives them (ProbLog's own text elsewhere)."""
-    if not _has_tensor(term):
+def _text(term, names: dict, holding: set[int]) -> str:
+    """``term`` as ProbLog text with its ``tensor(...)`` terms written as the variables
+    ``names`` gives them (ProbLog's own text for the parts without one)."""
+    if id(term) not in holding:
         return str(term)
-    if _is_tensor(term):
+    if term in names:
         return names[term]
     if term.functor == "." and len(term.args) == 2:  # a list: [a,b|T]
         items = []
-        while getattr(term, "functor", None) == "." and len(term.args) == 2:
-            items.append(_text(term.args[0], names))
+        while id(term) in holding and term.functor == "." and len(term.args) == 2:
+            items.append(_text(term.args[0], names, holding))
             term = term.args[1]
-        tail = "" if str(term) == "[]" else "|" + _text(term, names)
+        tail = "" if str(term) == "[]" else "|" + _text(term, names, holding)
         return f"[{','.join(items)}{tail}]"
-    return f"{term.functor}({','.join(_text(arg, names) for arg in term.args)})"
+    return f"{term.functor}({','.join(_text(arg, names, holding) for arg in term.args)})"
 
 
 def _binding_value(term):
@@ -328,23 +324,3 @@ def _answer_term(query, variables: tuple[str, ...], key):
     subst = {Var(name): Constant(v) if isinstance(v, (int, float)) else Term.from_string(v)
              for name, v in zip(variables, values)}
     return query.apply_term(subst)
-
-
-LossFunction = Callable[[Tensor, float], Tensor]
-
-
-def cross_entropy(p: Tensor, target: float) -> Tensor:
-    """DeepProbLog's loss of a query with target probability ``target``."""
-    pos, neg = p.clamp(min=0.0), (1.0 - p).clamp(min=0.0)
-    if target == 1.0:
-        return -torch.log(pos + EPS)
-    if target == 0.0:
-        return -torch.log(neg + EPS)
-    return -(target * torch.log(pos + EPS) + (1.0 - target) * torch.log(neg + EPS))
-
-
-def mse(p: Tensor, target: float) -> Tensor:
-    return (p - target) ** 2
-
-
-LOSSES: dict[str, LossFunction] = {"cross_entropy": cross_entropy, "mse": mse}

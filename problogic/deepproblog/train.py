@@ -9,8 +9,29 @@ from pathlib import Path
 from typing import Any, Callable
 
 import torch
+from torch import Tensor
 
-from .model import LOSSES, Model
+from .model import Model
+
+EPS = 1e-12  # added to probabilities under a logarithm, as DeepProbLog does
+LossFunction = Callable[[Tensor, float], Tensor]
+
+
+def cross_entropy(p: Tensor, target: float) -> Tensor:
+    """DeepProbLog's loss of a query with target probability ``target``."""
+    pos, neg = p.clamp(min=0.0), (1.0 - p).clamp(min=0.0)
+    if target == 1.0:
+        return -torch.log(pos + EPS)
+    if target == 0.0:
+        return -torch.log(neg + EPS)
+    return -(target * torch.log(pos + EPS) + (1.0 - target) * torch.log(neg + EPS))
+
+
+def mse(p: Tensor, target: float) -> Tensor:
+    return (p - target) ** 2
+
+
+LOSSES: dict[str, LossFunction] = {"cross_entropy": cross_entropy, "mse": mse}
 
 
 class Logger:
