@@ -185,14 +185,14 @@ class Model:
                 bindings[name] = [prepared[i].outputs[j] for i in members]
             answer = self.logic.query(pattern, **bindings)
             if isinstance(answer, Tensor):
-                for row, i in enumerate(members):
-                    if answer[row] > 0:
+                for row, (i, possible) in enumerate(zip(members, (answer > 0).tolist())):
+                    if possible:  # no answer: an empty result, as in DeepProbLog
                         results[i].result[prepared[i].term] = answer[row]
             else:
                 values = answer.values
-                for row, i in enumerate(members):
+                for row, (i, possible) in enumerate(zip(members, (values > 0).tolist())):
                     for column, key in enumerate(answer.answers):
-                        if values[row, column] > 0:
+                        if possible[column]:
                             term = _answer_term(prepared[i].term, answer.variables, key)
                             results[i].result[term] = values[row, column]
         share = (time.perf_counter() - start) / max(len(batch), 1)
