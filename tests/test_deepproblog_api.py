@@ -173,3 +173,41 @@ def test_queries_read_from_deepproblogs_text_form(tmp_path):
     expected = _model(_api("deepproblog"), program, _network()).solve(reference)
     assert [float(r.result[r.query]) for r in results] == pytest.approx(
         [float(next(iter(r.result.values()))) for r in expected], abs=1e-6)
+
+
+def test_forth_addition_with_networks_on_integers_one_example_at_a_time(tmp_path):
+    """DeepProbLog's Forth addition script: two networks without batching, called on digits
+    and carries (integers, not tensors), trained on queries read from its text form."""
+    import copy
+
+    from deepproblog.dataset import QueryDataset as ReferenceQueryDataset
+    from deepproblog.examples.Forth import EncodeModule
+
+    path = tmp_path / "queries.txt"
+    path.write_text("add([1,5],[2,7],0,[0,4,2]).\nadd([9],[9],1,[1,9]).\nadd([3],[4],0,[0,7]).\n"
+                    "add([8,0],[1,9],1,[0,0,0]).\nadd([6],[6],0,[1,2]).\n"
+                    "add([2,2],[5,5],0,[0,7,7]).\n")
+    program = example_program("Forth/Add/choose.pl")
+    torch.manual_seed(0)
+    cores = (EncodeModule(30, 50, 10, "tanh"), EncodeModule(22, 10, 2, "tanh"))
+
+    def train(name: str, dataset):
+        calls = api(name)
+        networks = []
+        for core, net_name in zip(copy.deepcopy(cores), ("neural1", "neural2")):
+            network = calls.Network(core, net_name)
+            network.optimizer = torch.optim.Adam(core.parameters(), lr=0.02)
+            networks.append(network)
+        model = calls.Model(program, networks, load=False)
+        model.set_engine(calls.ExactEngine(model), cache=True)
+        logger = calls.train_model(model, calls.DataLoader(dataset, 3, False), 2, log_iter=1,
+                                   verbose=1).logger
+        return logger.get_attribute("loss"), [n.network_module for n in networks]
+
+    losses, nets = train("problogic", ours.QueryDataset(path))
+    reference, reference_nets = train("deepproblog", ReferenceQueryDataset(str(path)))
+    assert len(losses) == len(reference) == 4
+    assert losses == pytest.approx(reference, rel=1e-5, abs=1e-6)
+    for net, reference_net in zip(nets, reference_nets):
+        for p, q in zip(net.parameters(), reference_net.parameters()):
+            assert torch.allclose(p, q, atol=1e-6)
