@@ -41,9 +41,11 @@ def range_program(num_detections: int, low: list[int], high: list[int]) -> Detec
     classes with no constraint (``low == 0``, ``high >= n``) join "no object"; each other class
     ``k_j`` gets a count chain ``count(k_j, I, C)`` of its own (C saturating at the lower bound
     when there is no upper bound below ``n``, pruned when the remaining detections cannot reach
-    the lower bound), and the label is their conjunction. Grounding stays linear in the number
-    of classes; the joint count states appear only in the compiled diagram, built by its
-    memoized conjunction, which is much cheaper per state than grounding them."""
+    the lower bound; two rules per state: the detection is of class ``k_j`` or it is not), and
+    the label is their conjunction with ``classified(n)``: every detection in some group.
+    Grounding stays linear in the number of classes; the joint count states appear only in
+    the compiled diagram, built by its memoized conjunction, which is much cheaper per state
+    than grounding them."""
     n = num_detections
     num_classes = len(low)
     tracked = [k for k in range(num_classes) if high[k] > 0 and not (low[k] == 0 and high[k] >= n)]
@@ -60,17 +62,19 @@ def range_program(num_detections: int, low: list[int], high: list[int]) -> Detec
         "classified(0).",
         "classified(I) :- I > 0, J is I - 1, object_class(J, _), classified(J).",
         "count(K, 0, 0) :- tracked(K, _).",
-        f"count(K, I, C) :- I > 0, J is I - 1, object_class(J, G), count(K, J, C0), "
-        f"next(K, G, C0, C), tracked(K, Low), Low - C =< {n} - I.",
+        # two branches per state, whatever the number of groups: detection J is of group K
+        # or it is not
+        f"count(K, I, C) :- I > 0, J is I - 1, object_class(J, K), count(K, J, C0), "
+        f"bump(K, C0, C), tracked(K, Low), Low - C =< {n} - I.",
+        f"count(K, I, C) :- I > 0, J is I - 1, \\+ object_class(J, K), count(K, J, C), "
+        f"tracked(K, Low), Low - C =< {n} - I.",
     ]
     for group, (lo, hi) in zip(groups, bounds):
         bump = f"C0 < {hi}, C is C0 + 1" if hi < n else f"C is min(C0 + 1, {lo})"
-        lines += [f"tracked({group}, {lo}).",
-                  f"next({group}, {group}, C0, C) :- {bump}.",
-                  f"next({group}, G, C, C) :- G \\== {group}."]
+        lines += [f"tracked({group}, {lo}).", f"bump({group}, C0, C) :- {bump}."]
     checks = [f"count({g}, {n}, C{j}), C{j} >= {lo}" for j, (g, (lo, _)) in
               enumerate(zip(groups, bounds))]
-    lines += [f"in_range :- {', '.join(checks) or f'classified({n})'}.", "query(in_range)."]
+    lines += [f"in_range :- {', '.join([f'classified({n})'] + checks)}.", "query(in_range)."]
     return DetectionProgram(("range", n, bounds), "\n".join(lines) + "\n", grouping, n)
 
 
