@@ -17,6 +17,7 @@ included) and for the evaluation (each test query with its sum left open).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import statistics
 import subprocess
@@ -74,14 +75,9 @@ class Digits:
         return value
 
 
-DIGITS = None
-
-
+@functools.cache
 def digits() -> Digits:
-    global DIGITS
-    if DIGITS is None:
-        DIGITS = Digits()
-    return DIGITS
+    return Digits()
 
 
 def addition_set(api: SimpleNamespace, start: int, size: int, digits_per_number: int = 1,

@@ -42,6 +42,15 @@ class ConfusionMatrix:
         return "\n".join(["predicted (rows) against actual (columns)", head] + rows)
 
 
+EVALUATION_BATCH = 256  # queries solved together (DeepProbLog solves them one by one)
+
+
+def _solved(model: Model, queries: list):
+    """The result of each query, solved in batches of :data:`EVALUATION_BATCH`."""
+    for start in range(0, len(queries), EVALUATION_BATCH):
+        yield from model.solve(queries[start:start + EVALUATION_BATCH])
+
+
 def get_confusion_matrix(model: Model, dataset, verbose: int = 0,
                          eps: float | None = None) -> ConfusionMatrix:
     """Each query of ``dataset`` with its output left open; the most probable answer's output
@@ -49,8 +58,9 @@ def get_confusion_matrix(model: Model, dataset, verbose: int = 0,
     matrix = ConfusionMatrix()
     model.eval()
     with torch.no_grad():
-        for i, query in enumerate(dataset.to_queries()):
-            answer = model.solve([query.variable_output()])[0]
+        queries = dataset.to_queries()
+        open_queries = [query.variable_output() for query in queries]
+        for i, (query, answer) in enumerate(zip(queries, _solved(model, open_queries))):
             actual = str(query.output_values()[0])
             if not len(answer):
                 predicted = "no_answer"
@@ -79,12 +89,12 @@ def get_fact_accuracy(model: Model, dataset, verbose: int = 0, threshold: float 
     probabilities = defaultdict(list)
     model.eval()
     with torch.no_grad():
-        for query in dataset.to_queries():
-            answer = model.solve([query])[0]
+        queries = dataset.to_queries()
+        for query, answer in zip(queries, _solved(model, queries)):
             if not len(answer):
                 predicted = empty_answer
             else:
-                p = float(answer.result[query.substitute().query])
+                p = float(answer.result[answer.query])
                 predicted = "true" if p >= threshold else "false"
                 probabilities[predicted].append(p)
             matrix.add_item(predicted, "true" if query.p >= threshold else "false")

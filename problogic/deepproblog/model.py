@@ -190,10 +190,12 @@ class Model:
                         results[i].result[prepared[i].term] = answer[row]
             else:
                 values = answer.values
+                substitutions = [_answer_substitution(answer.variables, key)
+                                 for key in answer.answers]  # once per call, not per element
                 for row, (i, possible) in enumerate(zip(members, (values > 0).tolist())):
-                    for column, key in enumerate(answer.answers):
+                    for column, substitution in enumerate(substitutions):
                         if possible[column]:
-                            term = _answer_term(prepared[i].term, answer.variables, key)
+                            term = prepared[i].term.apply_term(substitution)
                             results[i].result[term] = values[row, column]
         share = (time.perf_counter() - start) / max(len(batch), 1)
         for result in results:
@@ -316,11 +318,11 @@ def _number(term) -> int | float | None:
     return None
 
 
-def _answer_term(query, variables: tuple[str, ...], key):
-    """The ProbLog term of one answer: ``query`` with its variables set to ``key``."""
+def _answer_substitution(variables: tuple[str, ...], key) -> dict:
+    """The ProbLog substitution that sets a query's open ``variables`` to one answer
+    ``key`` (a value, or a tuple of values for several variables)."""
     from problog.logic import Constant, Term, Var
 
     values = key if len(variables) > 1 else (key,)
-    subst = {Var(name): Constant(v) if isinstance(v, (int, float)) else Term.from_string(v)
-             for name, v in zip(variables, values)}
-    return query.apply_term(subst)
+    return {Var(name): Constant(v) if isinstance(v, (int, float)) else Term.from_string(v)
+            for name, v in zip(variables, values)}

@@ -4,6 +4,7 @@ backward pass."""
 
 from __future__ import annotations
 
+import bisect
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -44,9 +45,9 @@ class Logger:
         self.comments: list[str] = []
 
     def log(self, name: str, index: int, value: Any) -> None:
-        if index not in self.indices:
-            self.indices.append(index)
-            self.indices.sort()
+        at = bisect.bisect_left(self.indices, index)  # indices mostly come in order
+        if at == len(self.indices) or self.indices[at] != index:
+            self.indices.insert(at, index)
         self.log_data.setdefault(name, {})[index] = value
 
     def log_list(self, index: int, data) -> None:
@@ -137,9 +138,8 @@ class TrainObject:
                              f"{', '.join(LOSSES)})")
         loss = LOSSES[loss_function_name]
         stop = _EpochStop(stop_condition) if isinstance(stop_condition, int) else stop_condition
-        test = kwargs.get("test")
-        if test is not None and initial_test:
-            self.logger.log_list(self.i, test(self.model))
+        if "test" in kwargs and initial_test:
+            self._test(kwargs["test"])
         self.start = self.previous_log = time.time()
         while not stop.is_stop(self):
             self.model.optimizer.step_epoch()
@@ -176,8 +176,11 @@ class TrainObject:
             self.logger.log("eval_time", self.i, self.timing / log_iter)
             self.accumulated_loss, self.timing, self.previous_log = 0.0, 0.0, now
         if "test" in kwargs and self.i % test_iter == 0:
-            with torch.no_grad():
-                self.logger.log_list(self.i, kwargs["test"](self.model))
+            self._test(kwargs["test"])
+
+    def _test(self, test: Callable) -> None:
+        with torch.no_grad():
+            self.logger.log_list(self.i, test(self.model))
 
 
 class _EpochStop:
