@@ -9,7 +9,9 @@ import time
 import warnings
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
+from fuzz import DERANDOMIZE, examples
 from problogic.errors import ParseError, SourceLocation
 from problogic.language import (
     AGGREGATE_FUNCTOR,
@@ -494,3 +496,127 @@ def test_test_programs_print_like_problog(path):
     for mine, its in zip(ours, theirs):
         if not _known_difference(its):
             assert mine == its
+
+
+# ---------------------------------------------------------------- facts read without the tables
+
+def _tables_only(monkeypatch):
+    """Make every clause go through the LALR tables (the reference for the fact reader)."""
+    from problogic.language import parser
+
+    def not_simple(self, pos):
+        raise parser._NotSimple
+
+    monkeypatch.setattr(parser._FactReader, "read", not_simple)
+
+
+def _same_terms(a, b, variables: dict) -> None:
+    """``a`` and ``b`` are the same terms with the same locations; variables correspond one to
+    one (``variables``: id in a -> object in b)."""
+    assert type(a) is type(b), (a, b)
+    if isinstance(a, Term):
+        assert (a.functor, len(a.args), a.location) == (b.functor, len(b.args), b.location), \
+            (a, b, a.location, b.location)
+        for x, y in zip(a.args, b.args):
+            _same_terms(x, y, variables)
+    elif isinstance(a, Var):
+        assert variables.setdefault(id(a), b) is b and a.name == b.name, (a, b)
+    else:
+        assert a == b and repr(a) == repr(b), (a, b)  # 1 and 1.0, 0.0 and -0.0 differ
+
+
+def _parse_both(text: str, monkeypatch):
+    """(terms or the error) with the fact reader, then with the tables alone."""
+    outcomes = []
+    for tables_only in (False, True):
+        if tables_only:
+            _tables_only(monkeypatch)
+        try:
+            outcomes.append(parse_terms(text, "facts.pl"))
+        except ParseError as error:
+            outcomes.append((str(error), error.location))
+    monkeypatch.undo()
+    return outcomes
+
+
+def _assert_same_parse(text: str, monkeypatch) -> None:
+    fast, tables = _parse_both(text, monkeypatch)
+    assert type(fast) is type(tables), (text, fast, tables)
+    if isinstance(fast, tuple):
+        assert fast == tables, text
+        return
+    assert len(fast) == len(tables), text
+    for a, b in zip(fast, tables):
+        _same_terms(a, b, {})
+
+
+def test_the_fact_reader_gives_the_tables_terms_on_the_corpus(monkeypatch):
+    from regenerate_expected import corpus_files, error_files
+
+    for path in corpus_files() + error_files():
+        _assert_same_parse(path.read_text(), monkeypatch)
+
+
+@pytest.mark.parametrize("text", [
+    "0.3::edge(a, b).\nnode(n1, \"a label\", [a, b, 1]).\n",
+    "p(X, Y, X, _, _).  q(-1, - 1, -(1), -0.0, 1.5e3, 1e3, 0'a, 0x1F, 2.0).",
+    "p('a b', 'it''s', 'x\\ny', \"s\", \"\").  'quoted head'(x).  'q'.",
+    "p(is). p(mod). p(not). p(a, mod). is(a, b). not(a). p(-).  mod.",
+    "p([]). p([ ]). p([a|T], T). p([a, [b, [c]]|[]]). p([a|b|c]).",
+    "p(f(g(h(x)), [y]), z). p(f (x)). p(a)(b). p(a).q(b). p(a). % c\n q. /* c */ r.",
+    "a.\np(\n  x,\n  y\n).\n0.5 :: b. 0.5::c :- d. 1::e; 0.2::f. p(1.). p(1.5e).",
+    "p(a)", "p(a", "p(a,).", "p().", "", "   % only a comment\n", "p(a). /* open",
+    "p(12345678901234567890123456789012345678901234567890).",
+    "p(" + "9" * 5000 + ").",
+    "p(élan, ünïcode, x_1, aB). p(X1, _y). 0.3::p(x). -0.3::p(x). +0.3::p(x).",
+    "p(sum<X>). p(a :: b). p(a:b). p(\\+a). p({a}). p(!). p(;).",
+])
+def test_the_fact_reader_gives_the_tables_terms_or_errors(text, monkeypatch):
+    _assert_same_parse(text, monkeypatch)
+
+
+_SPACE = st.sampled_from(["", "", "", " ", "  ", "\t", "\n"])
+_ATOMIC = st.sampled_from(["a", "b_1", "is", "mod", "not", "'q r'", "'it''s'", "'a\\nb'", "[]",
+                           "X", "_", "Y1", "1", "-2", "- 3", "3.5", "-0.0", "1e5", "1.5e", "0'c",
+                           "0x1F", '"s"', '""', "+", "-"])
+
+
+@st.composite
+def _written_terms(draw, depth=2):
+    """A term as text, with white space between its tokens at random."""
+    kind = draw(st.sampled_from(["atomic"] * 3 + (["compound", "list"] if depth else [])))
+    if kind == "atomic":
+        return draw(_ATOMIC)
+    items = draw(st.lists(_written_terms(depth - 1), min_size=1, max_size=3))
+    space = draw(_SPACE)
+    inside = f"{space},{draw(_SPACE)}".join(items)
+    if kind == "list":
+        tail = draw(st.sampled_from(["", "|T", " | []", "|a"]))
+        return f"[{draw(_SPACE)}{inside}{tail}{space}]"
+    functor = draw(st.sampled_from(["f", "g", "'h i'", "is", "f "]))
+    return f"{functor}({inside}{space})"
+
+
+@st.composite
+def _fact_programs(draw):
+    clauses = []
+    for _ in range(draw(st.integers(1, 4))):
+        head = draw(st.sampled_from(["p", "q", "'r s'", "is"]))
+        if draw(st.booleans()):
+            head += f"({', '.join(draw(st.lists(_written_terms(), min_size=1, max_size=4)))})"
+        probability = draw(st.sampled_from(["", "", "0.3::", "1 :: ", "-0.5::", "X::"]))
+        clauses.append(f"{probability}{head}{draw(_SPACE)}.")
+    separators = st.sampled_from([" ", "\n", "  % c\n", " /* c */ ", "\n\n"])
+    text = "".join(clause + draw(separators) for clause in clauses)
+    if draw(st.booleans()):  # one piece of noise
+        noise = draw(st.sampled_from(["(", ")", ",", ".", "|", ":-", ";", "%", "/*", "'", '"']))
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + noise + text[at:]
+    return text
+
+
+@given(_fact_programs())
+@settings(max_examples=examples(400), deadline=None, derandomize=DERANDOMIZE)
+def test_the_fact_reader_agrees_with_the_tables_on_random_facts(text):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _assert_same_parse(text, monkeypatch)

@@ -269,13 +269,17 @@ class PreparedClause:
         self.heads = clause.head_atoms
         body = [] if clause.body == TRUE_ATOM else conjuncts(clause.body)
         self.body = tuple(body)
-        # A variable only in an annotation such as t(_) gets no slot.
-        self.variables = tuple(variables(Term("$clause", tuple(self.heads) + self.body)))
-        # The variables identifying a ground instance of a probabilistic clause: those of the
-        # heads and of the body, except where the body never binds them (`\+ r(X, _)`).
-        bound = [t for goal in self.body for t in _binding_parts(goal, local_arguments)]
-        self.instance_variables = tuple(variables(Term("$clause", tuple(self.heads) +
-                                                       tuple(bound))))
+        if not body and all(head.ground for head in self.heads):
+            # a ground fact (most clauses of a data-heavy program): nothing to walk
+            self.variables = self.instance_variables = ()
+        else:
+            # A variable only in an annotation such as t(_) gets no slot.
+            self.variables = tuple(variables(Term("$clause", tuple(self.heads) + self.body)))
+            # The variables identifying a ground instance of a probabilistic clause: those of
+            # the heads and of the body, except where the body never binds them (`\+ r(X, _)`).
+            bound = [t for goal in self.body for t in _binding_parts(goal, local_arguments)]
+            self.instance_variables = tuple(variables(Term("$clause", tuple(self.heads) +
+                                                           tuple(bound))))
         self.compiled: dict[int, CompiledClause] = {}  # by head index, built on first use
 
 
