@@ -59,7 +59,7 @@ def problog_backend_available(system: str) -> bool:
 
 ALL_FAMILIES = {
     "counts", "sums", "graphs", "chains", "hmm", "smokers", "digit-addition", "hwf",
-    "forth-sort", "forth-add", "vision-counts", "layers", "gpu", "aggregates",
+    "forth-sort", "forth-add", "vision-counts", "layers", "gpu", "aggregates", "facts",
 }  # fmt: skip
 
 
@@ -94,7 +94,8 @@ def test_registry_lists_every_family():
             assert sizes and list(sizes) == sorted(sizes)
 
 
-@pytest.mark.parametrize("name", ["counts", "sums", "graphs", "chains", "hmm", "smokers"])
+@pytest.mark.parametrize("name", ["counts", "sums", "graphs", "chains", "hmm", "smokers",
+                                  "facts"])
 def test_programs_are_deterministic_and_query_something(name):
     family = families.get(name)
     for size in family.sizes_for("quick"):
