@@ -82,6 +82,12 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     if command == "ground":
         parser = argparse.ArgumentParser(prog="problogic ground",
                                          description="Print the relevant ground program.")
+        parser.add_argument("--format", choices=("pl", "dot", "cnf"), default="pl",
+                            help="ProbLog text (default), a Graphviz graph, or the formula "
+                                 "after cycle breaking as a weighted CNF (DIMACS, 'c p weight' "
+                                 "lines; each query's literal in a 'c query' line)")
+        parser.add_argument("-o", "--output", metavar="OUTPUT",
+                            help="write to OUTPUT instead of standard output")
     elif command == "mpe":
         parser = argparse.ArgumentParser(
             prog="problogic mpe",
@@ -185,10 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
     args = build_parser(command).parse_args(argv[1:] if command else argv)
     limits = Limits(args.max_depth, args.max_ground_size, args.timeout)  # argparse checked them
-    if command is not None:
-        return _run(command, args, [args.file], limits)
     output = sys.stdout
-    if args.output is not None:
+    if getattr(args, "output", None) is not None:
         try:
             output = open(args.output, "w")
         except OSError as exc:
@@ -196,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             return 1
     try:
+        if command is not None:
+            return _run(command, args, [args.file], limits, output)
         if args.combine or len(args.files) == 1:
             return _run(command, args, args.files, limits, output)
         status = 0
@@ -250,9 +256,15 @@ def _load(paths: list[str], arguments: list[str]):
 
 def _dispatch(command, args, program, limits: Limits, output) -> int:
     if command == "ground":
-        from .grounding.printing import format_ground_program
+        if args.format == "cnf":
+            from .logic.cnf import formula_to_cnf
 
-        print(format_ground_program(program.ground(limits)))
+            print(formula_to_cnf(program.formula(limits)).to_dimacs(), file=output)
+        else:
+            from .grounding.printing import format_ground_program, ground_program_dot
+
+            write = ground_program_dot if args.format == "dot" else format_ground_program
+            print(write(program.ground(limits)), file=output)
         return 0
     if command == "compile":
         from .circuit.dot import circuit_to_dot

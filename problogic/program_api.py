@@ -97,6 +97,12 @@ class Program:
         stages = Stages(_limits(limits, limit_options))
         return call_with_deep_stack(stages.ground, self.parsed)
 
+    def formula(self, limits: Limits | None = None, **limit_options) -> Formula:
+        """The relevant ground program as an acyclic formula (positive cycles broken), what
+        the compiler compiles."""
+        stages = Stages(_limits(limits, limit_options))
+        return call_with_deep_stack(lambda: stages.formula(stages.ground(self.parsed)))
+
     def compile(self, limits: Limits | None = None,
                 **limit_options) -> tuple[Formula, Circuit]:
         """The formula and its compiled circuit (roots: evidence, then each query)."""

@@ -6,7 +6,8 @@ from ..language.printing import format_term
 from .circuit import FALSE_LEAF, INDICATOR, PRODUCT, SUM, TRUE_LEAF, Circuit
 
 
-def _quote(text: str) -> str:
+def dot_label(text: str) -> str:
+    """``text`` as a quoted Graphviz string."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
@@ -32,12 +33,12 @@ def circuit_to_dot(circuit: Circuit, formula=None) -> str:
         else:
             label, shape = ("true" if kind == TRUE_LEAF else "false"), "box"
             assert kind in (TRUE_LEAF, FALSE_LEAF)
-        lines.append(f"  n{i} [label={_quote(label)}, shape={shape}];")
+        lines.append(f"  n{i} [label={dot_label(label)}, shape={shape}];")
         for child in circuit.children[i]:
             lines.append(f"  n{child} -> n{i};")
     for root in dict.fromkeys(circuit.roots):
         if root in labels:
-            lines.append(f"  q{root} [label={_quote(labels[root])}, shape=plaintext];")
+            lines.append(f"  q{root} [label={dot_label(labels[root])}, shape=plaintext];")
             lines.append(f"  n{root} -> q{root};")
     lines.append("}")
     return "\n".join(lines)
