@@ -262,15 +262,18 @@ _END = r"\.(?=\s|%|/\*|\Z)"
 _FACT_TOKEN = re.compile(
     rf"\s*(?:(?P<number>{_NUMBER})|(?P<name>{_NAME})|(?P<var>{_VAR})|(?P<quoted>{_QUOTED})"
     rf"|(?P<string>{_STRING})|(?P<end>{_END})|(?P<punct>::|[(),\[\]|]))")
-# A fact on one line whose arguments are all numbers, atoms, variables or strings: one match
-# for the clause, one per argument.
+# A fact on one line whose arguments are numbers, atoms, variables, strings or lists of
+# those: one match for the clause, one per argument or list item.
 _ATOMIC = f"(?:{_NUMBER}|{_NAME}|{_VAR}|{_QUOTED}|{_STRING})"
+_FLAT_LIST = rf"\[[ \t]*(?:{_ATOMIC}[ \t]*(?:,[ \t]*{_ATOMIC}[ \t]*)*)?\]"
+_FLAT_ARGUMENT = f"(?:{_ATOMIC}|{_FLAT_LIST})"
 _FLAT_FACT = re.compile(
     rf"(?:(?P<probability>{_NUMBER})[ \t]*::[ \t]*)?(?P<functor>{_NAME}|{_QUOTED})"
-    rf"(?:\((?P<arguments>[ \t]*{_ATOMIC}[ \t]*(?:,[ \t]*{_ATOMIC}[ \t]*)*)\))?[ \t]*{_END}")
+    rf"(?:\((?P<arguments>[ \t]*{_FLAT_ARGUMENT}[ \t]*(?:,[ \t]*{_FLAT_ARGUMENT}[ \t]*)*)\))?"
+    rf"[ \t]*{_END}")
 _ARGUMENT = re.compile(
     rf"[ \t]*(?:(?P<number>{_NUMBER})|(?P<name>{_NAME})|(?P<var>{_VAR})|(?P<quoted>{_QUOTED})"
-    rf"|(?P<string>{_STRING}))[ \t]*,?")
+    rf"|(?P<string>{_STRING})|(?P<list>{_FLAT_LIST}))[ \t]*,?")
 
 
 def _signed_number(text: str, source: _Source, pos: int) -> int | float:
@@ -346,22 +349,35 @@ class _FactReader:
         functor_start = m.start("functor")
         arguments = ()
         if m.group("arguments") is not None:
-            items = []
             variables: dict[str, Var] = {}
-            for a in _ARGUMENT.finditer(source.text, m.start("arguments"), m.end("arguments")):
-                kind = a.lastgroup
-                value = a.group(kind)
-                if kind == "name" or kind == "quoted":
-                    items.append(Term(value if kind == "name" else value[1:-1], (),
-                                      SourceLocation(line, a.start(kind) - line_start + 1,
-                                                     file)))
-                elif kind == "number":
-                    items.append(_signed_number(value, source, a.start(kind)))
-                elif kind == "var":
-                    items.append(_variable(value, variables))
-                else:
-                    items.append(String(value[1:-1]))
-            arguments = tuple(items)
+
+            def terms(start: int, end: int) -> list[TermLike]:
+                items = []
+                for a in _ARGUMENT.finditer(source.text, start, end):
+                    kind = a.lastgroup
+                    value = a.group(kind)
+                    if kind == "name" or kind == "quoted":
+                        items.append(Term(value if kind == "name" else value[1:-1], (),
+                                          SourceLocation(line, a.start(kind) - line_start + 1,
+                                                         file)))
+                    elif kind == "number":
+                        items.append(_signed_number(value, source, a.start(kind)))
+                    elif kind == "var":
+                        items.append(_variable(value, variables))
+                    elif kind == "string":
+                        items.append(String(value[1:-1]))
+                    else:  # a list of the above, its cells located at its '['
+                        bracket = a.start(kind)
+                        location = SourceLocation(line, bracket - line_start + 1, file)
+                        tail = Term("[]", (), location)  # where it is written as "[]"
+                        if value[1:-1].strip(" \t"):
+                            tail = NIL
+                            for item in reversed(terms(bracket + 1, a.end(kind) - 1)):
+                                tail = Term(".", (item, tail), location)
+                        items.append(tail)
+                return items
+
+            arguments = tuple(terms(m.start("arguments"), m.end("arguments")))
         head = Term(functor, arguments, SourceLocation(line, functor_start - line_start + 1,
                                                        file))
         probability = m.group("probability")
