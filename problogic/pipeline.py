@@ -63,8 +63,7 @@ def with_library(program: ParsedProgram) -> ParsedProgram:
     from .language.include import with_included_files
 
     program = with_included_files(program)
-    combined = ParsedProgram(list(program.clauses), list(program.directives),
-                             program.source_name, program.arguments)
+    combined = program.copy()
     loaded = [library_name(d.goal.args[0]) for d in program.directives
               if isinstance(d.goal, Term) and d.goal.functor == "use_module"
               and d.goal.arity in (1, 2)]
@@ -74,7 +73,8 @@ def with_library(program: ParsedProgram) -> ParsedProgram:
             if name in MERGED_LIBRARIES or \
                     not any(h.signature in defined for h in clause.head_atoms):
                 combined.add(clause)
-    rewritten = negative_heads(combined.clauses)
+    rewritten = (negative_heads(combined.clauses) if ("\\+", 1) in combined.by_signature
+                 else combined.clauses)  # no clause has a negative head (\+a): nothing to do
     if rewritten is not combined.clauses:
         combined = ParsedProgram(rewritten, combined.directives, combined.source_name,
                                  combined.arguments)
