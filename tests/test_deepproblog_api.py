@@ -139,9 +139,56 @@ def test_save_state_makes_the_folders_of_its_path(tmp_path):
     assert path.exists()
 
 
+def test_the_approximate_engine_is_the_k_best_proofs_bound():
+    """Two two-digit numbers and their sum: every proof assigns the four digits, so the bound
+    from k proofs is the sum of the k most probable digit assignments that give the sum,
+    enumerated here from the network's outputs."""
+    import itertools
+
+    from benchmarks.deepproblog_api import digits
+
+    program = example_program("MNIST/models/addition.pl")
+    queries = _addition_set(_api("ours"), 40, 4, 2, "multi_addition").to_queries()
+    with torch.no_grad():
+        outputs = _network(1)(digits().images).double()
+    for k in (1, 3, 100):
+        model = _model(_api("ours"), program, _network(1))
+        model.set_engine(ours.ApproximateEngine(model, k, ours.ApproximateEngine.geometric_mean))
+        assert model.get_hyperparameters()["engine"] == f"problogic {k}-best proofs"
+        for query, result in zip(queries, model.solve(queries)):
+            a, b = ([int(t.args[0].args[0]) for t in number] for number in
+                    (_list(query.query.args[0]), _list(query.query.args[1])))
+            total = int(query.query.args[2])
+            proofs = sorted((float(outputs[a[0], w] * outputs[a[1], x] * outputs[b[0], y] *
+                                   outputs[b[1], z])
+                             for w, x, y, z in itertools.product(range(10), repeat=4)
+                             if 10 * (w + y) + x + z == total), reverse=True)
+            assert len(proofs) > 3  # so that k = 1 and 3 are bounds, not the answer
+            assert float(result.result[query.query]) == pytest.approx(sum(proofs[:k]),
+                                                                       rel=1e-5)
+
+    model = _model(_api("ours"), program, _network(1))
+    model.set_engine(ours.ApproximateEngine(model, 1, ours.ApproximateEngine.ucs))
+    loader = ours.DataLoader(_addition_set(_api("ours"), 0, 8), 2, False)
+    losses = ours.train_model(model, loader, 2, log_iter=1).logger.get_attribute("loss")
+    assert len(losses) == 8 and all(loss == loss for loss in losses)  # no NaN
+
+
+def _list(term) -> list:
+    from problog.logic import term2list
+
+    return term2list(term, False)
+
+
 def test_what_has_no_counterpart_is_refused_clearly(tmp_path):
-    with pytest.raises(NotImplementedError, match="ApproximateEngine"):
-        ours.ApproximateEngine(None, 1)
+    for options, message in [({"exploration": True}, "exploration"),
+                             ({"timeout": 5}, "timeout"),
+                             ({"heuristic": object()}, "learned heuristics")]:
+        arguments = {"heuristic": ours.ApproximateEngine.ucs, **options}
+        with pytest.raises(ValueError, match=message):
+            ours.ApproximateEngine(None, 1, **arguments)
+    with pytest.raises(ValueError, match="positive integer"):
+        ours.ApproximateEngine(None, 0, ours.ApproximateEngine.ucs)
     with pytest.raises(ValueError, match="top-k"):
         ours.Network(_network(), "mnist_net", k=3)
     program = example_program("MNIST/models/addition.pl")

@@ -7,9 +7,10 @@ from ``deepproblog.X`` to ``problogic.deepproblog.X`` (or all from ``problogic.d
 The program, the networks, the data sets (DeepProbLog's own, or :class:`Dataset` here, giving
 :class:`Query` objects over ProbLog's terms), the loader and the training call stay as they
 are; each batch is solved by one batched :class:`problogic.Model` call per query form, every
-network called once per batch. What differs (see each class): inference is exact only
-(``ApproximateEngine`` and ``Network(k=...)`` are refused with a clear error), term
-embeddings are not supported, ``save_state`` writes a ``torch.save`` file that loads with
+network called once per batch. What differs (see each class): ``ApproximateEngine`` gives
+the bound of each query's k most probable proofs (DeepProbLog's searches proofs under a
+heuristic; its exploration and timeouts are refused), ``Network(k=...)`` is refused with a
+clear error, term embeddings are not supported, ``save_state`` writes a ``torch.save`` file that loads with
 ``weights_only=True`` rather than DeepProbLog's zip of pickles, and :class:`SGD` learns
 ``t(_)`` parameters as softmax logits.
 """

@@ -124,7 +124,8 @@ class Model:
     # -- DeepProbLog's set-up calls --------------------------------------------------------
 
     def set_engine(self, engine: Any, cache: bool = False, **kwargs) -> None:
-        """Accepted for compatibility: inference is always exact, and problogic always caches
+        """:class:`~.engines.ExactEngine` (the default) or :class:`~.engines.ApproximateEngine`
+        (k-best proofs); ``cache`` is accepted for compatibility: problogic always caches
         compiled query forms."""
         self.engine = engine
 
@@ -183,7 +184,7 @@ class Model:
                                               for i in members])
             for j, name in enumerate(first.output_names):
                 bindings[name] = [prepared[i].outputs[j] for i in members]
-            answer = self.logic.query(pattern, **bindings)
+            answer = self.logic.query(pattern, approximation=self._approximation, **bindings)
             if isinstance(answer, Tensor):
                 for row, (i, possible) in enumerate(zip(members, (answer > 0).tolist())):
                     if possible:  # no answer: an empty result, as in DeepProbLog
@@ -201,6 +202,10 @@ class Model:
         for result in results:
             result.eval_time = share
         return results
+
+    @property
+    def _approximation(self):
+        return getattr(self.engine, "approximation", None)
 
     def _prepare(self, query) -> "_Prepared":
         entry = self._prepared.get(id(query))
@@ -232,7 +237,9 @@ class Model:
         self.logic.tunables.load_state_dict(state["tunables"])
 
     def get_hyperparameters(self) -> dict:
-        return {"engine": "problogic exact",
+        approximation = self._approximation
+        return {"engine": "problogic exact" if approximation is None else
+                f"problogic {approximation.k}-best proofs",
                 "networks": [net.get_hyperparameters() for net in self.networks.values()]}
 
     def __str__(self) -> str:

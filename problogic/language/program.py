@@ -82,8 +82,12 @@ class Program:
             self._index(clause)
 
     def _index(self, clause: AnyClause) -> None:
+        heads = clause.head_atoms
+        if len(heads) == 1:  # all but annotated disjunctions
+            self.by_signature.setdefault(heads[0].signature, []).append(clause)
+            return
         seen = set()
-        for head in clause.head_atoms:
+        for head in heads:
             if head.signature not in seen:
                 seen.add(head.signature)
                 self.by_signature.setdefault(head.signature, []).append(clause)
