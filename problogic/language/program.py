@@ -15,7 +15,6 @@ them to find the queries, so ``query(path(a, X)) :- node(X).`` works.
 
 from __future__ import annotations
 
-import functools
 
 from dataclasses import dataclass, field
 from typing import Callable
@@ -47,15 +46,16 @@ class ProbabilisticClause:
     heads: tuple[tuple[TermLike, Term], ...]
     body: TermLike
     location: SourceLocation | None = None
+    # The atoms the clause defines, one per head, without their probabilities: made once,
+    # read for every clause by every grounding.
+    head_atoms: tuple[Term, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "head_atoms", tuple(head for _, head in self.heads))
 
     @property
     def is_annotated_disjunction(self) -> bool:
         return len(self.heads) > 1
-
-    @functools.cached_property  # read for every clause by every grounding
-    def head_atoms(self) -> tuple[Term, ...]:
-        """The atoms the clause defines, one per head, without their probabilities."""
-        return tuple(head for _, head in self.heads)
 
 
 @dataclass(frozen=True)
