@@ -70,6 +70,10 @@ class Term:
         self.functor = functor
         self.args = args
         self.location = location
+        if not args:  # an atom: half the cost of the loop below
+            self.ground = True
+            self._hash = hash((functor, args, 0))
+            return
         # Cached so that unification and substitution skip ground subterms in O(1).
         ground = True
         floats = 0  # positions of float arguments: f(1) and f(1.0) are different terms
