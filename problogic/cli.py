@@ -45,8 +45,10 @@ def _add_common(parser: argparse.ArgumentParser, several_files: bool = False) ->
         parser.add_argument("file", metavar="FILE", help="ProbLog program ('-' for stdin)")
     parser.add_argument("-a", "--arg", dest="arguments", action="append", default=[],
                         metavar="ARG", help="an argument for cmd_args/1 (repeatable)")
-    parser.add_argument("--max-depth", type=_positive_int, default=defaults.max_depth,
-                        help="maximum nesting of calls during grounding (default %(default)s)")
+    parser.add_argument("--max-depth", "--recursion-limit", type=_positive_int,
+                        default=defaults.max_depth,
+                        help="maximum nesting of calls during grounding (default %(default)s; "
+                             "ProbLog's --recursion-limit is read as this)")
     parser.add_argument("--max-ground-size", type=_positive_int,
                         default=defaults.max_ground_size,
                         help="maximum nodes of the ground program and of the compiled "
@@ -54,7 +56,8 @@ def _add_common(parser: argparse.ArgumentParser, several_files: bool = False) ->
     parser.add_argument("--timeout", type=_positive_seconds, default=defaults.timeout,
                         help="wall-clock limit in seconds, 'inf' for none (default "
                              "%(default)s)")
-    parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    parser.add_argument("--debug", "--full-trace", action="store_true",
+                        help="show Python tracebacks")
 
 
 def _positive_int(text: str) -> int:
@@ -165,6 +168,14 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                             help="ignored: problogic has one compiler of its own")
         parser.add_argument("--logspace", "--nologspace", action="store_true",
                             help="ignored: problogic works in log space where it needs to")
+        propagation = parser.add_mutually_exclusive_group()
+        propagation.add_argument("--propagate-evidence", dest="propagate_evidence",
+                                 action="store_true", default=True,
+                                 help="leave out the answers of non-ground queries that the "
+                                      "evidence makes false (the default, as in ProbLog)")
+        propagation.add_argument("--dont-propagate-evidence", dest="propagate_evidence",
+                                 action="store_false",
+                                 help="list them too, with probability 0")
     _add_common(parser, several_files=command is None)
     if command == "lfi":
         parser.add_argument("examples", metavar="EXAMPLES", nargs="+",
@@ -316,7 +327,8 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
 
         approximation = KBest(args.k_best)
     # as ProbLog's command line: the evidence rules answers of non-ground queries out
-    result = program.run(limits, approximation=approximation, propagate_evidence=True)
+    result = program.run(limits, approximation=approximation,
+                         propagate_evidence=args.propagate_evidence)
     if args.verbose:
         for stage, seconds in result.timings.items():
             print(f"[INFO] {stage}: {seconds:.4f}s", file=sys.stderr)

@@ -250,3 +250,21 @@ def test_prolog_format_verbose_and_problogs_compiler_options(program):
     assert result.returncode == 0, result.stderr
     assert result.stdout == "problog_result(rain, 0.6).\nproblog_result(wet, 0.72).\n"
     assert "[INFO] compile: " in result.stderr and "[INFO] diagram nodes: " in result.stderr
+
+
+def test_problogs_evidence_propagation_and_recursion_limit_options(tmp_path):
+    """As ProbLog 2.3 answers: --dont-propagate-evidence lists the answers the evidence makes
+    false, at 0; --recursion-limit is the limit on nested calls."""
+    path = tmp_path / "pe.pl"
+    path.write_text("0.5::a(1). 0.5::a(2). evidence(\\+ a(2)). query(a(X)).\n")
+    assert run_cli(str(path)).stdout == "a(1):\t0.5\n"
+    assert run_cli("--propagate-evidence", str(path)).stdout == "a(1):\t0.5\n"
+    assert run_cli("--dont-propagate-evidence", str(path)).stdout == "a(1):\t0.5\na(2):\t0\n"
+    both = run_cli("--propagate-evidence", "--dont-propagate-evidence", str(path))
+    assert both.returncode == 2 and "not allowed with" in both.stderr
+    endless = run_cli("--recursion-limit", "30", "-",
+                      stdin="p(X) :- p(s(X)). query(p(a)).\n")
+    assert endless.returncode == 1
+    assert "maximum resolution depth 30 exceeded" in endless.stderr
+    failing = run_cli("--full-trace", "-", stdin="p(X) :- p(s(X)). query(p(a)).\n")
+    assert failing.returncode == 1 and "Traceback" in failing.stderr
