@@ -45,10 +45,10 @@ def _add_common(parser: argparse.ArgumentParser, several_files: bool = False) ->
         parser.add_argument("file", metavar="FILE", help="ProbLog program ('-' for stdin)")
     parser.add_argument("-a", "--arg", dest="arguments", action="append", default=[],
                         metavar="ARG", help="an argument for cmd_args/1 (repeatable)")
-    parser.add_argument("--max-depth", "--recursion-limit", type=_positive_int,
-                        default=defaults.max_depth,
-                        help="maximum nesting of calls during grounding (default %(default)s; "
-                             "ProbLog's --recursion-limit is read as this)")
+    parser.add_argument("--max-depth", type=_positive_int, default=defaults.max_depth,
+                        help="maximum nesting of calls during grounding (default %(default)s)")
+    parser.add_argument("--recursion-limit", dest="max_depth", type=_positive_int,
+                        default=argparse.SUPPRESS, help="ProbLog's name for --max-depth")
     parser.add_argument("--max-ground-size", type=_positive_int,
                         default=defaults.max_ground_size,
                         help="maximum nodes of the ground program and of the compiled "
