@@ -45,6 +45,10 @@ def _add_common(parser: argparse.ArgumentParser, several_files: bool = False) ->
         parser.add_argument("file", metavar="FILE", help="ProbLog program ('-' for stdin)")
     parser.add_argument("-a", "--arg", dest="arguments", action="append", default=[],
                         metavar="ARG", help="an argument for cmd_args/1 (repeatable)")
+    parser.add_argument("-L", "--library", dest="library_folders", action="append",
+                        default=[], metavar="DIR",
+                        help="a folder where use_module(library(Name)) finds Name or Name.pl "
+                             "(repeatable, searched in order)")
     parser.add_argument("--max-depth", type=_positive_int, default=defaults.max_depth,
                         help="maximum nesting of calls during grounding (default %(default)s)")
     parser.add_argument("--recursion-limit", dest="max_depth", type=_positive_int,
@@ -230,7 +234,7 @@ def _run(command, args, paths: list[str], limits: Limits, output=None) -> int:
     says."""
     name = "<stdin>" if paths[0] == "-" else paths[0]
     try:
-        program = _load(paths, args.arguments)
+        program = _load(paths, args.arguments, args.library_folders)
         if program is None:
             return 1
         return _dispatch(command, args, program, limits, output or sys.stdout)
@@ -248,9 +252,10 @@ def _run(command, args, paths: list[str], limits: Limits, output=None) -> int:
         return 130
 
 
-def _load(paths: list[str], arguments: list[str]):
+def _load(paths: list[str], arguments: list[str], library_folders: list[str]):
     """The program of the files at ``paths`` (their clauses and directives in order), with
-    ``arguments`` for cmd_args/1; None (after a message) when a file cannot be read."""
+    ``arguments`` for cmd_args/1 and ``library_folders`` for use_module(library(Name));
+    None (after a message) when a file cannot be read."""
     from .program_api import Program
 
     programs = []
@@ -261,7 +266,8 @@ def _load(paths: list[str], arguments: list[str]):
             print(f"problogic: error: cannot read {path}: {exc.strerror}", file=sys.stderr)
             return None
         programs.append(Program.from_string(source, "<stdin>" if path == "-" else path,
-                                            arguments=tuple(arguments)))
+                                            arguments=tuple(arguments),
+                                            library_folders=tuple(library_folders)))
     return programs[0] if len(programs) == 1 else Program.combine(programs)
 
 

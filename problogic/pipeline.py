@@ -59,8 +59,7 @@ def with_library(program: ParsedProgram) -> ParsedProgram:
     :data:`LIBRARIES` and of the optional libraries it loads (a predicate two libraries
     define has the clauses of both, as in ProbLog), after the program files it loads
     (:mod:`.language.include`)."""
-    from .grounding.directives import library_name
-    from .language.include import with_included_files
+    from .language.include import library_name, with_included_files
 
     program = with_included_files(program)
     combined = program.copy()
@@ -77,7 +76,7 @@ def with_library(program: ParsedProgram) -> ParsedProgram:
                  else combined.clauses)  # no clause has a negative head (\+a): nothing to do
     if rewritten is not combined.clauses:
         combined = ParsedProgram(rewritten, combined.directives, combined.source_name,
-                                 combined.arguments)
+                                 combined.arguments, combined.library_folders)
     return combined
 
 

@@ -44,27 +44,33 @@ class Program:
 
     @classmethod
     def from_string(cls, source: str, file: str | None = None, *,
-                    arguments: tuple[str, ...] = ()) -> "Program":
+                    arguments: tuple[str, ...] = (),
+                    library_folders: tuple[str, ...] = ()) -> "Program":
         """Parse ``source`` (``file`` names it in errors and locates the data files it
-        loads); ``arguments`` are what cmd_args/1 gives, as ``problogic -a ARG``."""
+        loads); ``arguments`` are what cmd_args/1 gives, as ``problogic -a ARG``;
+        ``library_folders`` are where ``:- use_module(library(Name))`` finds a library of the
+        user's (``Name`` or ``Name.pl``), as ``problogic -L DIR``."""
         from .language.parser import parse_program
 
         parsed = call_with_deep_stack(parse_program, source, file)
         parsed.arguments = tuple(arguments)
+        parsed.library_folders = tuple(str(folder) for folder in library_folders)
         return cls(parsed, source)
 
     @classmethod
-    def from_file(cls, path: str | Path, *, arguments: tuple[str, ...] = ()) -> "Program":
+    def from_file(cls, path: str | Path, *, arguments: tuple[str, ...] = (),
+                  library_folders: tuple[str, ...] = ()) -> "Program":
         path = Path(path)
         return cls.from_string(decode_source(path.read_bytes(), str(path)), str(path),
-                               arguments=arguments)
+                               arguments=arguments, library_folders=library_folders)
 
     @classmethod
     def combine(cls, programs: list["Program"]) -> "Program":
         """One program made of several, their clauses and directives in order (``problogic
-        --combine``); it keeps the first one's arguments."""
-        combined = ParsedProgram(source_name=programs[0].parsed.source_name,
-                                 arguments=programs[0].parsed.arguments)
+        --combine``); it keeps the first one's arguments and library folders."""
+        first = programs[0].parsed
+        combined = ParsedProgram(source_name=first.source_name, arguments=first.arguments,
+                                 library_folders=first.library_folders)
         for program in programs:
             combined.extend(program.parsed)
         return cls(combined)

@@ -268,3 +268,27 @@ def test_problogs_evidence_propagation_and_recursion_limit_options(tmp_path):
     assert "maximum resolution depth 30 exceeded" in endless.stderr
     failing = run_cli("--full-trace", "-", stdin="p(X) :- p(s(X)). query(p(a)).\n")
     assert failing.returncode == 1 and "Traceback" in failing.stderr
+
+
+def test_a_library_of_the_users_is_found_in_the_folders_given_with_L(tmp_path):
+    """As ProbLog's -L: use_module(library(Name)) loads Name.pl from the first folder that
+    has it (a file it loads is relative to it); ProbLog's own libraries stay built in."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    (second / "mylib.pl").write_text(":- consult(helper).\ndouble(X, Y) :- half(Y, X).\n")
+    (second / "helper.pl").write_text("half(Y, X) :- X is Y // 2.\n")
+    (first / "lists.pl").write_text("member(_, _) :- fail.\n")  # never read: lists is built in
+    program = tmp_path / "uses.pl"
+    program.write_text(":- use_module(library(mylib)).\n:- use_module(library(lists)).\n"
+                       "0.5::a.\nq :- a, double(2, 4), member(x, [x]).\nquery(q).\n")
+    found = run_cli("-L", str(first), "--library", str(second), str(program))
+    assert (found.returncode, found.stdout) == (0, "q:\t0.5\n"), found.stderr
+    missing = run_cli("-L", str(first), str(program))
+    assert missing.returncode == 1
+    assert "uses.pl:1:1: error: unknown library library(mylib)" in missing.stderr
+    assert "-L DIR" in missing.stderr
+
+    import problogic as pl
+
+    api = pl.Program.from_file(program, library_folders=(str(second),))
+    assert api.evaluate() == {"q": 0.5}

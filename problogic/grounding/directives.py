@@ -4,24 +4,9 @@ directive is a goal, run once before the queries, as ProbLog runs it."""
 from __future__ import annotations
 
 from ..errors import ProgramError
-from ..language.include import included_file
+from ..language.include import (KNOWN_LIBRARIES, UNSUPPORTED_LIBRARIES, included_file,
+                                library_name)
 from ..language.terms import Term
-
-# Libraries ProbLog programs load. Their predicates are always available here, except those
-# of OPTIONAL_LIBRARIES in problogic.pipeline, which this directive loads.
-KNOWN_LIBRARIES = {"lists", "apply", "aggregate", "collect", "string", "assert", "record",
-                   "cut", "control", "scope", "builtin", "db"}
-UNSUPPORTED_LIBRARIES = {"nlp4plp": "it is a research prototype outside ProbLog's core",
-                         "aproblog": "algebraic ProbLog's semirings are not supported"}
-
-
-def library_name(spec) -> str | None:
-    """``name`` for ``library(name)``, else None."""
-    if isinstance(spec, Term) and spec.functor == "library" and spec.arity == 1:
-        inner = spec.args[0]
-        if isinstance(inner, Term) and not inner.args:
-            return inner.functor
-    return None
 
 
 def run_directive(g, directive) -> None:
@@ -30,7 +15,7 @@ def run_directive(g, directive) -> None:
     if not isinstance(goal, Term):
         raise ProgramError(f"directive {goal!r} is not callable", location)
     name, arity = goal.functor, goal.arity
-    if included_file(directive) is not None:
+    if included_file(directive, g.program.library_folders) is not None:
         return  # a program file: its clauses and directives were added before grounding
     if name == "use_module" and arity in (1, 2):  # the list of imports of /2 is not checked
         library = library_name(goal.args[0])
@@ -39,8 +24,8 @@ def run_directive(g, directive) -> None:
                                f"{UNSUPPORTED_LIBRARIES[library]}", location)
         if library is None or library not in KNOWN_LIBRARIES:
             raise ProgramError(
-                f"unknown library {goal.args[0]!r} (loading code from files is disabled: a "
-                "program is data, not code)", location)
+                f"unknown library {goal.args[0]!r} (a library of your own: give its folder "
+                "with -L DIR)", location)
         return
     if (name, arity) == ("unknown", 1):
         value = goal.args[0]

@@ -75,6 +75,7 @@ class Program:
     directives: list[Directive] = field(default_factory=list)
     source_name: str | None = None
     arguments: tuple[str, ...] = ()  # what cmd_args/1 gives (``problogic -a ARG``)
+    library_folders: tuple[str, ...] = ()  # where library(Name) is looked for (``-L DIR``)
 
     def __post_init__(self) -> None:
         self.by_signature: dict[tuple[str, int], list[AnyClause]] = {}
@@ -96,7 +97,7 @@ class Program:
         """A program with the same clauses and directives, to add to (its index copied, not
         rebuilt: a program of 100k facts took 1.2 s to index)."""
         copy = Program(directives=list(self.directives), source_name=self.source_name,
-                       arguments=self.arguments)
+                       arguments=self.arguments, library_folders=self.library_folders)
         copy.clauses = list(self.clauses)
         copy.by_signature = {key: list(clauses) for key, clauses in self.by_signature.items()}
         return copy
