@@ -25,7 +25,7 @@ def run_directive(g, directive) -> None:
         if library is None or library not in KNOWN_LIBRARIES:
             raise ProgramError(
                 f"unknown library {goal.args[0]!r} (a library of your own: give its folder "
-                "with -L DIR)", location)
+                "with -L DIR, or library_folders= in Python)", location)
         return
     if (name, arity) == ("unknown", 1):
         value = goal.args[0]
