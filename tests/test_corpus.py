@@ -48,6 +48,7 @@ CLI_TEXT_PROGRAMS = [
     "smokers_evidence",
     "negation_basic",  # 0.7000000000000001 printed as 0.7
     "aggregate_library",
+    "evidence_propagation",  # answers the evidence makes false left out, as ProbLog does
 ]
 CLI_JSON_PROGRAMS = ["bn_alarm", "printing_terms", "query_nonground", "builtins_findall", "dice"]
 CLI_ERROR_PROGRAMS = [
@@ -153,10 +154,15 @@ def test_expected_error_matches_header(path):
 @pytest.mark.parametrize("path", PROGRAMS, ids=_ids(PROGRAMS))
 def test_problog_cli_sorts_by_atom_text(path):
     """What ProbLog's command line does, recorded: one line per query atom, sorted by the
-    atom's text (Python string order), with the probability as %.8g."""
+    atom's text (Python string order), with the probability as %.8g; the answers of a
+    non-ground query that the evidence makes false (0 in its Python API) left out."""
     lines = result_lines((EXPECTED / f"{path.stem}.txt").read_text())
     marginals = expected_marginals(path)
-    assert [atom for atom, _ in lines] == sorted(marginals)
+    atoms = [atom for atom, _ in lines]
+    left_out = set(marginals) - set(atoms)
+    assert atoms == sorted(set(marginals) - left_out)
+    assert all(marginals[atom] == 0 for atom in left_out), left_out
+    assert not left_out or "evidence(" in path.read_text()
     assert [prob for _, prob in lines] == ["%.8g" % marginals[atom] for atom, _ in lines]
 
 
@@ -202,6 +208,16 @@ def test_cli_json(name):
     assert completed.returncode == 0, completed.stderr
     actual = json.loads(completed.stdout)
     assert_same_marginals(actual, expected_marginals(path), name)
+
+
+@pytest.mark.parametrize("path", [p for p in PROGRAMS if "evidence(" in p.read_text()],
+                         ids=lambda p: p.stem)
+def test_cli_without_evidence_propagation_answers_as_problogs_api(path):
+    """``--dont-propagate-evidence`` keeps the answers the evidence makes false, at 0, as
+    ProbLog's Python API (the recorded answers) and its ``--dont-propagate-evidence`` do."""
+    completed = run_cli("--dont-propagate-evidence", "--format", "json", str(path))
+    assert completed.returncode == 0, completed.stderr
+    assert_same_marginals(json.loads(completed.stdout), expected_marginals(path), path.stem)
 
 
 # ---------------------------------------------------------------------------------------------
