@@ -72,12 +72,7 @@ def with_library(program: ParsedProgram) -> ParsedProgram:
             if name in MERGED_LIBRARIES or \
                     not any(h.signature in defined for h in clause.head_atoms):
                 combined.add(clause)
-    rewritten = (negative_heads(combined.clauses) if ("\\+", 1) in combined.by_signature
-                 else combined.clauses)  # no clause has a negative head (\+a): nothing to do
-    if rewritten is not combined.clauses:
-        combined = ParsedProgram(rewritten, combined.directives, combined.source_name,
-                                 combined.arguments, combined.library_folders)
-    return combined
+    return negative_heads(combined)
 
 
 class Stages:

@@ -328,9 +328,12 @@ class _FactReader:
                 value = value[1:-1]
             if self.pos < len(self.text) and self.text[self.pos] == "(":
                 self.pos += 1
-                arguments = self._items(")")
                 self._next()
-                return Term(value, arguments, self.source.location(start))
+                arguments = self._sequence()
+                if self.value != ")":
+                    raise _NotSimple
+                self._next()
+                return Term(value, tuple(arguments), self.source.location(start))
             self._next()
             return Term(value, (), self.source.location(start))
         if kind == "number":
@@ -353,10 +356,7 @@ class _FactReader:
             if self.value == "]":
                 self._next()
                 return Term("[]", (), location)
-            items, tail = [self._term()], NIL
-            while self.value == ",":
-                self._next()
-                items.append(self._term())
+            items, tail = self._sequence(), NIL
             if self.value == "|":
                 self._next()
                 tail = self._term()
@@ -368,16 +368,14 @@ class _FactReader:
             return tail
         raise _NotSimple
 
-    def _items(self, close: str) -> tuple:
-        """Arguments up to ``close``, which stays current."""
-        self._next()
+    def _sequence(self) -> list[TermLike]:
+        """Terms separated by ',' from the current token on; the token after them stays
+        current."""
         items = [self._term()]
         while self.value == ",":
             self._next()
             items.append(self._term())
-        if self.value != close:
-            raise _NotSimple
-        return tuple(items)
+        return items
 
 
 class _Machine:

@@ -149,15 +149,18 @@ def _is_negative(head: Term) -> bool:
     return head.functor == "\\+" and head.arity == 1
 
 
-def negative_heads(clauses: list) -> list:
+def negative_heads(program: Program) -> Program:
     """ProbLog's negative head literals: ``p::\\+a :- body`` makes ``a`` false in the worlds
     where it fires, whatever proves ``a``. A predicate with such clauses is rewritten to
     ``a :- '$holds'(a), \\+ '$holds_not'(a).``, its positive clauses defining
-    ``'$holds'(a)`` and its negative ones ``'$holds_not'(a)``."""
-    negated = {h.args[0].signature: h.args[0] for c in clauses for h in c.head_atoms
+    ``'$holds'(a)`` and its negative ones ``'$holds_not'(a)``. A program without negative
+    heads (none indexed under ``\\+/1``) is returned as it is."""
+    negated = {h.args[0].signature: h.args[0]
+               for c in program.by_signature.get(("\\+", 1), ()) for h in c.head_atoms
                if _is_negative(h)}
     if not negated:
-        return clauses
+        return program
+    clauses = program.clauses
 
     def renamed(head: Term) -> Term:
         if _is_negative(head):
@@ -181,7 +184,8 @@ def negative_heads(clauses: list) -> list:
                           Term("\\+", (Term("$holds_not", (head,)),)))) \
             if signature in positive else Term("fail")
         out.append(Clause(head, body, example.location))
-    return out
+    return Program(out, program.directives, program.source_name, program.arguments,
+                   program.library_folders)
 
 
 def _check_body(body: TermLike, location: SourceLocation | None) -> TermLike:
