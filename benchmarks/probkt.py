@@ -1,7 +1,9 @@
 """ProbKT learning results and ablations: source-only, fine-tuned on weak labels, and after each
-relabel-retrain round, on the digit scenes (sum labels) and the molecules (atom counts).
+relabel-retrain round, on the digit scenes (count, range or sum labels) and the molecules
+(atom counts).
 
     python -m benchmarks.probkt                      # CPU, the demo configs (small scale)
+    python -m benchmarks.probkt --data digits --labels range,sum --variants probkt
     python -m benchmarks.probkt --full --device cuda # full size, one GPU (< 10 minutes)
     python -m benchmarks.probkt --report-only        # rebuild the table from saved results
 
@@ -9,10 +11,12 @@ Variants (the ablations of the issue): ``probkt`` (all detections take part, rel
 the most probable world consistent with the label), ``max4`` (images with more than 4
 detections are dropped, as the original code had to), ``argmax`` (relabeling with each box's
 independent argmax, kept only when its counts agree with the label, as the original did).
-All variants fine-tune one pretrained detector per data set (``OUT/<data>-<scale>-pretrained``,
-trained with the config's pretraining), so they differ only where the ablation acts. Results:
-the run directories ``OUT/<data>-<scale>-<variant>/`` (with ``results.json`` and the logs),
-``row.json`` in each (the run's results and times) and ``OUT/table.md``.
+All variants and labels fine-tune one pretrained detector per data set
+(``RUNS/<data>-<scale>-pretrained``, trained on source boxes with the config's pretraining),
+so they differ only where the ablation or the label acts. The run directories
+(``RUNS/<data>-<label>-<scale>-<variant>/``: checkpoints, logs, ``results.json``) stay out of
+the repository; each run's results and times go to ``OUT/<data>-<label>-<scale>-<variant>.json``
+and the table of all of them to ``OUT/table.md``.
 """
 
 from __future__ import annotations
@@ -40,22 +44,31 @@ FULL = ["data.sizes={source_train = 2000, source_test = 200, target_train = 2000
 STAGES = ("source_only", "finetuned", "round1", "round2")
 
 
-def run(data: str, variant: str, out: Path, *, full: bool, device: str) -> dict:
-    """One variant on one data set, fine-tuning the data set's shared pretrained detector
-    (``OUT/<data>-pretrained``, trained on the first call)."""
+LABELS = ("count", "range", "sum")
+
+
+def run_name(data: str, label: str, scale: str, variant: str) -> str:
+    return f"{data}-{label}-{scale}-{variant}"
+
+
+def run(data: str, label: str, variant: str, runs: Path, *, full: bool, device: str) -> dict:
+    """One variant on one data set with one kind of weak label, fine-tuning the data set's
+    shared pretrained detector (``RUNS/<data>-<scale>-pretrained``, trained on the first
+    call)."""
     from problogic_vision.train import load_config, train
 
     scale = "full" if full else "demo"
     common = ["log.progress=false", f'data.root="runs/data/{data}_{scale}"',
               f'train.device="{device}"'] + (FULL if full else [])
-    pretrained = out / f"{data}-{scale}-pretrained"
+    pretrained = runs / f"{data}-{scale}-pretrained"
     if not (pretrained / "model.pt").exists():
         config = load_config(CONFIGS[data], common + [f'log.run_dir="{pretrained}"',
                                                       "train.rounds=0", "train.finetune_epochs=0"])
         start = time.perf_counter()
         train(config)
         (pretrained / "seconds.txt").write_text(f"{time.perf_counter() - start:.1f}\n")
-    overrides = common + [f'log.run_dir="{out / f"{data}-{scale}-{variant}"}"',
+    run_dir = runs / run_name(data, label, scale, variant)
+    overrides = common + [f'log.run_dir="{run_dir}"', f'data.label="{label}"',
                           f'model.init="{pretrained / "model.pt"}"', "train.pretrain_epochs=0"]
     config = load_config(CONFIGS[data], overrides + VARIANTS[variant])
     start = time.perf_counter()
@@ -67,15 +80,19 @@ def run(data: str, variant: str, out: Path, *, full: bool, device: str) -> dict:
             "device": device, "threads": torch.get_num_threads()}
 
 
+LABEL_METRIC = {"count": "count_accuracy", "range": "range_accuracy", "sum": "sum_accuracy"}
+
+
 def table(rows: list[dict]) -> str:
-    """Markdown: per data set the source-only detector once, then each variant after
-    fine-tuning and after each relabel-retrain round. Accuracy is the label's own: sum
-    accuracy for sum labels, count accuracy (every class count exact) otherwise."""
-    lines = ["| data (label) | detector | target acc | target mAP@0.5 | OOD acc | OOD mAP@0.5 |",
-             "|---|---|---|---|---|---|"]
+    """Markdown: per data set and label the source-only detector once, then each variant
+    after fine-tuning and after each relabel-retrain round. Count accuracy: every class count
+    of the image exact (comparable across labels); label accuracy: the weak label's own
+    (the counts within the range label, the digits' sum)."""
+    lines = ["| data (label) | detector | target count acc | target label acc | "
+             "target mAP@0.5 | OOD count acc | OOD mAP@0.5 |",
+             "|---|---|---|---|---|---|---|"]
     shown: set[tuple[str, str]] = set()
     for row in rows:
-        metric = "sum_accuracy" if row["label"] == "sum" else "count_accuracy"
         name = f"{row['data']} ({row['label']}, {row['scale']})"
         for stage in STAGES:
             res = row["results"].get(stage)
@@ -83,11 +100,10 @@ def table(rows: list[dict]) -> str:
                 continue
             shown.add((name, stage))
             label = "source only" if stage == "source_only" else f"{row['variant']}: {stage}"
-            cells = []
-            for split in ("target_test", "ood_test"):
-                m = res.get(split, {})
-                cells += [_pct(m.get(metric)), _pct(m.get("map_50"))]
-            lines.append(f"| {name} | {label} | " + " | ".join(cells) + " |")
+            target, ood = res.get("target_test", {}), res.get("ood_test", {})
+            cells = [target.get("count_accuracy"), target.get(LABEL_METRIC[row["label"]]),
+                     target.get("map_50"), ood.get("count_accuracy"), ood.get("map_50")]
+            lines.append(f"| {name} | {label} | " + " | ".join(map(_pct, cells)) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -98,28 +114,44 @@ def _pct(value) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default="digits,molecules")
+    parser.add_argument("--labels", default="count",
+                        help="weak labels to fine-tune on: count, range, sum (digits only)")
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--full", action="store_true", help="full size (a GPU run)")
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/probkt"))
+    parser.add_argument("--runs", type=Path, default=Path("runs/probkt"),
+                        help="run directories: checkpoints and logs")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/probkt"),
+                        help="each run's results (JSON) and table.md")
     parser.add_argument("--report-only", action="store_true")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     if not args.report_only:
-        for data in args.data.split(","):
-            for variant in args.variants.split(","):
-                if data not in CONFIGS or variant not in VARIANTS:
-                    parser.error(f"unknown data {data!r} or variant {variant!r}")
-                row = run(data, variant, args.out, full=args.full, device=args.device)
-                (args.out / f"{data}-{row['scale']}-{variant}" / "row.json").write_text(
-                    json.dumps(row, indent=1))
-                print(f"{data}/{variant}: {row['status']} in {row['seconds']} s", flush=True)
-    order = {name: i for i, name in enumerate(VARIANTS)}
-    rows = sorted((json.loads(p.read_text()) for p in args.out.glob("*/row.json")),
-                  key=lambda r: (r["data"], r["scale"], order.get(r["variant"], 99)))
+        plan = [(data, label, variant) for data in args.data.split(",")
+                for label in args.labels.split(",") for variant in args.variants.split(",")]
+        for data, label, variant in plan:
+            if data not in CONFIGS or label not in LABELS or variant not in VARIANTS:
+                parser.error(f"unknown data {data!r}, label {label!r} or variant {variant!r}")
+            if label == "sum" and data != "digits":
+                parser.error(f"{data} has no class values: sum labels are for digits")
+        for data, label, variant in plan:
+            row = run(data, label, variant, args.runs, full=args.full, device=args.device)
+            name = run_name(data, label, row["scale"], variant)
+            (args.out / f"{name}.json").write_text(json.dumps(row, indent=1) + "\n")
+            print(f"{name}: {row['status']} in {row['seconds']} s", flush=True)
+    print(report(args.out), end="")
+
+
+def report(out: Path) -> str:
+    """Rebuild ``OUT/table.md`` from the runs' results in ``out``; returns the table."""
+    labels = {name: i for i, name in enumerate(LABELS)}
+    variants = {name: i for i, name in enumerate(VARIANTS)}
+    rows = sorted((json.loads(p.read_text()) for p in out.glob("*.json")),
+                  key=lambda r: (r["data"], labels.get(r["label"], 99), r["scale"],
+                                 variants.get(r["variant"], 99)))
     text = table(rows)
-    (args.out / "table.md").write_text(text)
-    print(text)
+    (out / "table.md").write_text(text)
+    return text
 
 
 if __name__ == "__main__":
