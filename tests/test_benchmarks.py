@@ -455,6 +455,22 @@ def test_pseudo_box_quality_matches_each_true_box_once():
         images=3, pseudo_boxes=6, true_boxes=6, matched=5, right=4, images_right=1)
 
 
+def test_probkt_report_rebuilds_the_committed_table(tmp_path):
+    """``python -m benchmarks.probkt --report-only`` reads the committed results."""
+    import shutil
+
+    from benchmarks.probkt import report
+
+    committed = REPO_ROOT / "benchmarks" / "results" / "probkt"
+    rows = sorted(committed.glob("*.json"))
+    assert rows
+    for path in rows:
+        shutil.copy(path, tmp_path)
+    assert report(tmp_path) == (committed / "table.md").read_text()
+    table = (tmp_path / "table.md").read_text()
+    assert len(table.splitlines()) > 2 + len(rows)  # every run gives a row per stage
+
+
 @pytest.mark.skipif(not _installed("problog"), reason="problog is not installed")
 def test_problog_suite_sorts_programs_by_verdict(tmp_path, capsys):
     """benchmarks.problog_suite: one program of each verdict, an lfi test with examples."""

@@ -12,6 +12,7 @@ from problog.logic import Constant, Term
 import problogic.deepproblog as ours
 from benchmarks.deepproblog_api import addition_set as _addition_set
 from benchmarks.deepproblog_api import api
+from benchmarks.deepproblog_api import digits as _digits
 from benchmarks.deepproblog_api import model as _model
 from benchmarks.deepproblog_api import network as _network
 from benchmarks.deepproblog_programs import example_program
@@ -189,8 +190,9 @@ def test_what_has_no_counterpart_is_refused_clearly(tmp_path):
             ours.ApproximateEngine(None, 1, **arguments)
     with pytest.raises(ValueError, match="positive integer"):
         ours.ApproximateEngine(None, 0, ours.ApproximateEngine.ucs)
-    with pytest.raises(ValueError, match="top-k"):
-        ours.Network(_network(), "mnist_net", k=3)
+    for k in (0, 1.5, True):
+        with pytest.raises(ValueError, match="positive integer"):
+            ours.Network(_network(), "mnist_net", k=k)
     program = example_program("MNIST/models/addition.pl")
     model = _model(_api("ours"), program, _network())
     query = ours.Query(Term("addition", Term("tensor", Term("train", Constant(0))),
@@ -203,6 +205,69 @@ def test_what_has_no_counterpart_is_refused_clearly(tmp_path):
     path = tmp_path / "addition.pl"
     path.write_text(program)
     assert "digit" in str(ours.Model(path, [ours.Network(_network(), "mnist_net")]))
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_network_k_keeps_deepproblogs_values_in_evaluation(k):
+    """DeepProbLog's example scripts test with ``Network(..., k=1)``: in evaluation only the
+    k most probable digits of each image are possible."""
+    program = example_program("MNIST/models/addition.pl")
+
+    def solve(name):
+        api = _api(name)
+        model = api.Model(program, [api.Network(_network(1), "mnist_net", batching=True, k=k)],
+                          load=False)
+        # without the cache: DeepProbLog grounds the kept values of each image anew
+        model.set_engine(api.ExactEngine(model), cache=False)
+        model.add_tensor_source("digits", _digits())
+        model.eval()
+        queries = _addition_set(api, 40, 4, 1, "addition").to_queries()
+        return model.solve(queries + [q.variable_output() for q in queries])
+
+    results, reference = solve("ours"), solve("deepproblog")
+
+    def possible(result):  # DeepProbLog also lists a ground query it proves false, at 0
+        return {str(term): float(p) for term, p in result.result.items() if float(p) > 0}
+
+    for result, expected in zip(results, reference):
+        assert possible(result) == pytest.approx(possible(expected), abs=1e-6)
+    open_answers = [len(possible(result)) for result in results[4:]]
+    assert all(1 <= n <= k * k for n in open_answers)  # the sums of two kept digits
+    assert max(open_answers) > 1 if k > 1 else max(open_answers) == 1
+
+
+def test_network_k_samples_its_values_while_training():
+    """In training, k values are drawn without replacement in proportion to their
+    probabilities (DeepProbLog draws them with numpy.random.choice)."""
+    from problogic.deepproblog.network import KeepK
+
+    probabilities = torch.tensor([0.5, 0.3, 0.15, 0.05])
+
+    class Constant(torch.nn.Module):
+        def forward(self, x):
+            return probabilities.expand(len(x), 4).clone().requires_grad_()
+
+    torch.manual_seed(0)
+    rows = 40_000
+    keep = KeepK(Constant(), 2).train()
+    out = keep(torch.zeros(rows, 1))
+    kept = out != 0
+    assert bool((kept.sum(1) == 2).all())
+    assert bool((out[kept] == probabilities.expand(rows, 4)[kept]).all())
+    # P(i kept) = p_i + sum over j != i of p_j p_i / (1 - p_j)
+    p = probabilities.double()
+    expected = p + torch.stack([sum(p[j] * p[i] / (1 - p[j]) for j in range(4) if j != i)
+                                for i in range(4)])
+    assert kept.double().mean(0).tolist() == pytest.approx(expected.tolist(), abs=0.01)
+    out.sum().backward()  # gradients reach the kept values
+    assert torch.equal(keep.eval()(torch.zeros(3, 1)),
+                       torch.tensor([[0.5, 0.3, 0.0, 0.0]] * 3))
+
+
+def test_network_k_is_refused_for_a_deterministic_network():
+    program = "nn(embed, [X], Y) :: code(X, Y).\nq(X) :- code(X, _).\n"
+    with pytest.raises(ValueError, match="deterministic network 'embed'"):
+        ours.Model(program, [ours.Network(torch.nn.Identity(), "embed", k=1)], load=False)
 
 
 def test_queries_read_from_deepproblogs_text_form(tmp_path):

@@ -9,8 +9,9 @@ The program, the networks, the data sets (DeepProbLog's own, or :class:`Dataset`
 are; each batch is solved by one batched :class:`problogic.Model` call per query form, every
 network called once per batch. What differs (see each class): ``ApproximateEngine`` gives
 the bound of each query's k most probable proofs (DeepProbLog's searches proofs under a
-heuristic; its exploration and timeouts are refused), ``Network(k=...)`` is refused with a
-clear error, term embeddings are not supported, ``save_state`` writes a ``torch.save`` file that loads with
+heuristic; its exploration and timeouts are refused), ``Network(k=...)`` keeps k values of
+each output as DeepProbLog does but grounds them all (the others at probability 0), term
+embeddings are not supported, ``save_state`` writes a ``torch.save`` file that loads with
 ``weights_only=True`` rather than DeepProbLog's zip of pickles, and :class:`SGD` learns
 ``t(_)`` parameters as softmax logits.
 """

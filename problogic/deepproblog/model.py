@@ -93,6 +93,23 @@ class SGD(Optimizer):
             self._tunables.step()
 
 
+def _check_keep_k(program, networks: dict[str, Network]) -> None:
+    """As DeepProbLog: a deterministic network (``nn(Net, Inputs, Output)``, a tensor out)
+    has no values to keep k of."""
+    from ..grounding.probabilistic import is_neural
+    from ..language.program import ProbabilisticClause
+
+    for clause in program.clauses:
+        if not isinstance(clause, ProbabilisticClause):
+            continue
+        for annotation, _ in clause.heads:
+            if is_neural(annotation) and annotation.arity == 3:
+                network = networks.get(str(annotation.args[0]))
+                if network is not None and network.k is not None:
+                    raise ValueError(f"k should be None for deterministic network "
+                                     f"{network.name!r} (k={network.k})")
+
+
 class Model:
     """DeepProbLog's model: ``program_string`` (a file's path, or with ``load=False`` the
     program itself) and its ``networks`` (:class:`~.network.Network`). ``model.logic`` is
@@ -112,6 +129,7 @@ class Model:
             self.networks[network.name] = network
         self.logic = LogicModel(source, {n: net.module for n, net in self.networks.items()},
                                 file=file)
+        _check_keep_k(self.logic.program, self.networks)
         self.tensor_sources: dict[str, Any] = {}
         self._stored: list[Tensor] = []
         self.optimizer: Optimizer = Optimizer(self)

@@ -15,21 +15,24 @@ class Network:
     ``batching=True``: the module takes the stacked inputs of a whole batch (how problogic
     always calls networks). ``batching=False``: it takes one example at a time, as DeepProbLog
     calls such networks; the model then calls it once per input row (see
-    :class:`OneByOne`). ``k`` (keep only a network's k best outputs) belongs to DeepProbLog's
-    approximate engine and is refused."""
+    :class:`OneByOne`). ``k``: only k of the network's values are possible for each input,
+    as in DeepProbLog (see :class:`KeepK`; DeepProbLog's example scripts test with
+    ``k=1``)."""
 
     def __init__(self, network_module: nn.Module, name: str,
                  optimizer: torch.optim.Optimizer | None = None, scheduler: Any = None,
                  k: int | None = None, batching: bool = False):
-        if k is not None:
-            raise ValueError(f"network {name!r}: k={k} (top-k network outputs) needs "
-                             "DeepProbLog's approximate engine; problogic's inference is exact")
+        if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
+            raise ValueError(f"network {name!r}: k must be a positive integer or None, "
+                             f"got {k!r}")
         self.network_module = network_module
         self.name = name
         self.optimizer = optimizer
         self.scheduler = scheduler
         self.batching = batching
-        self.module = network_module if batching else OneByOne(network_module)
+        self.k = k
+        module = network_module if batching else OneByOne(network_module)
+        self.module = module if k is None else KeepK(module, k)
 
     def parameters(self):
         return self.network_module.parameters()
@@ -47,10 +50,10 @@ class Network:
             self.scheduler.step()
 
     def train(self) -> None:
-        self.network_module.train()
+        self.module.train()
 
     def eval(self) -> None:
-        self.network_module.eval()
+        self.module.eval()
 
     def cuda(self, device=None) -> "Network":
         self.network_module.cuda(device)
@@ -80,7 +83,34 @@ class Network:
 
     def get_hyperparameters(self) -> dict:
         return {"name": self.name, "module": str(self.network_module),
-                "optimizer": str(self.optimizer)}
+                "optimizer": str(self.optimizer), "k": self.k}
+
+
+class KeepK(nn.Module):
+    """DeepProbLog's ``Network(k=...)``: of each output row (a distribution over the
+    network's values, last dimension) only ``k`` values stay possible, the others get
+    probability 0, as if DeepProbLog had not grounded them. In evaluation mode they are the
+    k most probable; in training mode k values drawn without replacement in proportion to
+    their probabilities (DeepProbLog's ``numpy.random.choice``; here the k largest of
+    log-probabilities plus Gumbel noise, the same distribution, from torch's generator).
+    Gradients flow through the kept values."""
+
+    def __init__(self, module: nn.Module, k: int):
+        super().__init__()
+        self.module = module
+        self.k = k
+
+    def forward(self, *inputs):
+        out = self.module(*inputs)
+        if out.dim() == 0 or self.k >= out.shape[-1]:
+            return out
+        scores = out.detach()
+        if self.training:
+            uniform = torch.rand_like(scores).clamp_min(torch.finfo(scores.dtype).tiny)
+            scores = scores.clamp_min(0).log() - (-uniform.log()).log()
+        kept = torch.zeros_like(out, dtype=torch.bool)
+        kept.scatter_(-1, scores.topk(self.k, dim=-1).indices, True)
+        return torch.where(kept, out, torch.zeros_like(out))
 
 
 class OneByOne(nn.Module):
