@@ -1,6 +1,7 @@
 """The command line: ``problogic [options] FILE`` and its subcommands.
 
-* ``problogic FILE`` prints ``atom:<TAB>probability`` per query, sorted as ProbLog sorts them;
+* ``problogic FILE`` (or ``problogic prob FILE``) prints ``atom:<TAB>probability`` per query,
+  sorted as ProbLog sorts them;
   with several files, each after ``Results for FILE:`` (``--combine``: read as one program);
   ``-o OUTPUT`` writes the answers there; ``-a ARG`` is an argument for cmd_args/1;
 * ``problogic --format json FILE`` prints one JSON object;
@@ -11,6 +12,10 @@
   ``problog mpe`` does: one ``atom`` or ``\\+atom`` per line, then ``% Probability: p``;
 * ``problogic dt FILE`` prints the decisions of highest expected utility and ``SCORE: u``, as
   ``problog dt`` does;
+* ``problogic map FILE`` prints the truth values of the queries that are most probable
+  together given the evidence (MAP), as ``problog map`` prints its answer, and ``SCORE: p``,
+  their posterior probability (ProbLog's map answers another question: see
+  :mod:`problogic.tasks.map`);
 * ``problogic explain FILE`` prints the program, each query's proofs and the probabilities, as
   ``problog explain`` does;
 * ``problogic lfi FILE EXAMPLES...`` learns the ``t(...)`` probabilities from examples, as
@@ -31,7 +36,9 @@ import traceback
 from .errors import ProblogicError
 from .limits import Limits
 
-SUBCOMMANDS = ("ground", "compile", "mpe", "sample", "lfi", "dt", "explain")
+SUBCOMMANDS = ("ground", "compile", "mpe", "map", "sample", "lfi", "dt", "explain")
+# ProbLog's other commands: a clear usage error, not "cannot read bn"
+PROBLOG_ONLY = ("bn", "shell", "web", "parse", "time", "constraint", "install", "unittest")
 SAMPLE_SEPARATOR = "----------------"  # between samples, as ProbLog's sample command
 
 
@@ -101,6 +108,12 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
             description="Print the most probable world consistent with the evidence.")
         parser.add_argument("--full", action="store_true",
                             help="accepted as in ProbLog: false atoms are always printed")
+    elif command == "map":
+        parser = argparse.ArgumentParser(
+            prog="problogic map",
+            description="Print the truth values of the queries that are most probable "
+                        "together given the evidence (maximum a posteriori, the other "
+                        "variables summed out) and SCORE: their posterior probability.")
     elif command == "sample":
         parser = argparse.ArgumentParser(
             prog="problogic sample",
@@ -203,6 +216,13 @@ def format_probability(value: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "prob" and not os.path.exists("prob"):  # ProbLog's default, named
+        argv = argv[1:]
+    if argv and argv[0] in PROBLOG_ONLY and not os.path.exists(argv[0]):
+        print(f"problogic: error: '{argv[0]}' is a ProbLog command that problogic does not "
+              f"have (problogic's: {', '.join(SUBCOMMANDS)}; see 'problogic -h')",
+              file=sys.stderr)
+        return 2
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
     args = build_parser(command).parse_args(argv[1:] if command else argv)
     limits = Limits(args.max_depth, args.max_ground_size, args.timeout)  # argparse checked them
@@ -299,6 +319,13 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
         return _learn(program, args, limits)
     if command == "explain":
         _print_explanation(program.explain(args.max_proofs, limits))
+        return 0
+    if command == "map":
+        answer = program.map(limits)
+        width = max((len(name) for name in answer.values), default=0)
+        for name, value in answer.values.items():  # laid out as problog map prints
+            print(f"{name:>{width}}:\t{int(value):<2}", file=output)
+        print(f"SCORE: {answer.posterior!r}", file=output)
         return 0
     if command == "dt":
         strategy = program.decide(search=args.search, limits=limits)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the tasks package imports torch (mpe): imported when used
     from .tasks.dt import Strategy
     from .tasks.explain import Explanation
     from .tasks.lfi import LearningResult
+    from .tasks.map import MaximumAPosteriori
     from .tasks.mpe import MostProbableExplanation
     from .tasks.sample import Samples
 
@@ -136,6 +137,27 @@ class Program:
             ground = stages.ground(self.parsed)
             formula = stages.formula(ground)
             return most_probable_explanation(ground, formula, stages.compile(formula))
+
+        return call_with_deep_stack(body)
+
+    def map(self, limits: Limits | None = None, **limit_options) -> "MaximumAPosteriori":
+        """The truth values of the queries that are most probable together given the
+        evidence, every other variable summed out (maximum a posteriori; see
+        :mod:`problogic.tasks.map`).
+
+        >>> import problogic as pl
+        >>> answer = pl.Program.from_string(
+        ...     "0.6::a. 0.7::b. c :- a. c :- b. evidence(c). query(a). query(b).").map()
+        >>> answer.values, round(answer.posterior, 4)
+        ({'a': True, 'b': True}, 0.4773)
+        """
+        from .tasks.map import maximum_a_posteriori
+
+        stages = Stages(_limits(limits, limit_options))
+
+        def body():
+            formula = stages.formula(stages.ground(self.parsed))
+            return maximum_a_posteriori(formula, stages.limits, stages.deadline)
 
         return call_with_deep_stack(body)
 

@@ -197,3 +197,24 @@ def without_unanswered_queries(program: RandomProgram) -> RandomProgram:
 
 def _only(program: RandomProgram, query: Atom) -> RandomProgram:
     return dataclasses.replace(program, queries=[query])
+
+
+def query_joint(program: RandomProgram) -> tuple[dict[tuple[bool, ...], Fraction], list[str]]:
+    """P(the query answers take these truth values, the evidence) for every assignment some
+    world gives them (the query answers as :func:`query_atoms` orders them, by name)."""
+    rules, variables, possible = ground(program)
+    levels = max(program.stratum.values()) + 1
+    rules_by_stratum = [[r for r in rules if program.stratum[r.head.pred] == s] for s in range(levels)]
+    answers = query_atoms(program, possible)
+    evidence = [(item.atom, item.value) for item in program.evidence]
+    joint: dict[tuple[bool, ...], Fraction] = {}
+    for choice in itertools.product(*variables):
+        weight = Fraction(1)
+        for prob, _ in choice:
+            weight *= prob
+        model = least_model(rules_by_stratum, tuple(index for _, index in choice))
+        if any((atom in model) != value for atom, value in evidence):
+            continue
+        values = tuple(atom in model for atom in answers)
+        joint[values] = joint.get(values, Fraction(0)) + weight
+    return joint, [str(atom) for atom in answers]

@@ -148,6 +148,18 @@ def test_usage_error_exit_status_2():
     assert run_cli("--no-such-flag", "x.pl").returncode == 2
 
 
+def test_problogs_command_names(program):
+    """``prob`` names the default command, as in ProbLog; ProbLog's commands that problogic
+    lacks are usage errors that say so, not files that cannot be read."""
+    assert run_cli("prob", str(program)).stdout == run_cli(str(program)).stdout != ""
+    for command in ("bn", "shell", "web"):
+        result = run_cli(command, str(program))
+        assert result.returncode == 2
+        assert f"'{command}' is a ProbLog command that problogic does not have" in \
+            result.stderr
+        assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize("option, value", [
     ("--max-depth", "-1"), ("--max-ground-size", "0"), ("--timeout", "nan"),
     ("--timeout", "-2"), ("--timeout", "abc")])

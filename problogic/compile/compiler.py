@@ -32,7 +32,7 @@ The diagrams of the roots are then written out as one smooth circuit (see
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..collector import collector_paused
 from ..grounding.ground_program import AND, CHOICE, FALSE, TRUE
@@ -62,10 +62,11 @@ class _Compilation:
     (:meth:`run` with a budget of operations)."""
 
     def __init__(self, formula: Formula, order: list[int], limits: Limits,
-                 deadline: Deadline | None):
+                 deadline: Deadline | None, top: int = 0):
+        # top: boolean levels of other variables above the formula's (see compile_tied)
         self.formula, self.order = formula, order
-        self.level_of = {var: level for level, var in enumerate(order)}
-        self.manager = M.MDDManager([formula.variables[v].arity for v in order],
+        self.level_of = {var: top + level for level, var in enumerate(order)}
+        self.manager = M.MDDManager([2] * top + [formula.variables[v].arity for v in order],
                                     max_nodes=limits.max_ground_size, deadline=deadline)
         self.diagram: dict[int, int] = {}
         self.done = 0  # formula nodes built, in formula.order
@@ -93,16 +94,17 @@ class _Compilation:
                 self.done += 1
             # deepest first (conjoin_all): conjoined in source order, each piece below the
             # others walked the whole conjunction so far (2000 pieces: 4.4M operations)
-            evidence = manager.conjoin_all([self._of(lit) if value else self._of(-lit)
+            evidence = manager.conjoin_all([self.of(lit) if value else self.of(-lit)
                                             for _, lit, value in formula.evidence])
-            queries = [manager.conjoin(self._of(lit), evidence) for _, lit in formula.queries]
+            queries = [manager.conjoin(self.of(lit), evidence) for _, lit in formula.queries]
         except M.Paused:
             return None
         finally:
             manager.pause_at(None)
         return CompiledRoots(manager, evidence, queries, self.order)
 
-    def _of(self, lit: int) -> int:
+    def of(self, lit: int) -> int:
+        """The diagram of a formula literal (its node built)."""
         if lit == TRUE:
             return M.TRUE
         if lit == FALSE:
@@ -116,7 +118,7 @@ class _Compilation:
         if kind == CHOICE:
             var, value = formula.payload[node]
             return manager.literal(self.level_of[var], value)
-        children = [self._of(c) for c in formula.payload[node]]
+        children = [self.of(c) for c in formula.payload[node]]
         if kind == AND:
             return manager.conjoin_all(children)
         return manager.disjoin_all(children)
@@ -157,6 +159,32 @@ def _race(formula: Formula, limits: Limits, deadline: Deadline | None) -> Compil
         if roots is not None:
             return roots
     return runs[0].run(None)
+
+
+def compile_tied(formula: Formula, limits: Limits | None = None,
+                 deadline: Deadline | None = None) -> tuple[CompiledRoots, int]:
+    """Diagrams with one boolean variable T_i per query above the formula's variables (level
+    i, value 1 for true): ``(roots, tied)``, ``tied`` the diagram of the evidence and every
+    ``T_i <-> query_i``; ``roots.order`` lists the formula variables of the levels below
+    (level ``len(formula.queries) + j`` is ``roots.order[j]``) and ``roots.queries`` is
+    empty. Maximising over the T levels and summing below gives MAP
+    (:mod:`problogic.tasks.map`). One order, the formula's: no race."""
+    limits = limits or Limits()
+    top = len(formula.queries)
+    queries = formula.queries
+    formula = replace(formula, queries=[])
+    with collector_paused():
+        compilation = _Compilation(formula, formula.variable_order, limits, deadline, top)
+        roots = compilation.run(None)
+        manager = compilation.manager
+        ties = []
+        for level, (_, lit) in enumerate(queries):
+            query, tie = compilation.of(lit), manager.literal(level, 1)
+            ties.append(manager.disjoin(manager.conjoin(tie, query),
+                                        manager.conjoin(manager.negate(tie),
+                                                        manager.negate(query))))
+        tied = manager.conjoin_all([roots.evidence] + ties)
+    return roots, tied
 
 
 def circuit_from_roots(formula: Formula, roots: CompiledRoots):

@@ -190,15 +190,21 @@ def log_probabilities(manager: MDDManager, roots: list[int],
     return [value[r] for r in roots]
 
 
-def log_weighted_counts(manager: MDDManager, roots: list[int],
-                        weights: list[list[float]]) -> list[float]:
+def log_weighted_counts(manager: MDDManager, roots: list[int], weights: list[list[float]],
+                        max_levels: int = 0) -> list[float]:
     """The log weighted model count of every node the roots reach, indexed by node (see
-    :func:`probabilities`; the entries of nodes they do not reach mean nothing)."""
+    :func:`probabilities`; the entries of nodes they do not reach mean nothing). At the
+    first ``max_levels`` levels the values are maximised over instead of summed (their
+    weights are not read): with those levels above all others, a root's value is
+    max over their assignments of the weighted count of the rest (MAP)."""
     value = [0.0] * len(manager.kids)
     value[FALSE] = -math.inf
     logs = [[math.log(w) if w > 0.0 else -math.inf for w in ws] for ws in weights]
     level, kids = manager.level, manager.kids
     for node in evaluation_order(manager, roots):
+        if level[node] < max_levels:
+            value[node] = max(value[kid] for kid in kids[node])
+            continue
         w = logs[level[node]]
         terms = [w[k] + value[kid] for k, kid in enumerate(kids[node])]
         top = max(terms)
