@@ -32,7 +32,7 @@ The diagrams of the roots are then written out as one smooth circuit (see
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..collector import collector_paused
 from ..grounding.ground_program import AND, CHOICE, FALSE, TRUE
@@ -94,17 +94,16 @@ class _Compilation:
                 self.done += 1
             # deepest first (conjoin_all): conjoined in source order, each piece below the
             # others walked the whole conjunction so far (2000 pieces: 4.4M operations)
-            evidence = manager.conjoin_all([self.of(lit) if value else self.of(-lit)
+            evidence = manager.conjoin_all([self._of(lit) if value else self._of(-lit)
                                             for _, lit, value in formula.evidence])
-            queries = [manager.conjoin(self.of(lit), evidence) for _, lit in formula.queries]
+            queries = [manager.conjoin(self._of(lit), evidence) for _, lit in formula.queries]
         except M.Paused:
             return None
         finally:
             manager.pause_at(None)
         return CompiledRoots(manager, evidence, queries, self.order)
 
-    def of(self, lit: int) -> int:
-        """The diagram of a formula literal (its node built)."""
+    def _of(self, lit: int) -> int:
         if lit == TRUE:
             return M.TRUE
         if lit == FALSE:
@@ -118,7 +117,7 @@ class _Compilation:
         if kind == CHOICE:
             var, value = formula.payload[node]
             return manager.literal(self.level_of[var], value)
-        children = [self.of(c) for c in formula.payload[node]]
+        children = [self._of(c) for c in formula.payload[node]]
         if kind == AND:
             return manager.conjoin_all(children)
         return manager.disjoin_all(children)
@@ -132,13 +131,14 @@ def compile_roots(formula: Formula, limits: Limits | None = None,
         return _race(formula, limits or Limits(), deadline)
 
 
-def _race(formula: Formula, limits: Limits, deadline: Deadline | None) -> CompiledRoots:
+def _race(formula: Formula, limits: Limits, deadline: Deadline | None,
+          top: int = 0) -> CompiledRoots:
     order = formula.variable_order
-    primary = _Compilation(formula, order, limits, deadline)
+    primary = _Compilation(formula, order, limits, deadline, top)
     roots = primary.run(FIRST_BUDGET if len(order) > 1 else None)
     if roots is not None:
         return roots
-    runs = [primary, _Compilation(formula, order[::-1], limits, deadline)]
+    runs = [primary, _Compilation(formula, order[::-1], limits, deadline, top)]
     compared = False
     while len(runs) == 2:
         first, second = runs
@@ -163,28 +163,22 @@ def _race(formula: Formula, limits: Limits, deadline: Deadline | None) -> Compil
 
 def compile_tied(formula: Formula, limits: Limits | None = None,
                  deadline: Deadline | None = None) -> tuple[CompiledRoots, int]:
-    """Diagrams with one boolean variable T_i per query above the formula's variables (level
-    i, value 1 for true): ``(roots, tied)``, ``tied`` the diagram of the evidence and every
-    ``T_i <-> query_i``; ``roots.order`` lists the formula variables of the levels below
-    (level ``len(formula.queries) + j`` is ``roots.order[j]``) and ``roots.queries`` is
-    empty. Maximising over the T levels and summing below gives MAP
-    (:mod:`problogic.tasks.map`). One order, the formula's: no race."""
-    limits = limits or Limits()
+    """The roots' diagrams (:func:`compile_roots`) with one boolean variable T_i per query
+    above the formula's variables (level i, value 1 for true; level ``len(formula.queries)
+    + j`` is ``roots.order[j]``), and the diagram of the evidence and every ``T_i <->
+    query_i``. Maximising over the T levels and summing below gives MAP
+    (:mod:`problogic.tasks.map`)."""
     top = len(formula.queries)
-    queries = formula.queries
-    formula = replace(formula, queries=[])
     with collector_paused():
-        compilation = _Compilation(formula, formula.variable_order, limits, deadline, top)
-        roots = compilation.run(None)
-        manager = compilation.manager
-        ties = []
-        for level, (_, lit) in enumerate(queries):
-            query, tie = compilation.of(lit), manager.literal(level, 1)
+        roots = _race(formula, limits or Limits(), deadline, top)
+        manager = roots.manager
+        ties = [roots.evidence]
+        for level, query in enumerate(roots.queries):  # query & evidence: the same under it
+            tie = manager.literal(level, 1)
             ties.append(manager.disjoin(manager.conjoin(tie, query),
                                         manager.conjoin(manager.negate(tie),
                                                         manager.negate(query))))
-        tied = manager.conjoin_all([roots.evidence] + ties)
-    return roots, tied
+        return roots, manager.conjoin_all(ties)
 
 
 def circuit_from_roots(formula: Formula, roots: CompiledRoots):
