@@ -16,7 +16,8 @@ embeddings are not supported, ``save_state`` writes a ``torch.save`` file that l
 ``t(_)`` parameters as softmax logits.
 """
 
-from .dataset import DataLoader, Dataset, QueryDataset
+from .dataset import (DataLoader, Dataset, ImageDataset, MutatingDataset, NoiseMutatorDecorator,
+                      NumericIncorrectOutputMutator, QueryDataset)
 from .engines import ApproximateEngine, ExactEngine
 from .evaluate import ConfusionMatrix, get_confusion_matrix, get_fact_accuracy
 from .model import SGD, Model, Optimizer, Result
@@ -25,5 +26,7 @@ from .query import Query
 from .train import Logger, TrainObject, train_model
 
 __all__ = ["Model", "Network", "ExactEngine", "ApproximateEngine", "Query", "Dataset",
-           "QueryDataset", "DataLoader", "train_model", "TrainObject", "Logger", "get_confusion_matrix",
-           "get_fact_accuracy", "ConfusionMatrix", "Optimizer", "SGD", "Result"]
+           "QueryDataset", "ImageDataset", "MutatingDataset", "NoiseMutatorDecorator",
+           "NumericIncorrectOutputMutator", "DataLoader", "train_model", "TrainObject",
+           "Logger", "get_confusion_matrix", "get_fact_accuracy", "ConfusionMatrix",
+           "Optimizer", "SGD", "Result"]

@@ -13,6 +13,7 @@ import torch
 from torch import Tensor
 
 from .model import Model
+from .utils.stop_condition import EpochStop
 
 EPS = 1e-12  # added to probabilities under a logarithm, as DeepProbLog does
 LossFunction = Callable[[Tensor, float], Tensor]
@@ -137,7 +138,7 @@ class TrainObject:
             raise ValueError(f"unknown loss {loss_function_name!r} (known: "
                              f"{', '.join(LOSSES)})")
         loss = LOSSES[loss_function_name]
-        stop = _EpochStop(stop_condition) if isinstance(stop_condition, int) else stop_condition
+        stop = EpochStop(stop_condition) if isinstance(stop_condition, int) else stop_condition
         if "test" in kwargs and initial_test:
             self._test(kwargs["test"])
         self.start = self.previous_log = time.time()
@@ -167,10 +168,9 @@ class TrainObject:
         now = time.time()
         if "snapshot_name" in kwargs and snapshot_iter and self.i % snapshot_iter == 0:
             self.model.save_state(f"{kwargs['snapshot_name']}_iter_{self.i}.mdl")
-        if self.i % log_iter == 0:
-            if verbose:
-                print(f"Iteration: {self.i}\ts:{now - self.previous_log:.4f}\tAverage Loss: "
-                      f"{self.accumulated_loss / log_iter}")
+        if verbose and self.i % log_iter == 0:  # as DeepProbLog: silent runs log nothing
+            print(f"Iteration: {self.i}\ts:{now - self.previous_log:.4f}\tAverage Loss: "
+                  f"{self.accumulated_loss / log_iter}")
             self.logger.log("time", self.i, now - self.start)
             self.logger.log("loss", self.i, self.accumulated_loss / log_iter)
             self.logger.log("eval_time", self.i, self.timing / log_iter)
@@ -181,14 +181,6 @@ class TrainObject:
     def _test(self, test: Callable) -> None:
         with torch.no_grad():
             self.logger.log_list(self.i, test(self.model))
-
-
-class _EpochStop:
-    def __init__(self, epochs: int):
-        self.epochs = epochs
-
-    def is_stop(self, train_object: TrainObject) -> bool:
-        return train_object.epoch >= self.epochs
 
 
 def train_model(model: Model, loader, stop_condition, **kwargs) -> TrainObject:
