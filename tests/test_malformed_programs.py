@@ -4,9 +4,9 @@ one token changed, run through every task.
 Each example takes a corpus program, applies one mutation to its token list (delete a token,
 duplicate one, swap two, or replace one with a token of the same kind or with one of
 :data:`INSERTS`: operators, brackets, builtins, odd numbers) and runs it through ``evaluate``,
-``mpe``, ``sample``, ``explain`` or ``ground`` under small limits. The outcome must be answers
-or a :class:`~problogic.errors.ProblogicError` (what the command line prints as ``FILE:LINE:COL:
-error: ...``), never another exception; a syntax error must carry its location; and the limits
+``mpe``, ``map``, ``sample``, ``explain`` or ``ground`` under small limits. The outcome must be
+answers or a :class:`~problogic.errors.ProblogicError` (what the command line prints as
+``FILE:LINE:COL: error: ...``), never another exception; a syntax error must carry its location; and the limits
 must hold: no run may take much longer than its time limit.
 
 About a third of the mutants still parse and run to answers, the rest end in parse, program,
@@ -39,7 +39,7 @@ INSERTS = [
     "copy_term(", "0.3::a(X)", "0'a", "0x1F", "[]", "{}",
 ]
 NUMBERS = ["0", "1", "2", "3", "7", "100", "-1", "0.0", "0.5", "1.0", "1.5"]
-TASKS = ["evaluate", "evaluate", "mpe", "sample", "explain", "ground"]
+TASKS = ["evaluate", "evaluate", "mpe", "map", "sample", "explain", "ground"]
 TIME_LIMIT_S = 2.0
 LIMITS = dict(timeout=TIME_LIMIT_S, max_depth=3_000, max_ground_size=300_000)
 SOURCES = [path.read_text() for path in corpus_files() + error_files()]
@@ -79,6 +79,8 @@ def run_task(program: pl.Program, task: str) -> None:
         program.evaluate(**LIMITS)
     elif task == "mpe":
         program.mpe(**LIMITS)
+    elif task == "map":
+        program.map(**LIMITS)
     elif task == "sample":
         program.sample(3, seed=0, **LIMITS)
     elif task == "explain":
