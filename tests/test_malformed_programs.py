@@ -6,8 +6,8 @@ duplicate one, swap two, or replace one with a token of the same kind or with on
 :data:`INSERTS`: operators, brackets, builtins, odd numbers) and runs it through ``evaluate``,
 ``mpe``, ``map``, ``sample``, ``explain`` or ``ground`` under small limits. The outcome must be
 answers or a :class:`~problogic.errors.ProblogicError` (what the command line prints as
-``FILE:LINE:COL: error: ...``), never another exception; a syntax error must carry its location; and the limits
-must hold: no run may take much longer than its time limit.
+``FILE:LINE:COL: error: ...``), never another exception; a syntax error must carry its
+location; and the limits must hold: no run may take much longer than its time limit.
 
 About a third of the mutants still parse and run to answers, the rest end in parse, program,
 grounding, limit or evidence errors. Before this test was committed, 12,000 mutants (fresh
