@@ -50,6 +50,11 @@ def _add_common(parser: argparse.ArgumentParser, several_files: bool = False) ->
                                  "unless --combine")
     else:
         parser.add_argument("file", metavar="FILE", help="ProbLog program ('-' for stdin)")
+    parser.add_argument("-o", "--output", metavar="OUTPUT",
+                        help="write to OUTPUT instead of standard output")
+    if "-v" not in parser._option_string_actions:
+        parser.add_argument("-v", "--verbose", action="count", default=0,
+                            help="accepted as in ProbLog (this command prints nothing more)")
     parser.add_argument("-a", "--arg", dest="arguments", action="append", default=[],
                         metavar="ARG", help="an argument for cmd_args/1 (repeatable)")
     parser.add_argument("-L", "--library", dest="library_folders", action="append",
@@ -64,11 +69,23 @@ def _add_common(parser: argparse.ArgumentParser, several_files: bool = False) ->
                         default=defaults.max_ground_size,
                         help="maximum nodes of the ground program and of the compiled "
                              "diagram (default %(default)s)")
-    parser.add_argument("--timeout", type=_positive_seconds, default=defaults.timeout,
+    timeout = ("--timeout", "-t") if parser.prog in ("problogic", "problogic sample") else \
+        ("--timeout",)
+    parser.add_argument(*timeout, type=_positive_seconds, default=defaults.timeout,
                         help="wall-clock limit in seconds, 'inf' for none (default "
                              "%(default)s)")
-    parser.add_argument("--debug", "--full-trace", action="store_true",
-                        help="show Python tracebacks")
+    debug = ("--debug", "--full-trace") + (("-d", "-T") if parser.prog == "problogic" else ())
+    parser.add_argument(*debug, action="store_true", help="show Python tracebacks")
+
+
+def _add_ignored(parser: argparse.ArgumentParser, *options: str, why: str, **kwargs) -> None:
+    """ProbLog options that change how it computes, not the exact answers: accepted so that
+    its command lines run."""
+    parser.add_argument(*options, help=f"ignored: {why}", **kwargs)
+
+
+KNOWLEDGE = ("sdd", "sddx", "bdd", "nnf", "ddnnf", "kbest", "fsdd", "fbdd")
+ONE_COMPILER = "problogic has one compiler of its own and the answers are exact"
 
 
 def _positive_int(text: str) -> int:
@@ -100,20 +117,25 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                             help="ProbLog text (default), a Graphviz graph, or the formula "
                                  "after cycle breaking as a weighted CNF (DIMACS, 'c p weight' "
                                  "lines; each query's literal in a 'c query' line)")
-        parser.add_argument("-o", "--output", metavar="OUTPUT",
-                            help="write to OUTPUT instead of standard output")
     elif command == "mpe":
         parser = argparse.ArgumentParser(
             prog="problogic mpe",
             description="Print the most probable world consistent with the evidence.")
         parser.add_argument("--full", action="store_true",
                             help="accepted as in ProbLog: false atoms are always printed")
+        _add_ignored(parser, "--solver", choices=("maxsatz", "scip", "sat4j"),
+                     why="the explanation is computed exactly on the compiled diagram")
+        _add_ignored(parser, "--use-maxsat", "--use-semiring", action="store_true",
+                     why="the explanation is computed exactly on the compiled diagram")
     elif command == "map":
         parser = argparse.ArgumentParser(
             prog="problogic map",
             description="Print the truth values of the queries that are most probable "
                         "together given the evidence (maximum a posteriori, the other "
                         "variables summed out) and SCORE: their posterior probability.")
+        _add_ignored(parser, "-s", "--search", choices=("exhaustive", "local"),
+                     why="the answer is exact, found in one pass over the compiled diagram")
+        _add_ignored(parser, "-k", "--knowledge", choices=KNOWLEDGE, why=ONE_COMPILER)
     elif command == "sample":
         parser = argparse.ArgumentParser(
             prog="problogic sample",
@@ -121,13 +143,18 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                         "the queries true in each.")
         parser.add_argument("-N", "-n", dest="samples", type=_positive_int, default=1,
                             help="number of samples (default 1)")
-        parser.add_argument("--seed", type=int, default=None, help="random seed")
+        parser.add_argument("-s", "--seed", type=int, default=None, help="random seed")
         parser.add_argument("--oneline", action="store_true", help="one line per sample")
         parser.add_argument("--as-evidence", action="store_true",
                             help="write each query as evidence(q). or evidence(\\+q). (an "
                                  "examples file for problogic lfi)")
         parser.add_argument("--estimate", action="store_true",
                             help="print each query's frequency in the samples instead")
+        parser.add_argument("--with-probability", action="store_true",
+                            help="after each sample, '% Probability: p', the probability of "
+                                 "the values drawn for the program's relevant choices")
+        _add_ignored(parser, "--progress", action="store_true",
+                     why="sampling is exact and fast; there is no progress to show")
     elif command == "dt":
         parser = argparse.ArgumentParser(
             prog="problogic dt",
@@ -136,6 +163,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("-s", "--search", choices=("exhaustive", "local"),
                             default="exhaustive",
                             help="every strategy (default), or ProbLog's greedy local search")
+        _add_ignored(parser, "-k", "--knowledge", choices=KNOWLEDGE, why=ONE_COMPILER)
     elif command == "lfi":
         parser = argparse.ArgumentParser(
             prog="problogic lfi",
@@ -149,6 +177,13 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                                  "iteration (default %(default)s)")
         parser.add_argument("-O", "--output-model", metavar="OUTPUT",
                             help="write the program with the learned probabilities to OUTPUT")
+        _add_ignored(parser, "-s", dest="seed", type=float,
+                     why="t(_) starts at 1/(heads + 1), not at a random value")
+        _add_ignored(parser, "-k", "--knowledge", choices=KNOWLEDGE[:3], why=ONE_COMPILER)
+        _add_ignored(parser, "--logspace", action="store_true",
+                     why="problogic works in log space where it needs to")
+        _add_ignored(parser, "--propagate-evidence", "--dont-propagate-evidence",
+                     action="store_true", why="the learned values are the same either way")
     elif command == "explain":
         parser = argparse.ArgumentParser(
             prog="problogic explain",
@@ -174,17 +209,16 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                                  "lower bound, exact once K reaches the number of proofs")
         parser.add_argument("--combine", action="store_true",
                             help="read the files as one program")
-        parser.add_argument("-o", "--output", metavar="OUTPUT",
-                            help="write the answers to OUTPUT instead of standard output")
-        parser.add_argument("-v", "--verbose", action="store_true",
+        parser.add_argument("-v", "--verbose", action="count", default=0,
                             help="print the time of each stage and the sizes to standard error")
         # ProbLog's choices of compiler and number representation: accepted so that its
         # command lines run; the answers are exact either way
-        parser.add_argument("-k", "--knowledge", choices=("sdd", "sddx", "bdd", "nnf", "ddnnf",
-                                                          "fsdd", "fbdd"),
-                            help="ignored: problogic has one compiler of its own")
-        parser.add_argument("--logspace", "--nologspace", action="store_true",
-                            help="ignored: problogic works in log space where it needs to")
+        _add_ignored(parser, "-k", "--knowledge", choices=KNOWLEDGE[:5] + KNOWLEDGE[6:],
+                     why=ONE_COMPILER)
+        _add_ignored(parser, "--logspace", "--nologspace", action="store_true",
+                     why="problogic works in log space where it needs to")
+        _add_ignored(parser, "--propagate-weights", action="store_true",
+                     why="a speed option of ProbLog's; the answers are the same")
         propagation = parser.add_mutually_exclusive_group()
         propagation.add_argument("--propagate-evidence", dest="propagate_evidence",
                                  action="store_true", default=True,
@@ -292,40 +326,43 @@ def _load(paths: list[str], arguments: list[str], library_folders: list[str]):
 
 
 def _dispatch(command, args, program, limits: Limits, output) -> int:
+    def say(*text) -> None:
+        print(*text, file=output)
+
     if command == "ground":
         if args.format == "cnf":
             from .logic.cnf import formula_to_cnf
 
-            print(formula_to_cnf(program.formula(limits)).to_dimacs(), file=output)
+            say(formula_to_cnf(program.formula(limits)).to_dimacs())
         else:
             from .grounding.printing import format_ground_program, ground_program_dot
 
             write = ground_program_dot if args.format == "dot" else format_ground_program
-            print(write(program.ground(limits)), file=output)
+            say(write(program.ground(limits)))
         return 0
     if command == "compile":
         from .circuit.dot import circuit_to_dot
 
         formula, circuit = program.compile(limits)
-        print(circuit_to_dot(circuit, formula))
+        say(circuit_to_dot(circuit, formula))
         return 0
     if command == "mpe":
         explanation = program.mpe(limits)
         for literal in explanation.literals:
-            print(literal)
-        print(f"% Probability: {explanation.probability:.10g}")  # as ProbLog prints it
+            say(literal)
+        say(f"% Probability: {explanation.probability:.10g}")  # as ProbLog prints it
         return 0
     if command == "lfi":
-        return _learn(program, args, limits)
+        return _learn(program, args, limits, say)
     if command == "explain":
-        _print_explanation(program.explain(args.max_proofs, limits))
+        _print_explanation(program.explain(args.max_proofs, limits), say)
         return 0
     if command == "map":
         answer = program.map(limits)
         width = max((len(name) for name in answer.values), default=0)
         for name, value in answer.values.items():  # laid out as problog map prints
-            print(f"{name:>{width}}:\t{int(value):<2}", file=output)
-        print(f"SCORE: {answer.posterior!r}", file=output)
+            say(f"{name:>{width}}:\t{int(value):<2}")
+        say(f"SCORE: {answer.posterior!r}")
         return 0
     if command == "dt":
         strategy = program.decide(search=args.search, limits=limits)
@@ -333,15 +370,15 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
             print("problogic: warning: no decisions found", file=sys.stderr)
         width = max((len(name) for name in strategy.decisions), default=0)
         for name, value in sorted(strategy.decisions.items()):  # as problog dt prints them
-            print(f"{name:>{width}}:\t{value:<2}")
-        print(f"SCORE: {strategy.score!r}")
+            say(f"{name:>{width}}:\t{value:<2}")
+        say(f"SCORE: {strategy.score!r}")
         return 0
     if command == "sample":
         samples = program.sample(args.samples, seed=args.seed, limits=limits)
         if args.estimate:
-            print(f"% Probability estimate after {args.samples} samples")
+            say(f"% Probability estimate after {args.samples} samples")
             for atom, value in samples.estimates().items():
-                print(f"{atom}:\t{format_probability(value)}")
+                say(f"{atom}:\t{format_probability(value)}")
             return 0
         if args.as_evidence:
             texts = [[f"evidence({q})." if holds else f"evidence(\\+{q})."
@@ -349,10 +386,13 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
         else:
             texts = [[f"{q}." for q, holds in zip(samples.queries, world) if holds]
                      for world in samples.worlds]
+        if args.with_probability:  # as ProbLog prints it
+            for text, probability in zip(texts, samples.probabilities):
+                text.append(f"% Probability: {probability:.8g}")
         if args.oneline:
-            print("\n".join(" ".join(text) for text in texts))
+            say("\n".join(" ".join(text) for text in texts))
         else:
-            print(f"\n{SAMPLE_SEPARATOR}\n".join("\n".join(text) for text in texts))
+            say(f"\n{SAMPLE_SEPARATOR}\n".join("\n".join(text) for text in texts))
         return 0
     approximation = None
     if args.k_best is not None:
@@ -369,21 +409,21 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
             print(f"[INFO] {name.replace('_', ' ')}: {value}", file=sys.stderr)
     ordered = sorted(result.probabilities.items())
     if args.format == "json":
-        print(json.dumps(dict(ordered)), file=output)
+        say(json.dumps(dict(ordered)))
     elif args.format == "prolog":
         for atom, value in ordered:
-            print(f"problog_result({atom}, {value!r}).", file=output)
+            say(f"problog_result({atom}, {value!r}).")
     else:
         for atom, value in ordered:
-            print(f"{atom}:\t{format_probability(value)}", file=output)
+            say(f"{atom}:\t{format_probability(value)}")
     return 0
 
 
-def _print_explanation(explanation) -> None:
+def _print_explanation(explanation, say) -> None:
     """As ``problog explain`` prints it: the program, the proofs, the probabilities."""
-    print("Transformed program\n-------------------")
-    print("\n".join(explanation.program))
-    print("\nProofs\n------")
+    say("Transformed program\n-------------------")
+    say("\n".join(explanation.program))
+    say("\nProofs\n------")
     blocks = []
     for query, proofs in explanation.proofs.items():
         lines = [f"{query} :- {', '.join(p.literals)}.  % P={format_probability(p.probability)}"
@@ -392,13 +432,13 @@ def _print_explanation(explanation) -> None:
         if not explanation.complete[query]:
             lines.append(f"% ... more proofs of {query} (raise --max-proofs to list them)")
         blocks.append("\n".join(lines))
-    print("\n\n".join(blocks))
-    print("\nProbabilities\n-------------")
+    say("\n\n".join(blocks))
+    say("\nProbabilities\n-------------")
     for atom, value in sorted(explanation.probabilities.items()):
-        print(f"{atom}:\t{format_probability(value)}")
+        say(f"{atom}:\t{format_probability(value)}")
 
 
-def _learn(program, args, limits: Limits) -> int:
+def _learn(program, args, limits: Limits, say) -> int:
     from .tasks.lfi import learn, read_examples
 
     examples = []
@@ -418,7 +458,7 @@ def _learn(program, args, limits: Limits) -> int:
               file=sys.stderr)
     values = ", ".join(repr(round(p.value, 8)) for p in result.parameters)
     names = ", ".join(p.name for p in result.parameters)
-    print(f"{result.log_likelihood!r} [{values}] [{names}] {result.iterations}")
+    say(f"{result.log_likelihood!r} [{values}] [{names}] {result.iterations}")
     if args.output_model:
         try:
             with open(args.output_model, "w") as handle:

@@ -22,10 +22,13 @@ from ..language.printing import format_term
 @dataclass
 class Samples:
     """``queries``: the query atoms as ProbLog writes them, sorted as its output is;
-    ``worlds``: per sample, whether each query holds."""
+    ``worlds``: per sample, whether each query holds; ``probabilities``: per sample, the
+    probability of the values drawn for the relevant choices (those the queries and evidence
+    depend on), as ``problog sample --with-probability`` prints it."""
 
     queries: list[str]
     worlds: list[list[bool]]
+    probabilities: list[float]
 
     def estimates(self) -> dict[str, float]:
         """The fraction of samples in which each query holds."""
@@ -47,12 +50,12 @@ def sample_worlds(formula, roots, count: int, rng: random.Random) -> Samples:
                                         evidence_location(formula))
     names = [format_term(term) for term, _ in formula.queries]
     by_name = sorted(range(len(names)), key=names.__getitem__)
-    worlds = []
+    worlds, probabilities = [], []
     for _ in range(count):
         values = _draw(manager, roots.evidence, weights, counts, rng)
-        holds = [mdd.holds(manager, roots.queries[i], values) for i in by_name]
-        worlds.append(holds)
-    return Samples([names[i] for i in by_name], worlds)
+        worlds.append([mdd.holds(manager, roots.queries[i], values) for i in by_name])
+        probabilities.append(math.prod(w[k] for w, k in zip(weights, values)))
+    return Samples([names[i] for i in by_name], worlds, probabilities)
 
 
 def _draw(manager, root: int, weights, counts, rng: random.Random) -> list[int]:
