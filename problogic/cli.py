@@ -74,6 +74,9 @@ def _add_common(parser: argparse.ArgumentParser, several_files: bool = False) ->
     parser.add_argument(*timeout, type=_positive_seconds, default=defaults.timeout,
                         help="wall-clock limit in seconds, 'inf' for none (default "
                              "%(default)s)")
+    parser.add_argument("--compile-timeout", type=_positive_seconds, default=None,
+                        metavar="S", help="wall-clock limit in seconds for knowledge "
+                                          "compilation alone (default: none but --timeout)")
     debug = ("--debug", "--full-trace") + (("-d", "-T") if parser.prog == "problogic" else ())
     parser.add_argument(*debug, action="store_true", help="show Python tracebacks")
 
@@ -259,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
     args = build_parser(command).parse_args(argv[1:] if command else argv)
-    limits = Limits(args.max_depth, args.max_ground_size, args.timeout)  # argparse checked them
+    limits = Limits(args.max_depth, args.max_ground_size, args.timeout,  # argparse checked
+                    args.compile_timeout)
     output = sys.stdout
     if getattr(args, "output", None) is not None:
         try:

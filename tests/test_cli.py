@@ -164,7 +164,7 @@ def test_problogs_command_names(program):
 
 @pytest.mark.parametrize("option, value", [
     ("--max-depth", "-1"), ("--max-ground-size", "0"), ("--timeout", "nan"),
-    ("--timeout", "-2"), ("--timeout", "abc")])
+    ("--timeout", "-2"), ("--timeout", "abc"), ("--compile-timeout", "0")])
 def test_bad_limits_are_usage_errors_naming_the_option(program, option, value):
     result = run_cli(option, value, str(program))
     assert result.returncode == 2
@@ -314,7 +314,7 @@ def test_a_library_of_the_users_is_found_in_the_folders_given_with_L(tmp_path):
 # SDD tuning, learning's leak probabilities and AD normalisation switch, minimum-probability
 # explanations; a ProbLog option missing from both lists fails the test.
 NOT_SUPPORTED = {
-    None: {"--symbolic", "--compile-timeout", "--web", "--profile", "--trace",
+    None: {"--symbolic", "--web", "--profile", "--trace",
            "--profile-level", "--engine-debug", "--convergence", "-c", "--unbuffered", "-u",
            "--sdd-auto-gc", "--sdd-no-auto-gc", "--sdd-preset-variables",
            "--sdd-no-preset-variables"},
@@ -378,3 +378,21 @@ def test_sample_with_probability_prints_each_worlds_probability(tmp_path):
         *atoms, last = sample.split("\n") if sample else [""]
         assert last.startswith("% Probability: ")
         assert round(float(last.split(": ")[1]), 8) in worlds[frozenset(atoms)]
+
+
+def test_compile_timeout_limits_compilation_alone(tmp_path):
+    from benchmarks.families.smokers import program as smokers
+
+    path = tmp_path / "smokers.pl"
+    path.write_text(smokers(20))  # its compilation takes seconds, its grounding much less
+    run = run_cli("--compile-timeout", "0.2", str(path))
+    assert run.returncode == 1
+    assert "time limit of 0.2 s exceeded during compilation (raise it with " \
+           "--compile-timeout)" in run.stderr
+    import problogic as pl
+    from problogic.errors import LimitExceededError
+
+    with pytest.raises(LimitExceededError, match="--compile-timeout"):
+        pl.Program.from_string(smokers(20)).map(compile_timeout=0.2)
+    with pytest.raises(ValueError, match="compile_timeout"):
+        Limits(compile_timeout=0)

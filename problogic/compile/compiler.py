@@ -127,8 +127,14 @@ def compile_roots(formula: Formula, limits: Limits | None = None,
                   deadline: Deadline | None = None) -> CompiledRoots:
     """The roots' diagrams, in the formula's variable order or upside down, whichever
     finishes first (see the module doc)."""
+    limits = limits or Limits()
     with collector_paused():
-        return _race(formula, limits or Limits(), deadline)
+        return _race(formula, limits, _compile_deadline(limits, deadline))
+
+
+def _compile_deadline(limits: Limits, deadline: Deadline | None) -> Deadline:
+    """``deadline``, or the end of ``limits.compile_timeout`` from now if that is sooner."""
+    return (deadline or Deadline(None)).sooner(limits.compile_timeout, "--compile-timeout")
 
 
 def _race(formula: Formula, limits: Limits, deadline: Deadline | None,
@@ -169,8 +175,9 @@ def compile_tied(formula: Formula, limits: Limits | None = None,
     query_i``. Maximising over the T levels and summing below gives MAP
     (:mod:`problogic.tasks.map`)."""
     top = len(formula.queries)
+    limits = limits or Limits()
     with collector_paused():
-        roots = _race(formula, limits or Limits(), deadline, top)
+        roots = _race(formula, limits, _compile_deadline(limits, deadline), top)
         manager = roots.manager
         ties = [roots.evidence]
         for level, query in enumerate(roots.queries):  # query & evidence: the same under it
