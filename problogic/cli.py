@@ -187,6 +187,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                      why="problogic works in log space where it needs to")
         _add_ignored(parser, "--propagate-evidence", "--dont-propagate-evidence",
                      action="store_true", why="the learned values are the same either way")
+        _add_ignored(parser, "--normalize", action="store_true",
+                     why="learned annotated disjunctions always stay distributions")
     elif command == "explain":
         parser = argparse.ArgumentParser(
             prog="problogic explain",

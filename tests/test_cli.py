@@ -321,7 +321,7 @@ NOT_SUPPORTED = {
     "mpe": {"--web", "--minpe"},
     "dt": {"--web"},
     "map": {"--web"},
-    "lfi": {"--logger", "-l", "--leak-probabilities", "--normalize", "--nonormalize", "--web"},
+    "lfi": {"--logger", "-l", "--leak-probabilities", "--nonormalize", "--web"},
 }
 PROBLOG_TASKS = {None: "probability", "mpe": "mpe", "dt": "dtproblog", "map": "map",
                  "lfi": "lfi"}
