@@ -108,30 +108,27 @@ class StopOnNoChange(StopCondition):
         return False
 
 
-class Or(StopCondition):
-    """When any of ``criteria`` does (each is asked in turn until one stops)."""
-
+class _Combined(StopCondition):
     def __init__(self, *criteria: StopCondition):
         self.criteria = criteria
 
     def __str__(self) -> str:
-        return " or ".join(map(str, self.criteria))
+        return self.joiner.join(map(str, self.criteria))
 
-    def is_stop(self, train_object) -> bool:
-        return any(c.is_stop(train_object) for c in self.criteria)
+    def is_stop(self, train_object) -> bool:  # asks each in turn, as long as it must
+        return self.quantifier(c.is_stop(train_object) for c in self.criteria)
 
 
-class And(StopCondition):
-    """When all of ``criteria`` do (each is asked in turn until one does not stop)."""
+class Or(_Combined):
+    """When any of ``criteria`` does."""
 
-    def __init__(self, *criteria: StopCondition):
-        self.criteria = criteria
+    joiner, quantifier = " or ", staticmethod(any)
 
-    def __str__(self) -> str:
-        return " and ".join(map(str, self.criteria))
 
-    def is_stop(self, train_object) -> bool:
-        return all(c.is_stop(train_object) for c in self.criteria)
+class And(_Combined):
+    """When all of ``criteria`` do."""
+
+    joiner, quantifier = " and ", staticmethod(all)
 
 
 __all__ = ["StopCondition", "EpochStop", "Threshold", "StopOnPlateau", "StopOnNoChange",
