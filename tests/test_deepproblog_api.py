@@ -3,6 +3,7 @@ changed, must train the same network update for update and evaluate the same ans
 
 from __future__ import annotations
 
+import copy
 import io
 
 import pytest
@@ -323,3 +324,56 @@ def test_forth_addition_with_networks_on_integers_one_example_at_a_time(tmp_path
     for net, reference_net in zip(nets, reference_nets):
         for p, q in zip(net.parameters(), reference_net.parameters()):
             assert torch.allclose(p, q, atol=1e-6)
+
+
+def test_forth_sort_script_with_its_k1_test_model(tmp_path):
+    """DeepProbLog's Forth sort script: trained on lists of 2, evaluated on lists of 3
+    through a second model that shares the network with ``Network(fc1, "swap_net", k=1)``
+    (only each swap's more probable answer is possible). The script's learning rate, 1.0,
+    makes the losses chaotic: 0.02 here."""
+    import random
+
+    from deepproblog.dataset import QueryDataset as ReferenceQueryDataset
+    from deepproblog.examples.Forth import EncodeModule
+
+    rng = random.Random(0)
+
+    def queries(name: str, size: int, count: int):
+        lines = []
+        for _ in range(count):
+            values = [rng.randrange(10) for _ in range(size)]
+            lines.append(f"forth_sort({values},{sorted(values)}).".replace(" ", ""))
+        (tmp_path / name).write_text("\n".join(lines) + "\n")
+        return tmp_path / name
+
+    train_path, dev_path = queries("train.txt", 2, 24), queries("dev.txt", 3, 12)
+    program = example_program("Forth/Sort/compare.pl")
+    torch.manual_seed(0)
+    core = EncodeModule(20, 20, 2)
+
+    def run(name: str, query_dataset):
+        calls = api(name)
+        fc1 = copy.deepcopy(core)
+        model = calls.Model(program, [calls.Network(
+            fc1, "swap_net", optimizer=torch.optim.Adam(fc1.parameters(), 0.02))], load=False)
+        model.set_engine(calls.ExactEngine(model), cache=True)
+        test_model = calls.Model(program, [calls.Network(fc1, "swap_net", k=1)], load=False)
+        test_model.set_engine(calls.ExactEngine(test_model), cache=False)
+        train, dev = query_dataset(str(train_path)), query_dataset(str(dev_path))
+        logger = calls.train_model(model, calls.DataLoader(train, 4, False), 2, log_iter=3,
+                                   test_iter=len(train) // 4, test=lambda x: [
+                                       ("Accuracy", calls.get_confusion_matrix(
+                                           test_model, dev).accuracy())]).logger
+        test_model.eval()
+        answers = test_model.solve([q.variable_output() for q in dev.to_queries()[:4]])
+        return (logger.get_attribute("loss"), logger.get_attribute("Accuracy"),
+                [{str(t): float(p) for t, p in a.result.items() if float(p) > 0}
+                 for a in answers])
+
+    losses, accuracy, answers = run("problogic", ours.QueryDataset)
+    reference_losses, reference_accuracy, reference_answers = run("deepproblog",
+                                                                  ReferenceQueryDataset)
+    assert losses == pytest.approx(reference_losses, rel=1e-5, abs=1e-6)
+    assert len(accuracy) == 3 and accuracy == reference_accuracy  # the first before training
+    for answer, reference in zip(answers, reference_answers):  # k = 1: one sorted list each
+        assert len(answer) == 1 and answer == pytest.approx(reference, abs=1e-6)
