@@ -42,8 +42,10 @@ PROBLOG_ONLY = ("bn", "shell", "web", "parse", "time", "constraint", "install", 
 SAMPLE_SEPARATOR = "----------------"  # between samples, as ProbLog's sample command
 
 
-def _add_common(parser: argparse.ArgumentParser, several_files: bool = False) -> None:
+def _add_common(parser: argparse.ArgumentParser, command: str | None) -> None:
+    """The options every command has; ProbLog's short forms where its command has them."""
     defaults = Limits()
+    several_files = command is None
     if several_files:
         parser.add_argument("files", metavar="FILE", nargs="+",
                             help="ProbLog programs ('-' for stdin), each run on its own "
@@ -52,7 +54,7 @@ def _add_common(parser: argparse.ArgumentParser, several_files: bool = False) ->
         parser.add_argument("file", metavar="FILE", help="ProbLog program ('-' for stdin)")
     parser.add_argument("-o", "--output", metavar="OUTPUT",
                         help="write to OUTPUT instead of standard output")
-    if "-v" not in parser._option_string_actions:
+    if command is not None:  # the default command's -v prints the stages' times
         parser.add_argument("-v", "--verbose", action="count", default=0,
                             help="accepted as in ProbLog (this command prints nothing more)")
     parser.add_argument("-a", "--arg", dest="arguments", action="append", default=[],
@@ -69,15 +71,14 @@ def _add_common(parser: argparse.ArgumentParser, several_files: bool = False) ->
                         default=defaults.max_ground_size,
                         help="maximum nodes of the ground program and of the compiled "
                              "diagram (default %(default)s)")
-    timeout = ("--timeout", "-t") if parser.prog in ("problogic", "problogic sample") else \
-        ("--timeout",)
+    timeout = ("--timeout", "-t") if command in (None, "sample") else ("--timeout",)
     parser.add_argument(*timeout, type=_positive_seconds, default=defaults.timeout,
                         help="wall-clock limit in seconds, 'inf' for none (default "
                              "%(default)s)")
     parser.add_argument("--compile-timeout", type=_positive_seconds, default=None,
                         metavar="S", help="wall-clock limit in seconds for knowledge "
                                           "compilation alone (default: none but --timeout)")
-    debug = ("--debug", "--full-trace") + (("-d", "-T") if parser.prog == "problogic" else ())
+    debug = ("--debug", "--full-trace") + (("-d", "-T") if command is None else ())
     parser.add_argument(*debug, action="store_true", help="show Python tracebacks")
 
 
@@ -87,7 +88,10 @@ def _add_ignored(parser: argparse.ArgumentParser, *options: str, why: str, **kwa
     parser.add_argument(*options, help=f"ignored: {why}", **kwargs)
 
 
-KNOWLEDGE = ("sdd", "sddx", "bdd", "nnf", "ddnnf", "kbest", "fsdd", "fbdd")
+# ProbLog's knowledge compilers, as its commands offer them, less kbest: it answers with
+# bounds, which problogic's exact answers are not
+INFERENCE_KNOWLEDGE = ("sdd", "sddx", "bdd", "nnf", "ddnnf", "fsdd", "fbdd")
+LEARNING_KNOWLEDGE = ("ddnnf", "sddx", "sdd")
 ONE_COMPILER = "problogic has one compiler of its own and the answers are exact"
 
 
@@ -138,7 +142,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                         "variables summed out) and SCORE: their posterior probability.")
         _add_ignored(parser, "-s", "--search", choices=("exhaustive", "local"),
                      why="the answer is exact, found in one pass over the compiled diagram")
-        _add_ignored(parser, "-k", "--knowledge", choices=KNOWLEDGE, why=ONE_COMPILER)
+        _add_ignored(parser, "-k", "--knowledge", choices=INFERENCE_KNOWLEDGE, why=ONE_COMPILER)
     elif command == "sample":
         parser = argparse.ArgumentParser(
             prog="problogic sample",
@@ -166,7 +170,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("-s", "--search", choices=("exhaustive", "local"),
                             default="exhaustive",
                             help="every strategy (default), or ProbLog's greedy local search")
-        _add_ignored(parser, "-k", "--knowledge", choices=KNOWLEDGE, why=ONE_COMPILER)
+        _add_ignored(parser, "-k", "--knowledge", choices=INFERENCE_KNOWLEDGE, why=ONE_COMPILER)
     elif command == "lfi":
         parser = argparse.ArgumentParser(
             prog="problogic lfi",
@@ -182,7 +186,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                             help="write the program with the learned probabilities to OUTPUT")
         _add_ignored(parser, "-s", dest="seed", type=float,
                      why="t(_) starts at 1/(heads + 1), not at a random value")
-        _add_ignored(parser, "-k", "--knowledge", choices=KNOWLEDGE[:3], why=ONE_COMPILER)
+        _add_ignored(parser, "-k", "--knowledge", choices=LEARNING_KNOWLEDGE, why=ONE_COMPILER)
         _add_ignored(parser, "--logspace", action="store_true",
                      why="problogic works in log space where it needs to")
         _add_ignored(parser, "--propagate-evidence", "--dont-propagate-evidence",
@@ -218,8 +222,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                             help="print the time of each stage and the sizes to standard error")
         # ProbLog's choices of compiler and number representation: accepted so that its
         # command lines run; the answers are exact either way
-        _add_ignored(parser, "-k", "--knowledge", choices=KNOWLEDGE[:5] + KNOWLEDGE[6:],
-                     why=ONE_COMPILER)
+        _add_ignored(parser, "-k", "--knowledge", choices=INFERENCE_KNOWLEDGE, why=ONE_COMPILER)
         _add_ignored(parser, "--logspace", "--nologspace", action="store_true",
                      why="problogic works in log space where it needs to")
         _add_ignored(parser, "--propagate-weights", action="store_true",
@@ -232,7 +235,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         propagation.add_argument("--dont-propagate-evidence", dest="propagate_evidence",
                                  action="store_false",
                                  help="list them too, with probability 0")
-    _add_common(parser, several_files=command is None)
+    _add_common(parser, command)
     if command == "lfi":
         parser.add_argument("examples", metavar="EXAMPLES", nargs="+",
                             help="files of examples")
