@@ -59,6 +59,16 @@ def test_map_of_categorical_and_derived_queries():
     assert answer.posterior == pytest.approx(0.3)
 
 
+def test_map_of_improbable_evidence():
+    # P(evidence) = 2^-1200 is below any float: the posterior is divided in log space
+    source = "".join(f"0.5::e{i}. evidence(e{i}).\n" for i in range(1200)) + \
+        "0.3::q. query(q).\n"
+    answer = pl.Program.from_string(source).map()
+    assert answer.values == {"q": False}
+    assert answer.posterior == pytest.approx(0.7)
+    assert answer.probability == answer.evidence == 0.0
+
+
 def test_map_errors_are_clean():
     with pytest.raises(InconsistentEvidenceError):
         pl.Program.from_string("0.5::a. evidence(a). evidence(\\+a). query(a).").map()

@@ -32,17 +32,15 @@ from ..logic.formula import Formula
 @dataclass
 class MaximumAPosteriori:
     """``values``: each query's truth value in the most probable assignment (in query
-    order); ``probability``: P(that assignment and the evidence); ``evidence``: P(the
-    evidence), 1 without evidence."""
+    order); ``posterior``: P(that assignment | the evidence); ``probability``: P(that
+    assignment and the evidence); ``evidence``: P(the evidence), 1 without evidence. The
+    posterior is divided in log space: it holds where the other two underflow to 0 (the
+    evidence of a thousand observations)."""
 
     values: dict[str, bool]
+    posterior: float
     probability: float
     evidence: float
-
-    @property
-    def posterior(self) -> float:
-        """P(the assignment | the evidence)."""
-        return self.probability / self.evidence
 
 
 def maximum_a_posteriori(formula: Formula, limits: Limits | None = None,
@@ -68,5 +66,6 @@ def maximum_a_posteriori(formula: Formula, limits: Limits | None = None,
     values: dict[str, bool] = {}
     for (term, _), truth in zip(formula.queries, chosen):
         values.setdefault(format_term(term), bool(truth))
-    return MaximumAPosteriori(values, math.exp(value[tied]),
-                              math.exp(value[roots.evidence]) if formula.evidence else 1.0)
+    evidence = value[roots.evidence] if formula.evidence else 0.0
+    return MaximumAPosteriori(values, math.exp(value[tied] - evidence), math.exp(value[tied]),
+                              math.exp(evidence))
