@@ -153,6 +153,19 @@ def test_data_sets_combine_as_deepproblogs():
             assert _texts(mine.subset(1, 6) + other.fold(2, 1)[0]) == \
                 _texts(theirs.subset(1, 6) + their_other.fold(2, 1)[0])
     assert _texts(mine.subset(9, 20)) == _texts(mine)[9:]
+
+    class Source(ours.Dataset):  # a data set that is also a tensor source
+        def __len__(self):
+            return 10
+
+        def to_query(self, i):
+            return ours.Query(None)
+
+        def __getitem__(self, i):
+            return 100 + i
+
+    assert [Source().subset(3, 6)[i] for i in range(3)] == [103, 104, 105]
+    assert [Source().fold(4, 1)[1][i] for i in range(3)] == [101, 105, 109]
     with pytest.raises(ValueError, match="fold 3 of 3"):
         mine.fold(3, 3)
 

@@ -49,8 +49,9 @@ class Dataset(ABC):
 
 
 class _Selection(Dataset):
-    """Some queries of ``dataset``, by position; its tensors (``dataset[key]``, a tensor
-    source) stay reachable."""
+    """Some queries of ``dataset``, by position; item ``i`` (``selection[i]``, where the
+    data set is also a tensor source) is the data set's item at that position, as in
+    DeepProbLog's subsets."""
 
     def __init__(self, dataset: Dataset, positions):
         self.dataset, self.positions = dataset, positions
@@ -61,8 +62,8 @@ class _Selection(Dataset):
     def to_query(self, i: int) -> Query:
         return self.dataset.to_query(self.positions[i])
 
-    def __getitem__(self, key):
-        return self.dataset[key]
+    def __getitem__(self, i: int):
+        return self.dataset[self.positions[i]]
 
 
 class _Concatenation(Dataset):
