@@ -170,6 +170,32 @@ def test_data_sets_combine_as_deepproblogs():
         mine.fold(3, 3)
 
 
+def test_data_sets_write_deepproblogs_text_form(tmp_path):
+    from problog.logic import Constant, Term
+
+    from deepproblog.dataset import QueryDataset as TheirQueryDataset
+    from deepproblog.query import Query as TheirQuery
+
+    written = []
+    for query_class, dataset_class in ((ours.Query, ours.QueryDataset),
+                                       (TheirQuery, TheirQueryDataset)):
+        queries = [query_class(Term("addition", Term("tensor", Term("train", Term("a"))),
+                                    Term("tensor", Term("train", Term("b"))), Constant(7)),
+                               {Term("b"): Constant(4), Term("a"): Constant(3)}, p=0.5),
+                   query_class(Term("q", Constant(1)))]
+        path = tmp_path / f"{dataset_class.__module__}.txt"
+        with open(path, "w") as f:
+            dataset_class(queries).write_to_file(f)
+        written.append(path.read_text())
+        for reader in (ours.QueryDataset, TheirQueryDataset):  # each reads either back
+            again = reader(str(path)).to_queries()
+            assert [(str(q.query), q.p, {str(k): str(v) for k, v in q.substitution.items()})
+                    for q in again] == \
+                [(str(q.query), q.p, {str(k): str(v) for k, v in q.substitution.items()})
+                 for q in queries]
+    assert written[0] == written[1]
+
+
 def test_noisy_labels_are_the_same_as_deepproblogs():
     from deepproblog import dataset as their_module
     from deepproblog.query import Query as TheirQuery
@@ -234,6 +260,16 @@ def test_helpers_match_deepproblogs(tmp_path):
     assert len(mine.format_time_precise()) == len(theirs.format_time_precise())
 
 
+def test_a_training_run_writes_its_log(tmp_path):
+    from problogic.deepproblog.train import TrainObject
+
+    run = TrainObject(None)
+    run.logger.log("loss", 1, 0.5)
+    run.logger.comment("a run")
+    run.write_to_file(str(tmp_path / "logs" / "run"))
+    assert (tmp_path / "logs" / "run.log").read_text() == "#a run\ni,loss\n1,0.5"
+
+
 def test_image_data_sets_read_files(tmp_path):
     from PIL import Image
 
@@ -248,5 +284,5 @@ def test_image_data_sets_read_files(tmp_path):
 
     plain = Pictures(tmp_path)
     assert plain[7].mode == "RGB" and plain[(7,)].size == (4, 3)
-    tensors = Pictures(tmp_path, transform=lambda image: torch.tensor(list(image.getdata())))
-    assert tensors["7"].tolist() == [[200, 200, 200]] * 12
+    tensors = Pictures(tmp_path, transform=lambda image: torch.tensor(list(image.tobytes())))
+    assert tensors["7"].tolist() == [200] * 36  # 3 x 4 pixels, RGB

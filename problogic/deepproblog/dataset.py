@@ -47,6 +47,16 @@ class Dataset(ABC):
     def __str__(self) -> str:
         return "\n".join(str(self.to_query(i)) for i in range(min(len(self), 5)))
 
+    def to_file_repr(self, i: int) -> str:
+        """Query ``i`` as a line of DeepProbLog's text form (:meth:`Query.to_text_query`)."""
+        return self.to_query(i).to_text_query()
+
+    def write_to_file(self, f) -> None:
+        """Every query, one line each, to the open text file ``f`` (a :class:`QueryDataset`
+        reads it back)."""
+        for i in range(len(self)):
+            f.write(self.to_file_repr(i) + "\n")
+
 
 class _Selection(Dataset):
     """Some queries of ``dataset``, by position; item ``i`` (``selection[i]``, where the

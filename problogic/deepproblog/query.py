@@ -48,6 +48,13 @@ class Query:
         """The query's output arguments."""
         return [self.query.args[i] for i in self.output_ind]
 
+    def to_text_query(self) -> str:
+        """The query in DeepProbLog's text form, which :class:`~.dataset.QueryDataset` reads:
+        ``P::subs(Query, [[Key, Value], ...]).``, the pairs sorted by key."""
+        pairs = sorted(([key, value] for key, value in self.substitution.items()),
+                       key=lambda pair: pair[0].functor)
+        return f"{self.p}::subs({self.query}, {pairs})."
+
     def __repr__(self) -> str:
         return f"({self.p}::{self.query}, {self.substitution})"
 

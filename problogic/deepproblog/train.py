@@ -127,6 +127,10 @@ class TrainObject:
         (total + sum(uncounted)).backward()
         return float(total.detach())
 
+    def write_to_file(self, name: str) -> None:
+        """The log, to ``name.log`` (see :meth:`Logger.write_to_file`)."""
+        self.logger.write_to_file(name)
+
     def train(self, loader, stop_condition, verbose: int = 1,
               loss_function_name: str = "cross_entropy", with_negatives: bool = False,
               log_iter: int = 100, initial_test: bool = True, **kwargs) -> Logger:
