@@ -11,6 +11,7 @@ each network called once on the whole batch. Queries whose output arguments are 
 
 from __future__ import annotations
 
+import json
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -259,6 +260,10 @@ class Model:
         return {"engine": "problogic exact" if approximation is None else
                 f"problogic {approximation.k}-best proofs",
                 "networks": [net.get_hyperparameters() for net in self.networks.values()]}
+
+    def hyperparameters_to_file(self, filename: str | Path) -> None:
+        """:meth:`get_hyperparameters` as JSON in ``filename``."""
+        Path(filename).write_text(json.dumps(self.get_hyperparameters()))
 
     def __str__(self) -> str:
         return "\n".join(str(clause) for clause in self.logic.program.clauses)
