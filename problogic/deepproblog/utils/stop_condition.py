@@ -56,56 +56,63 @@ class Threshold(StopCondition):
         return all(v >= self.max for v in values[len(values) - max(self.duration, 0):])
 
 
-class StopOnPlateau(StopCondition):
-    """When ``attribute`` has not risen above its best by a fraction ``delta`` for
-    ``patience`` logged values. The first ``warm_up`` values are not watched; the best
-    starts as the value at position ``warm_up``."""
+class _Watch(StopCondition):
+    """Watches the logged values of ``attribute`` once there are more than ``warm_up``:
+    ``since`` is the position of the value it counts from (at first ``warm_up``), moved to
+    each new value that :meth:`moved` away from it; training stops once ``patience`` values
+    (``patience + 1`` for :class:`StopOnNoChange`, as DeepProbLog counts) have come
+    without one."""
+
+    beyond = 0  # values past ``patience`` before it stops
+    what = ""
 
     def __init__(self, attribute: str, delta: float = 0.01, patience: int = 5,
                  warm_up: int = 5):
         self.attribute, self.delta, self.patience = attribute, delta, patience
         self.warm_up = warm_up
-        self.best = warm_up  # position of the best value in the log
+        self.since = warm_up
+
+    @abstractmethod
+    def moved(self, value: float, reference: float) -> bool:
+        """Whether ``value`` restarts the watch, against the value it counts from."""
+
+    def is_stop(self, train_object) -> bool:
+        values = train_object.logger.get_attribute(self.attribute)
+        if len(values) <= self.warm_up:
+            return False
+        if self.moved(values[-1], values[self.since]):
+            self.since = len(values) - 1
+        if len(values) - self.since >= self.patience + self.beyond:
+            print(f"{self.attribute}: no {self.what} in {self.patience} values, stopping")
+            return True
+        return False
+
+
+class StopOnPlateau(_Watch):
+    """When ``attribute`` has not risen above its best by a fraction ``delta`` for
+    ``patience`` logged values (after ``warm_up`` values; the best starts as the value at
+    position ``warm_up``)."""
+
+    what = "improvement"
 
     def __str__(self) -> str:
         return f"until plateau in {self.attribute}"
 
-    def is_stop(self, train_object) -> bool:
-        values = train_object.logger.get_attribute(self.attribute)
-        if len(values) <= self.warm_up:
-            return False
-        if values[-1] > values[self.best] * (1 + self.delta):
-            self.best = len(values) - 1
-        if len(values) - self.best >= self.patience:
-            print(f"{self.attribute}: no improvement in {self.patience} values, stopping")
-            return True
-        return False
+    def moved(self, value: float, reference: float) -> bool:
+        return value > reference * (1 + self.delta)
 
 
-class StopOnNoChange(StopCondition):
+class StopOnNoChange(_Watch):
     """When ``attribute`` has stayed within a fraction ``delta`` of its value at the last
     change for more than ``patience`` logged values (after ``warm_up`` values)."""
 
-    def __init__(self, attribute: str, delta: float = 0.01, patience: int = 5,
-                 warm_up: int = 5):
-        self.attribute, self.delta, self.patience = attribute, delta, patience
-        self.warm_up = warm_up
-        self.last_change = warm_up
+    beyond, what = 1, "change"
 
     def __str__(self) -> str:
         return f"until no change in {self.attribute}"
 
-    def is_stop(self, train_object) -> bool:
-        values = train_object.logger.get_attribute(self.attribute)
-        if len(values) <= self.warm_up:
-            return False
-        reference = values[self.last_change]
-        if abs(values[-1] - reference) > reference * self.delta:
-            self.last_change = len(values) - 1
-        if len(values) - self.last_change > self.patience:
-            print(f"{self.attribute}: no change in {self.patience} values, stopping")
-            return True
-        return False
+    def moved(self, value: float, reference: float) -> bool:
+        return abs(value - reference) > reference * self.delta
 
 
 class _Combined(StopCondition):
