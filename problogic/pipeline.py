@@ -14,7 +14,7 @@ from importlib import resources
 
 from .circuit.circuit import Circuit
 from .compile import mdd
-from .compile.compiler import CompiledRoots, circuit_from_roots, compile_roots
+from .compile.compiler import CompiledRoots, circuit_from_roots, compile_roots, compile_tied
 from .deepstack import call_with_deep_stack
 from .errors import InconsistentEvidenceError, LimitExceededError, ProgramError
 from .grounding.engine import ground_program
@@ -112,6 +112,11 @@ class Stages:
 
     def compile(self, formula: Formula) -> CompiledRoots:
         return self._timed("compile", compile_roots, formula, self.limits, self.deadline)
+
+    def compile_tied(self, formula: Formula) -> tuple[CompiledRoots, int]:
+        """:meth:`compile` with the queries tied to variables above the formula's, for MAP
+        (see :func:`~problogic.compile.compiler.compile_tied`)."""
+        return self._timed("compile", compile_tied, formula, self.limits, self.deadline)
 
     def circuit(self, formula: Formula, roots: CompiledRoots) -> Circuit:
         return self._timed("circuit", circuit_from_roots, formula, roots)

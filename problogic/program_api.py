@@ -157,7 +157,7 @@ class Program:
 
         def body():
             formula = stages.formula(stages.ground(self.parsed))
-            return maximum_a_posteriori(formula, stages.limits, stages.deadline)
+            return maximum_a_posteriori(formula, *stages.compile_tied(formula))
 
         return call_with_deep_stack(body)
 

@@ -22,10 +22,9 @@ import math
 from dataclasses import dataclass
 
 from ..compile import mdd
-from ..compile.compiler import compile_tied
+from ..compile.compiler import CompiledRoots
 from ..errors import InconsistentEvidenceError
 from ..language.printing import format_term
-from ..limits import Deadline, Limits
 from ..logic.formula import Formula
 
 
@@ -43,13 +42,14 @@ class MaximumAPosteriori:
     evidence: float
 
 
-def maximum_a_posteriori(formula: Formula, limits: Limits | None = None,
-                         deadline: Deadline | None = None) -> MaximumAPosteriori:
-    """The MAP assignment of ``formula``'s queries given its evidence (see the module doc)."""
+def maximum_a_posteriori(formula: Formula, roots: CompiledRoots,
+                         tied: int) -> MaximumAPosteriori:
+    """The MAP assignment of ``formula``'s queries given its evidence (see the module doc),
+    from its diagrams compiled with the queries tied
+    (:func:`~problogic.compile.compiler.compile_tied`)."""
     from ..pipeline import check_plain_probabilities, evidence_location
 
     check_plain_probabilities(formula)
-    roots, tied = compile_tied(formula, limits, deadline)
     manager, top = roots.manager, len(formula.queries)
     weights = [[1.0, 1.0]] * top + [formula.variables[v].probabilities for v in roots.order]
     value = mdd.log_weighted_counts(manager, [tied, roots.evidence], weights, max_levels=top)
