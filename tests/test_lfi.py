@@ -242,6 +242,18 @@ def test_impossible_examples_are_ignored_and_reported():
     assert result.parameters[0].value == pytest.approx(0.5)
 
 
+def test_an_impossible_example_of_a_rule_parameter_warns_nothing():
+    """Its posterior is -inf - -inf: numpy's 'invalid value' warning reached the user."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = pl.Program.from_string("t(0.5)::a.\nt(_)::b :- a.").lfi(
+            "evidence(b, true).\nevidence(a, false).\n---\nevidence(a, true).")
+    assert [str(location) for location in result.ignored] == ["<examples>:1:1"]
+    assert [p.value for p in result.parameters] == pytest.approx([1.0, 0.5])
+
+
 @pytest.mark.parametrize("examples, message", [
     ("evidence(a, true).\n0.3::b.", "2:1: an example holds evidence facts"),
     ("evidence(a, maybe).", "evidence value maybe is not true or false"),

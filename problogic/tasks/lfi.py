@@ -310,7 +310,8 @@ class _Learner:
             self.ignored[self.examples[number].location] = None
         log_likelihood = float(np.dot(self.counts[possible], evidence[possible]))
         # rules: the posteriors of their targets (below 1e-6 counts as 0, as in ProbLog)
-        posterior = np.exp(roots[self.target_root] - evidence[self.target_example])
+        with np.errstate(invalid="ignore"):  # -inf - -inf: an impossible example, zeroed
+            posterior = np.exp(roots[self.target_root] - evidence[self.target_example])
         posterior[~possible[self.target_example]] = 0.0
         posterior[posterior < NEGLIGIBLE_POSTERIOR] = 0.0
         totals = np.bincount(self.target_slot, posterior * self.counts[self.target_example],
