@@ -184,6 +184,10 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                                  "iteration (default %(default)s)")
         parser.add_argument("-O", "--output-model", metavar="OUTPUT",
                             help="write the program with the learned probabilities to OUTPUT")
+        parser.add_argument("-l", "--leak-probabilities", dest="leak", type=float,
+                            metavar="LEAKPROB", help="while learning, each atom observed true "
+                            "is also a fact of this probability (the learned model ends "
+                            "with them, as ProbLog writes it)")
         _add_ignored(parser, "-s", dest="seed", type=float,
                      why="t(_) starts at 1/(heads + 1), not at a random value")
         _add_ignored(parser, "-k", "--knowledge", choices=LEARNING_KNOWLEDGE, why=ONE_COMPILER)
@@ -461,7 +465,7 @@ def _learn(program, args, limits: Limits, say) -> int:
         print("problogic: warning: no examples", file=sys.stderr)
     result = learn(program.parsed, program.source, examples,
                    max_iterations=args.max_iterations, min_change=args.min_change,
-                   limits=limits)
+                   limits=limits, leak=args.leak)
     for location in result.ignored:
         print(f"{location}: warning: example ignored: its evidence has probability 0",
               file=sys.stderr)

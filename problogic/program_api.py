@@ -231,12 +231,15 @@ class Program:
         return call_with_deep_stack(body)
 
     def lfi(self, examples, *, max_iterations: int = 10_000, min_change: float = 1e-10,
-            limits: Limits | None = None, **limit_options) -> "LearningResult":
+            leak: float | None = None, limits: Limits | None = None,
+            **limit_options) -> "LearningResult":
         """Learn the program's ``t(...)`` probabilities from interpretations by expectation
         maximisation, as ``problog lfi`` does (see :mod:`problogic.tasks.lfi`).
 
         ``examples``: the text of an examples file (evidence clauses, ``---`` lines between
         examples), or a list of examples, each a dict from atom to its observed truth.
+        ``leak``: each atom observed true is also a fact of this probability while learning
+        (``problog lfi -l``).
 
         >>> import problogic as pl
         >>> prog = pl.Program.from_string("t(0.9)::a. 0.5::b. c :- a, b.")
@@ -256,4 +259,4 @@ class Program:
         return call_with_deep_stack(
             lambda: learn(self.parsed, self.source, read_examples(examples, "<examples>"),
                           max_iterations=max_iterations, min_change=min_change,
-                          limits=limits))
+                          limits=limits, leak=leak))

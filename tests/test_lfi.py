@@ -59,20 +59,21 @@ def _random_task(seed: int) -> tuple[str, list[list[tuple[str, bool]]]]:
     return source, examples
 
 
-def _problog_lfi(source, examples, iterations):
+def _problog_lfi(source, examples, iterations, leak=None):
     from problog.learning.lfi import run_lfi
     from problog.logic import Term
     from problog.program import PrologString
 
     data = [[(Term(a), v) for a, v in example] for example in examples]
     _, weights, _, _, _ = run_lfi(PrologString(source), data, max_iter=iterations,
-                                  min_improv=-math.inf)
+                                  min_improv=-math.inf, leakprob=leak)
     return weights
 
 
-def _ours(source, examples, iterations):
+def _ours(source, examples, iterations, leak=None):
     result = pl.Program.from_string(source).lfi([dict(e) for e in examples],
-                                                max_iterations=iterations, min_change=-1.0)
+                                                max_iterations=iterations, min_change=-1.0,
+                                                leak=leak)
     return [p.value for p in result.parameters]
 
 
@@ -95,6 +96,40 @@ def test_same_iterates_as_problog(seed, iterations):
         converged_theirs = _problog_lfi(source, examples, 3000)
         converged_ours = _ours(source, examples, 3000)
         assert converged_ours == pytest.approx(converged_theirs, abs=1e-6), source
+
+
+@needs_problog
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10**9), st.integers(1, 25))
+def test_leak_probabilities_give_problogs_iterates(seed, iterations):
+    """``-l 0.05``: each atom observed true is also a 0.05 fact while learning."""
+    source, examples = _random_task(seed)
+    try:
+        theirs = _problog_lfi(source, examples, iterations, leak=0.05)
+    except Exception:
+        assume(False)
+    ours = _ours(source, examples, iterations, leak=0.05)
+    if max(abs(a - b) for a, b in zip(ours, theirs)) > 1e-6:
+        converged_theirs = _problog_lfi(source, examples, 3000, leak=0.05)
+        assert _ours(source, examples, 3000, leak=0.05) == \
+            pytest.approx(converged_theirs, abs=1e-6), source
+
+
+def test_leak_probabilities_make_examples_possible(tmp_path):
+    """Without a leak the first example is impossible (b needs a); with one it counts, and
+    the learned model ends with the leak facts, as ProbLog writes it."""
+    program = tmp_path / "m.pl"
+    program.write_text("t(0.5)::a.\nt(_)::b :- a.\n")
+    examples = tmp_path / "e.pl"
+    examples.write_text("evidence(b, true).\nevidence(a, false).\n---\nevidence(a, true).\n")
+    run = subprocess.run([sys.executable, "-m", "problogic", "lfi", "-l", "0.1", "-O",
+                          str(tmp_path / "out.pl"), str(program), str(examples)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0 and run.stderr == ""
+    assert run.stdout.startswith("-3.6888794541139363 [0.44444444, ")  # ProbLog's values
+    assert (tmp_path / "out.pl").read_text().endswith("\n0.1::b.\n0.1::a.\n")
+    with pytest.raises(ProgramError, match="leak probability 1.5"):
+        pl.Program.from_string("t(0.5)::a.").lfi([{"a": True}], leak=1.5)
 
 
 ALARM = """t(0.5)::burglary.

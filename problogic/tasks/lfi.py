@@ -416,15 +416,24 @@ def _rule_targets(ground: GroundProgram, var: int):
 
 def learn(model: ParsedProgram, source: str | None, examples: list[Example], *,
           max_iterations: int = 10_000, min_change: float = 1e-10,
-          limits: Limits | None = None) -> LearningResult:
+          limits: Limits | None = None, leak: float | None = None) -> LearningResult:
     """Fit the ``t(...)`` annotations of ``model`` (whose text is ``source``, for the learned
-    model; may be None) to ``examples`` (see the module doc)."""
+    model; may be None) to ``examples`` (see the module doc). ``leak``: while learning, each
+    atom that some example observes true is also a probabilistic fact of this probability
+    (ProbLog's ``-l``: no example is impossible for want of a proof); the learned model
+    ends with those facts, as ProbLog writes it."""
     limits = limits or Limits()
     deadline = Deadline(limits.timeout)
     parameters = _parameters(model)
     if not parameters.values and not parameters.per_value:
         raise ProgramError("the program has no learnable parameters (t(...)::...)")
-    learner = _Learner(model, parameters, examples, limits, deadline)
+    leaks = _leak_facts(examples, leak)
+    learned_from = model
+    if leaks:
+        learned_from = model.copy()
+        for clause in leaks:
+            learned_from.add(clause)
+    learner = _Learner(learned_from, parameters, examples, limits, deadline)
     iterations, change = 0, math.inf
     log_likelihood, counts = learner.expected_counts()
     while iterations < max_iterations and change > min_change:
@@ -435,8 +444,22 @@ def learn(model: ParsedProgram, source: str | None, examples: list[Example], *,
     learned = [LearnedParameter(name, parameters.values[index][k])
                for index, k, name in parameters.names]
     model_text = learned_model(model, source, parameters) if source is not None else ""
+    if leaks and source is not None:
+        model_text = "\n".join([model_text.rstrip("\n"), *map(format_clause, leaks), ""])
     return LearningResult(log_likelihood, learned, iterations, list(learner.ignored),
                           model_text)
+
+
+def _leak_facts(examples: list[Example], leak: float | None) -> list[ProbabilisticClause]:
+    """``leak::atom.`` for each atom observed true in some example, in order of first
+    observation (none without ``leak``)."""
+    if leak is None:
+        return []
+    if not 0.0 <= leak <= 1.0:
+        raise ProgramError(f"leak probability {leak!r} is outside [0, 1]")
+    atoms = dict.fromkeys(atom for example in examples for atom, value in example.evidence
+                          if value)
+    return [ProbabilisticClause(((leak, atom),), Term("true")) for atom in atoms]
 
 
 def format_value(value: float) -> str:
