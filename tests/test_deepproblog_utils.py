@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import importlib
 import random
+import warnings
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,10 @@ def _example_imports():
     example scripts, its examples' own modules left out (their data sets download MNIST)."""
     found = set()
     for script in (Path(deepproblog.__file__).parent / "examples").rglob("*.py"):
-        for node in ast.walk(ast.parse(script.read_text())):
+        with warnings.catch_warnings():  # their sources hold invalid escapes ("\d")
+            warnings.simplefilter("ignore", DeprecationWarning)
+            tree = ast.parse(script.read_text())
+        for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module and \
                     node.module.startswith("deepproblog") and \
                     not node.module.startswith("deepproblog.examples"):
