@@ -162,6 +162,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                                  "the values drawn for the program's relevant choices")
         _add_ignored(parser, "--progress", action="store_true",
                      why="sampling is exact and fast; there is no progress to show")
+        _add_ignored(parser, "--propagate-evidence", "--dont-propagate-evidence",
+                     action="store_true", why="the samples' distribution is the same either way")
     elif command == "dt":
         parser = argparse.ArgumentParser(
             prog="problogic dt",
