@@ -157,6 +157,9 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                                  "examples file for problogic lfi)")
         parser.add_argument("--estimate", action="store_true",
                             help="print each query's frequency in the samples instead")
+        parser.add_argument("--with-facts", action="store_true",
+                            help="also each relevant probabilistic fact, true or false "
+                                 "(\\+) in the sample")
         parser.add_argument("--with-probability", action="store_true",
                             help="after each sample, '% Probability: p', the probability of "
                                  "the values drawn for the program's relevant choices")
@@ -401,6 +404,11 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
         else:
             texts = [[f"{q}." for q, holds in zip(samples.queries, world) if holds]
                      for world in samples.worlds]
+        if args.with_facts:
+            form = "evidence({})." if args.as_evidence else "{}."
+            for text, facts in zip(texts, samples.facts):  # a queried fact once
+                text[:] = dict.fromkeys(text + [form.format(atom if holds else "\\+" + atom)
+                                                for atom, holds in facts])
         if args.with_probability:  # as ProbLog prints it
             for text, probability in zip(texts, samples.probabilities):
                 text.append(f"% Probability: {probability:.8g}")

@@ -312,7 +312,7 @@ def test_a_library_of_the_users_is_found_in_the_folders_given_with_L(tmp_path):
 # ProbLog options problogic leaves out, each a usage error ("unrecognized arguments"): the
 # web interface, profiling and tracing of ProbLog's engine, symbolic and anytime evaluation,
 # SDD tuning, learning's log file and AD normalisation switch, minimum-probability
-# explanations, sampling's internal fact names, the ground program's other printed forms; a
+# explanations, sampling's tags, the ground program's other printed forms; a
 # ProbLog option missing from both lists fails the test.
 NOT_SUPPORTED = {
     None: {"--symbolic", "--web", "--profile", "--trace",
@@ -323,7 +323,7 @@ NOT_SUPPORTED = {
     "dt": {"--web"},
     "map": {"--web"},
     "lfi": {"--logger", "--nonormalize", "--web"},
-    "sample": {"--with-facts", "--strip-tag", "--web"},
+    "sample": {"--strip-tag", "--web"},
     # the ground program printed other ways
     "ground": {"--break-cycles", "--transform-nnf", "--keep-all", "--keep-duplicates",
                "--any-order", "--hide-builtins", "--propagate-evidence",
@@ -405,3 +405,27 @@ def test_compile_timeout_limits_compilation_alone(tmp_path):
         pl.Program.from_string(smokers(20)).map(compile_timeout=0.2)
     with pytest.raises(ValueError, match="compile_timeout"):
         Limits(compile_timeout=0)
+
+
+def test_sample_with_facts_prints_each_relevant_fact(tmp_path):
+    path = tmp_path / "model.pl"
+    path.write_text("0.3::a. 0.6::b(1); 0.3::b(2). 0.5::unused. c :- a. c :- b(1).\n"
+                    "query(c).\n")
+    run = run_cli("sample", "-N", "30", "-s", "5", "--with-facts", "--with-probability",
+                  str(path))
+    assert run.returncode == 0, run.stderr
+    for sample in run.stdout.strip().split("\n----------------\n"):
+        lines = sample.split("\n")
+        facts = {line.lstrip("\\+").rstrip("."): not line.startswith("\\+")
+                 for line in lines if line.startswith(("a", "\\+a", "b", "\\+b"))}
+        assert set(facts) == {"a", "b(1)", "b(2)"}  # in source order, unused left out
+        assert ("c." in lines) == (facts["a"] or facts["b(1)"])
+        assert not (facts["b(1)"] and facts["b(2)"])
+        pb = 0.6 if facts["b(1)"] else 0.3 if facts["b(2)"] else 0.1
+        assert float(lines[-1].split(": ")[1]) == pytest.approx(
+            (0.3 if facts["a"] else 0.7) * pb)
+    path.write_text(path.read_text() + "query(b(_)).\n")  # b(1) and b(2): queries and facts
+    evidence = run_cli("sample", "-N", "1", "--with-facts", "--as-evidence", str(path))
+    lines = evidence.stdout.split()
+    assert len(lines) == len(set(lines)) == 4  # c, a, b(1), b(2): each once
+    assert all(line.startswith("evidence(") for line in lines)

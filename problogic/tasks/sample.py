@@ -24,11 +24,14 @@ class Samples:
     """``queries``: the query atoms as ProbLog writes them, sorted as its output is;
     ``worlds``: per sample, whether each query holds; ``probabilities``: per sample, the
     probability of the values drawn for the relevant choices (those the queries and evidence
-    depend on), as ``problog sample --with-probability`` prints it."""
+    depend on), as ``problog sample --with-probability`` prints it; ``facts``: per sample,
+    the relevant probabilistic facts (each head of a fact-level annotated disjunction) in
+    source order, with whether each holds (``--with-facts``)."""
 
     queries: list[str]
     worlds: list[list[bool]]
     probabilities: list[float]
+    facts: list[list[tuple[str, bool]]]
 
     def estimates(self) -> dict[str, float]:
         """The fraction of samples in which each query holds."""
@@ -50,12 +53,31 @@ def sample_worlds(formula, roots, count: int, rng: random.Random) -> Samples:
                                         evidence_location(formula))
     names = [format_term(term) for term, _ in formula.queries]
     by_name = sorted(range(len(names)), key=names.__getitem__)
-    worlds, probabilities = [], []
+    heads = _fact_heads(formula, roots.order)
+    worlds, probabilities, facts = [], [], []
     for _ in range(count):
         values = _draw(manager, roots.evidence, weights, counts, rng)
         worlds.append([mdd.holds(manager, roots.queries[i], values) for i in by_name])
         probabilities.append(math.prod(w[k] for w, k in zip(weights, values)))
-    return Samples([names[i] for i in by_name], worlds, probabilities)
+        facts.append([(name, values[level] == k) for name, level, k in heads])
+    return Samples([names[i] for i in by_name], worlds, probabilities, facts)
+
+
+def _fact_heads(formula, order: list[int]) -> list[tuple[str, int, int]]:
+    """``(atom, level, value)`` for each head of the formula's probabilistic facts (and
+    fact-level annotated disjunctions), in source order: the atom holds when the variable
+    at ``level`` takes ``value``."""
+    heads = []
+    for level, var in enumerate(order):
+        variable = formula.variables[var]
+        if not variable.is_fact:
+            continue
+        where = variable.location
+        where = (where.line, where.column) if where is not None else (0, 0)
+        heads += [(where, k, format_term(head), level) for k, head in
+                  enumerate(variable.heads) if head is not None]
+    heads.sort(key=lambda head: head[:2])
+    return [(name, level, k) for _, k, name, level in heads]
 
 
 def _draw(manager, root: int, weights, counts, rng: random.Random) -> list[int]:
