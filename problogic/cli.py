@@ -392,7 +392,9 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
         say(f"SCORE: {strategy.score!r}")
         return 0
     if command == "sample":
-        samples = program.sample(args.samples, seed=args.seed, limits=limits)
+        samples = program.sample(args.samples, seed=args.seed, limits=limits,
+                                 with_probabilities=args.with_probability,
+                                 with_facts=args.with_facts)
         if args.estimate:
             say(f"% Probability estimate after {args.samples} samples")
             for atom, value in samples.estimates().items():

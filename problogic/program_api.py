@@ -161,10 +161,12 @@ class Program:
 
         return call_with_deep_stack(body)
 
-    def sample(self, count: int = 1, *, seed: int | None = None, limits: Limits | None = None,
-               **limit_options) -> "Samples":
+    def sample(self, count: int = 1, *, seed: int | None = None,
+               with_probabilities: bool = False, with_facts: bool = False,
+               limits: Limits | None = None, **limit_options) -> "Samples":
         """``count`` worlds drawn exactly from the program's distribution given its evidence
-        (no rejection): whether each query holds in each (see :mod:`problogic.tasks.sample`).
+        (no rejection): whether each query holds in each, and when asked for, each world's
+        probability and its relevant facts (see :mod:`problogic.tasks.sample`).
 
         >>> import problogic as pl
         >>> samples = pl.Program.from_string("0.3::a. query(a).").sample(1000, seed=0)
@@ -179,7 +181,8 @@ class Program:
 
         def body():
             formula = stages.formula(stages.ground(self.parsed))
-            return sample_worlds(formula, stages.compile(formula), count, random.Random(seed))
+            return sample_worlds(formula, stages.compile(formula), count, random.Random(seed),
+                                 with_probabilities=with_probabilities, with_facts=with_facts)
 
         return call_with_deep_stack(body)
 

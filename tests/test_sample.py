@@ -102,3 +102,16 @@ def test_samples_as_evidence_are_examples_for_lfi(tmp_path):
     learned = pl.Program.from_file(tmp_path / "learn.pl").lfi(
         (tmp_path / "examples.pl").read_text())
     assert learned.parameters[0].value == pytest.approx(0.3, abs=0.06)
+
+
+def test_probabilities_and_facts_only_when_asked_for():
+    program = pl.Program.from_string("0.3::a. 0.6::b(1); 0.3::b(2). c :- a. query(c).")
+    plain = program.sample(5, seed=1)
+    assert plain.probabilities is None and plain.facts is None
+    detailed = program.sample(5, seed=1, with_probabilities=True, with_facts=True)
+    assert detailed.worlds == plain.worlds  # the same draws
+    for world, probability, facts in zip(detailed.worlds, detailed.probabilities,
+                                         detailed.facts):
+        assert [name for name, _ in facts] == ["a"]  # b is not relevant to c
+        assert world == [facts[0][1]]
+        assert probability == pytest.approx(0.3 if facts[0][1] else 0.7)

@@ -22,16 +22,17 @@ from ..language.printing import format_term
 @dataclass
 class Samples:
     """``queries``: the query atoms as ProbLog writes them, sorted as its output is;
-    ``worlds``: per sample, whether each query holds; ``probabilities``: per sample, the
-    probability of the values drawn for the relevant choices (those the queries and evidence
-    depend on), as ``problog sample --with-probability`` prints it; ``facts``: per sample,
-    the relevant probabilistic facts (each head of a fact-level annotated disjunction) in
-    source order, with whether each holds (``--with-facts``)."""
+    ``worlds``: per sample, whether each query holds; when asked for (else None),
+    ``probabilities``: per sample, the probability of the values drawn for the relevant
+    choices (those the queries and evidence depend on), as ``problog sample
+    --with-probability`` prints it, and ``facts``: per sample, the relevant probabilistic
+    facts (each head of a fact-level annotated disjunction) in source order, with whether
+    each holds (``--with-facts``)."""
 
     queries: list[str]
     worlds: list[list[bool]]
-    probabilities: list[float]
-    facts: list[list[tuple[str, bool]]]
+    probabilities: list[float] | None = None
+    facts: list[list[tuple[str, bool]]] | None = None
 
     def estimates(self) -> dict[str, float]:
         """The fraction of samples in which each query holds."""
@@ -39,8 +40,11 @@ class Samples:
         return {q: sum(w[i] for w in self.worlds) / n for i, q in enumerate(self.queries)}
 
 
-def sample_worlds(formula, roots, count: int, rng: random.Random) -> Samples:
-    """``count`` worlds drawn from the program's distribution given its evidence."""
+def sample_worlds(formula, roots, count: int, rng: random.Random, *,
+                  with_probabilities: bool = False, with_facts: bool = False) -> Samples:
+    """``count`` worlds drawn from the program's distribution given its evidence; each
+    world's probability and facts only when asked for (they cost as much again as the draw
+    where every relevant choice is a fact)."""
     from ..pipeline import check_plain_probabilities, evidence_location
 
     check_plain_probabilities(formula)
@@ -53,14 +57,17 @@ def sample_worlds(formula, roots, count: int, rng: random.Random) -> Samples:
                                         evidence_location(formula))
     names = [format_term(term) for term, _ in formula.queries]
     by_name = sorted(range(len(names)), key=names.__getitem__)
-    heads = _fact_heads(formula, roots.order)
-    worlds, probabilities, facts = [], [], []
+    heads = _fact_heads(formula, roots.order) if with_facts else []
+    samples = Samples([names[i] for i in by_name], [],
+                      [] if with_probabilities else None, [] if with_facts else None)
     for _ in range(count):
         values = _draw(manager, roots.evidence, weights, counts, rng)
-        worlds.append([mdd.holds(manager, roots.queries[i], values) for i in by_name])
-        probabilities.append(math.prod(w[k] for w, k in zip(weights, values)))
-        facts.append([(name, values[level] == k) for name, level, k in heads])
-    return Samples([names[i] for i in by_name], worlds, probabilities, facts)
+        samples.worlds.append([mdd.holds(manager, roots.queries[i], values) for i in by_name])
+        if with_probabilities:
+            samples.probabilities.append(math.prod(w[k] for w, k in zip(weights, values)))
+        if with_facts:
+            samples.facts.append([(name, values[level] == k) for name, level, k in heads])
+    return samples
 
 
 def _fact_heads(formula, order: list[int]) -> list[tuple[str, int, int]]:
