@@ -124,12 +124,13 @@ class _Compilation:
 
 
 def compile_roots(formula: Formula, limits: Limits | None = None,
-                  deadline: Deadline | None = None) -> CompiledRoots:
+                  deadline: Deadline | None = None, top: int = 0) -> CompiledRoots:
     """The roots' diagrams, in the formula's variable order or upside down, whichever
-    finishes first (see the module doc)."""
+    finishes first (see the module doc); ``top`` boolean levels of other variables above
+    the formula's (see :func:`compile_tied`)."""
     limits = limits or Limits()
     with collector_paused():
-        return _race(formula, limits, _compile_deadline(limits, deadline))
+        return _race(formula, limits, _compile_deadline(limits, deadline), top)
 
 
 def _compile_deadline(limits: Limits, deadline: Deadline | None) -> Deadline:
@@ -174,11 +175,9 @@ def compile_tied(formula: Formula, limits: Limits | None = None,
     + j`` is ``roots.order[j]``), and the diagram of the evidence and every ``T_i <->
     query_i``. Maximising over the T levels and summing below gives MAP
     (:mod:`problogic.tasks.map`)."""
-    top = len(formula.queries)
-    limits = limits or Limits()
+    roots = compile_roots(formula, limits, deadline, top=len(formula.queries))
+    manager = roots.manager
     with collector_paused():
-        roots = _race(formula, limits, _compile_deadline(limits, deadline), top)
-        manager = roots.manager
         ties = [roots.evidence]
         for level, query in enumerate(roots.queries):  # query & evidence: the same under it
             tie = manager.literal(level, 1)
