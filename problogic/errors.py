@@ -7,16 +7,26 @@ the source location it refers to, so that the command line can print
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
 class SourceLocation:
-    """A position in a program text: 1-based line and column, and the file name if any."""
+    """A position in a program text: 1-based line and column, and the file name if any.
+    Treated as immutable. (A class with slots rather than a frozen dataclass: a parse of a
+    data-heavy program makes one per term, and the dataclass took four times as long.)"""
 
-    line: int
-    column: int
-    file: str | None = None
+    __slots__ = ("line", "column", "file")
+
+    def __init__(self, line: int, column: int, file: str | None = None):
+        self.line, self.column, self.file = line, column, file
+
+    def __eq__(self, other: object) -> bool:
+        return (type(other) is SourceLocation and self.line == other.line
+                and self.column == other.column and self.file == other.file)
+
+    def __hash__(self) -> int:
+        return hash((self.line, self.column, self.file))
+
+    def __repr__(self) -> str:
+        return f"SourceLocation(line={self.line}, column={self.column}, file={self.file!r})"
 
     def __str__(self) -> str:
         return f"{self.file or '<string>'}:{self.line}:{self.column}"

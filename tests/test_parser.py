@@ -559,6 +559,7 @@ def test_the_fact_reader_gives_the_tables_terms_on_the_corpus(monkeypatch):
 
 @pytest.mark.parametrize("text", [
     "0.3::edge(a, b).\nnode(n1, \"a label\", [a, b, 1]).\n",
+    "0.3 :: e(a ,\n b ) .  e(X, _, X, _, -1, 2.5e3, 7).\te( a ).\n-0.5::e(x). e(a,is). e(a,b)c.",
     "p(X, Y, X, _, _).  q(-1, - 1, -(1), -0.0, 1.5e3, 1e3, 0'a, 0x1F, 2.0).",
     "p('a b', 'it''s', 'x\\ny', \"s\", \"\").  'quoted head'(x).  'q'.",
     "p(is). p(mod). p(not). p(a, mod). is(a, b). not(a). p(-).  mod.",
