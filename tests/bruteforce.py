@@ -218,3 +218,42 @@ def query_joint(program: RandomProgram) -> tuple[dict[tuple[bool, ...], Fraction
         values = tuple(atom in model for atom in answers)
         joint[values] = joint.get(values, Fraction(0)) + weight
     return joint, [str(atom) for atom in answers]
+
+
+def proof_counts(program: RandomProgram, pred: str) -> dict[int, Fraction]:
+    """P(the atoms of ``pred`` have N proofs in all) for every N: what ``findall/3`` over
+    ``pred`` counts, as Prolog counts solutions, one per proof (a proof is one ground rule
+    instance whose body holds, with one proof of each positive body atom; a negative literal
+    is one proof). Only for predicates that do not depend on themselves: a recursive one can
+    have infinitely many proofs."""
+    rules, variables, _ = ground(program)
+    levels = max(program.stratum.values()) + 1
+    rules_by_stratum = [[r for r in rules if program.stratum[r.head.pred] == s] for s in range(levels)]
+    distribution: dict[int, Fraction] = {}
+    for choice in itertools.product(*variables):
+        weight = Fraction(1)
+        for prob, _ in choice:
+            weight *= prob
+        world = tuple(index for _, index in choice)
+        model = least_model(rules_by_stratum, world)
+        by_head: dict[Atom, list[GroundRule]] = {}
+        for rule in rules:
+            if rule.guard is None or world[rule.guard[0]] == rule.guard[1]:
+                by_head.setdefault(rule.head, []).append(rule)
+        memo: dict[Atom, int] = {}
+
+        def proofs(atom: Atom) -> int:
+            if atom not in memo:
+                total = 0
+                for rule in by_head.get(atom, ()):
+                    if not any(negative in model for negative in rule.negative):
+                        product = 1
+                        for positive in rule.positive:
+                            product *= proofs(positive)
+                        total += product
+                memo[atom] = total
+            return memo[atom]
+
+        count = sum(proofs(atom) for atom in by_head if atom.pred == pred)
+        distribution[count] = distribution.get(count, Fraction(0)) + weight
+    return distribution

@@ -77,6 +77,10 @@ class Grounder:
         self.printed: dict = {}  # what write/N and friends printed, per pass (see .output)
         self.records: dict = {}  # library(record): key -> [(term, reference)]
         self.records_made: list = []  # the key of each reference ever made
+        # The answers with several derivations (Answer.counted) that the proof being built
+        # uses, innermost last: what a recorded derivation used (see Grounder.proofs).
+        self.used: list = []
+        self._proofs: dict = {}  # answer -> its proofs, see proofs()
         from .builtins.arith import ARITH
         self._arith = ARITH  # builtins that compiled bodies may evaluate in place
 
@@ -158,7 +162,8 @@ class Grounder:
         # iterates are consumed in the same pass (a left-recursive path over a chain of n
         # edges then takes two passes, not n)
         answers = table.answers
-        if resolved.ground:  # a ground call has at most one answer: itself
+        # a ground call has at most one answer: itself
+        if resolved.ground and not (answers and answers[0].counted):
             return [() if answer.literal == TRUE else (answer.literal,) for answer in answers]
         return self._instances(resolved, answers)
 
@@ -185,8 +190,40 @@ class Grounder:
                     break
             else:
                 lit = answer.literal
-                yield () if lit == TRUE else (lit,)
+                if not answer.counted:
+                    yield () if lit == TRUE else (lit,)
+                else:  # the proofs built on this answer use one of its derivations
+                    used = self.used
+                    size = len(used)
+                    used.append(answer)
+                    try:
+                        yield () if lit == TRUE else (lit,)
+                    finally:
+                        del used[size:]
             subst.undo(mark)
+
+    def proofs(self, used: tuple, location: SourceLocation | None = None) -> list[Literals]:
+        """Each proof of a solution whose proof ``used`` these answers with several
+        derivations, as the literals it adds: one per combination of their derivations
+        (what Prolog counts as solutions: ``d(a). d(a).`` proves ``d(a)`` twice). At most
+        ``limits.max_ground_size`` of them."""
+        combined: list[Literals] = [()]
+        for answer in used:
+            proofs = self._proofs.get(answer)
+            if proofs is None:
+                proofs = self._proofs[answer] = self._answer_proofs(answer, location)
+            combined = [c + p for c in combined for p in proofs]
+            if len(combined) > self.limits.max_ground_size:
+                raise LimitExceededError(
+                    f"a solution has more than {self.limits.max_ground_size} proofs (raise it "
+                    "with --max-ground-size)", location or self.location_hint())
+        return combined
+
+    def _answer_proofs(self, answer, location) -> list[Literals]:
+        if answer.derivations is None:  # one per body
+            return list(answer.bodies)
+        return [body + more for body, used in answer.derivations
+                for more in self.proofs(used, location)]
 
     def note_incomplete_read(self, table: Table) -> None:
         table.recursive = True
@@ -210,6 +247,8 @@ class Grounder:
             table.location = goal.location or self.location_hint()
             self.tables[key] = table
             self.stack.append(table)
+        else:  # again, in another pass of its component
+            table.one_pass = False
         table.active = True
         table.token = self.pass_token
         self.path.append(table)
@@ -219,6 +258,8 @@ class Grounder:
         first_arg = subst.deref(args[0]) if args else None
         candidates = index.candidates(first_arg)
         locations = self.clause_locations
+        used = self.used
+        proof_start = len(used)
         try:
             while True:
                 changes = self.changes
@@ -237,15 +278,17 @@ class Grounder:
                             break
                     else:
                         for lits in self.run_body(compiled.goals, 0, frame, depth + 1, []):
+                            proof = tuple(used[proof_start:]) if len(used) > proof_start \
+                                else ()
                             if not prepared.probabilistic:
-                                self.record(table, prepared, lits)
+                                self.record(table, prepared, lits, proof)
                                 continue
                             mapping = {v: value for v, value in zip(prepared.variables, frame)
                                        if value is not None}
                             for choice in self.choices.options(prepared, head_index, mapping,
                                                                lits):
                                 self.record(table, prepared, lits if choice == TRUE else
-                                            lits + (choice,))
+                                            lits + (choice,), proof)
                     locations.pop()
                     subst.undo(mark)
                 if table.lowlink < table.dfn:
@@ -257,6 +300,7 @@ class Grounder:
                 # Leader of a recursive component that changed: run it again.
                 self.deadline.check_now("grounding", table.location)
                 self.pass_token = table.token = object()
+                table.one_pass = False
         finally:
             table.active = False
             self.path.pop()
@@ -361,8 +405,10 @@ class Grounder:
                 del found[size:]
         subst.undo(mark)
 
-    def record(self, table: Table, prepared: PreparedClause, lits: Literals) -> None:
-        """Add the current answer of ``table``'s goal, derived with ``lits``."""
+    def record(self, table: Table, prepared: PreparedClause, lits: Literals,
+               used: tuple = ()) -> None:
+        """Add the current answer of ``table``'s goal, derived with ``lits`` by a proof that
+        ``used`` those answers with several derivations."""
         answer = self.subst.resolve(table.goal)
         key = answer if type(answer) is not Term or answer.ground else canonical(answer)
         if prepared.probabilistic and key is not answer:
@@ -371,7 +417,7 @@ class Grounder:
                 "probabilistic facts and clauses must be ground when used",
                 prepared.clause.location)
         stored = answer if key is answer else rename(answer, {})
-        if table.add(key, stored, sorted_set(lits), self.ground_program):
+        if table.add(key, stored, sorted_set(lits), self.ground_program, used):
             self.changes += 1
             self.deadline.check("grounding", table.location)
             limit = self.limits.max_ground_size

@@ -2,9 +2,12 @@
 collect and aggregate libraries.
 
 ProbLog gives findall a per-world meaning: in each possible world the result is the list of the
-solutions true in that world. Solutions that hold in every world always appear; the others are
-enumerated as subsets, so the cost is exponential in the number of *probabilistic* solutions
-(as in ProbLog); a configurable bound turns a blow-up into a clean error.
+solutions true in that world, one per proof, as in Prolog (the grounder tables answers, and
+counts their proofs: see :meth:`~..engine.Grounder.proofs`); all/3 and ProbLog's head
+aggregates take each answer once. Solutions that hold in every world always appear; the others
+are enumerated as subsets of their conditions, so the cost is exponential in the number of
+*probabilistic* solutions (as in ProbLog); a configurable bound turns a blow-up into a clean
+error.
 
 Aggregates whose result is a number (count, sum, max, min, avg) need not enumerate: past
 :data:`ENUMERATED_SOLUTIONS` probabilistic solutions they are computed one solution at a time,
@@ -58,11 +61,16 @@ def folded(start, step, finish=lambda state: state, value=lambda item: item) -> 
     return Summary(of, value, start, step, finish)
 
 
-def solutions(g, template, goal_term, depth, caller=None):
-    """All (template instance, literals) of a goal, bindings undone. The goal may not depend
+def solutions(g, template, goal_term, depth, caller=None, proofs=False):
+    """All (template instance, literals) of a goal, bindings undone: one per answer, or with
+    ``proofs`` one per proof, as Prolog's findall/3 collects them (an instance proved twice
+    in a world is there twice; ProbLog's findall/3 does the same). The goal may not depend
     on the clause that asks for all its solutions (``caller``, to name in that error)."""
     out = []
     mark = g.subst.mark()
+    used = g.used
+    start = len(used)
+    location = caller.location if caller is not None else None
 
     def through() -> str:
         if caller is None:
@@ -74,20 +82,27 @@ def solutions(g, template, goal_term, depth, caller=None):
         return f"{name} of {g.subst.resolve(goal_term)!r}"
 
     try:
-        for lits in g.solve_closed(goal_term, depth, through,
-                                   caller.location if caller is not None else None):
-            out.append((g.subst.resolve(template), lits))
+        for lits in g.solve_closed(goal_term, depth, through, location):
+            instance = g.subst.resolve(template)
+            if proofs and len(used) > start:
+                out.extend((instance, lits + more)
+                           for more in g.proofs(tuple(used[start:]), location))
+            else:
+                out.append((instance, lits))
     finally:
         g.subst.undo(mark)
     return out
 
 
 def per_world(g, found, goal):
-    """Yield (instances true in a world class, literal of that class) for every subset."""
+    """Yield (instances true in a world class, literal of that class) for every subset of the
+    solutions' conditions (solutions under the same condition, such as two proofs of one
+    answer, hold together)."""
     program = g.ground_program
-    uncertain = [i for i, (_, lits) in enumerate(found) if lits]
+    conditions = [program.conjunction(lits) if lits else TRUE for _, lits in found]
+    uncertain = list(dict.fromkeys(c for c in conditions if c != TRUE and c != FALSE))
     if not uncertain:
-        yield [t for t, _ in found], ()
+        yield [t for (t, _), c in zip(found, conditions) if c == TRUE], ()
         return
     if len(uncertain) > MAX_PROBABILISTIC_SOLUTIONS:
         raise LimitExceededError(
@@ -95,21 +110,13 @@ def per_world(g, found, goal):
             f"enumerate 2^{len(uncertain)} worlds (limit 2^{MAX_PROBABILISTIC_SOLUTIONS}; "
             "aggregates to a number, such as aggregate_all(count, ...), have no such limit)",
             goal.location or g.location_hint())
-    literals = [program.conjunction(found[i][1]) for i in uncertain]
     for mask in range(1 << len(uncertain)):
-        chosen = set()
-        condition = []
-        for bit, i in enumerate(uncertain):
-            if mask >> bit & 1:
-                chosen.add(i)
-                condition.append(literals[bit])
-            else:
-                condition.append(-literals[bit])
-        lit = program.conjunction(condition)
-        if lit == -1:
+        chosen = {c for bit, c in enumerate(uncertain) if mask >> bit & 1}
+        lit = program.conjunction([c if c in chosen else -c for c in uncertain])
+        if lit == FALSE:
             continue
-        items = [t for i, (t, lits) in enumerate(found) if not lits or i in chosen]
-        yield items, (() if lit == 1 else (lit,))
+        items = [t for (t, _), c in zip(found, conditions) if c == TRUE or c in chosen]
+        yield items, (() if lit == TRUE else (lit,))
 
 
 def _enumerates(found, summary: Summary) -> bool:
@@ -161,7 +168,8 @@ def merged_worlds(g, found, goal, summary: Summary):
 
 def _steps(program, found):
     """The solutions as steps of exclusive and exhaustive branches ``[(items, literal)]``:
-    a solution whose literal is c is [([item], c), ([], -c)]; consecutive solutions that each
+    a solution whose literal is c is [([item], c), ([], -c)], or joins the step before when
+    that is one under c too (the proofs of one answer); consecutive solutions that each
     hold under one value of the same choice variable (the values of an annotated disjunction,
     a die's faces) are one step, a branch per value plus one for the values none of them
     take, so that no partial result combines two values of one variable."""
@@ -188,6 +196,8 @@ def _steps(program, found):
             block_variable, block = choice[0], {choice[1]: [item]}
         elif condition == TRUE:
             steps.append([([item], TRUE)])
+        elif steps and len(steps[-1]) == 2 and steps[-1][0][1] == condition:
+            steps[-1][0][0].append(item)  # another proof under the same condition
         elif condition != FALSE:
             steps.append([([item], condition), ([], -condition)])
     close()
@@ -250,7 +260,7 @@ def _check_list_result(g, goal, result):
 def findall(g, goal, depth):
     template, inner, result = goal.args
     _check_list_result(g, goal, result)
-    found = solutions(g, template, inner, depth, goal)
+    found = solutions(g, template, inner, depth, goal, proofs=True)
     yield from unify_each(g, result, group_worlds(g, found, goal, LIST))
 
 
@@ -310,7 +320,7 @@ def aggregate_all(g, goal, depth):
     else:
         template = Term("[]")
     summary = _aggregate(spec, g, goal)
-    found = solutions(g, template, inner, depth, goal)
+    found = solutions(g, template, inner, depth, goal, proofs=True)
     yield from unify_each(g, result, group_worlds(g, found, goal, summary))
 
 
