@@ -19,7 +19,9 @@
 * ``problogic explain FILE`` prints the program, each query's proofs and the probabilities, as
   ``problog explain`` does;
 * ``problogic lfi FILE EXAMPLES...`` learns the ``t(...)`` probabilities from examples, as
-  ``problog lfi`` does, and prints ``log-likelihood [values] [annotations] iterations``.
+  ``problog lfi`` does, and prints ``log-likelihood [values] [annotations] iterations``;
+* ``--format json`` on ``mpe``, ``map``, ``dt``, ``sample``, ``explain`` and ``lfi`` prints
+  the answer as one JSON object instead, the fields of the task's Python result.
 
 Errors go to stderr as ``FILE:LINE:COL: error: message`` with exit status 1 (2 for usage
 errors); a Python traceback is shown only with ``--debug``.
@@ -28,6 +30,7 @@ errors); a Python traceback is shown only with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -80,6 +83,15 @@ def _add_common(parser: argparse.ArgumentParser, command: str | None) -> None:
                                           "compilation alone (default: none but --timeout)")
     debug = ("--debug", "--full-trace") + (("-d", "-T") if command is None else ())
     parser.add_argument(*debug, action="store_true", help="show Python tracebacks")
+
+
+# the commands whose answer --format json prints as one JSON object
+JSON_COMMANDS = ("mpe", "map", "dt", "sample", "explain", "lfi")
+
+
+def _add_json_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text as ProbLog prints it (default), or one JSON object")
 
 
 def _add_ignored(parser: argparse.ArgumentParser, *options: str, why: str, **kwargs) -> None:
@@ -244,6 +256,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         propagation.add_argument("--dont-propagate-evidence", dest="propagate_evidence",
                                  action="store_false",
                                  help="list them too, with probability 0")
+    if command in JSON_COMMANDS:
+        _add_json_format(parser)
     _add_common(parser, command)
     if command == "lfi":
         parser.add_argument("examples", metavar="EXAMPLES", nargs="+",
@@ -275,7 +289,10 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     command = argv[0] if argv and argv[0] in SUBCOMMANDS else None
-    args = build_parser(command).parse_args(argv[1:] if command else argv)
+    parser = build_parser(command)
+    args = parser.parse_args(argv[1:] if command else argv)
+    if command == "sample" and args.format == "json" and (args.oneline or args.as_evidence):
+        parser.error("--oneline and --as-evidence lay out the text output, not --format json")
     limits = Limits(args.max_depth, args.max_ground_size, args.timeout,  # argparse checked
                     args.compile_timeout)
     output = sys.stdout
@@ -366,6 +383,11 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
         return 0
     if command == "mpe":
         explanation = program.mpe(limits)
+        if args.format == "json":
+            say(json.dumps({"probability": explanation.probability,
+                       "atoms": {literal.removeprefix("\\+"): not literal.startswith("\\+")
+                                 for literal in explanation.literals}}))
+            return 0
         for literal in explanation.literals:
             say(literal)
         say(f"% Probability: {explanation.probability:.10g}")  # as ProbLog prints it
@@ -373,10 +395,17 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
     if command == "lfi":
         return _learn(program, args, limits, say)
     if command == "explain":
-        _print_explanation(program.explain(args.max_proofs, limits), say)
+        explanation = program.explain(args.max_proofs, limits)
+        if args.format == "json":
+            say(json.dumps(dataclasses.asdict(explanation)))
+        else:
+            _print_explanation(explanation, say)
         return 0
     if command == "map":
         answer = program.map(limits)
+        if args.format == "json":
+            say(json.dumps(dataclasses.asdict(answer)))
+            return 0
         width = max((len(name) for name in answer.values), default=0)
         for name, value in answer.values.items():  # laid out as problog map prints
             say(f"{name:>{width}}:\t{int(value):<2}")
@@ -386,6 +415,9 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
         strategy = program.decide(search=args.search, limits=limits)
         if not strategy.decisions:
             print("problogic: warning: no decisions found", file=sys.stderr)
+        if args.format == "json":
+            say(json.dumps(dataclasses.asdict(strategy)))
+            return 0
         width = max((len(name) for name in strategy.decisions), default=0)
         for name, value in sorted(strategy.decisions.items()):  # as problog dt prints them
             say(f"{name:>{width}}:\t{value:<2}")
@@ -395,6 +427,9 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
         samples = program.sample(args.samples, seed=args.seed, limits=limits,
                                  with_probabilities=args.with_probability,
                                  with_facts=args.with_facts)
+        if args.format == "json":
+            say(json.dumps(_samples_json(samples, args.estimate)))
+            return 0
         if args.estimate:
             say(f"% Probability estimate after {args.samples} samples")
             for atom, value in samples.estimates().items():
@@ -444,6 +479,23 @@ def _dispatch(command, args, program, limits: Limits, output) -> int:
     return 0
 
 
+def _samples_json(samples, estimate: bool) -> dict:
+    """``{"estimates": {query: frequency}, "samples": N}``, or ``{"samples": [...]}``: per
+    sample its ``queries`` (each true or false), and its ``probability`` and ``facts`` when
+    asked for."""
+    if estimate:
+        return {"estimates": samples.estimates(), "samples": len(samples.worlds)}
+    out = []
+    for i, world in enumerate(samples.worlds):
+        sample = {"queries": dict(zip(samples.queries, world))}
+        if samples.probabilities is not None:
+            sample["probability"] = samples.probabilities[i]
+        if samples.facts is not None:
+            sample["facts"] = dict(samples.facts[i])
+        out.append(sample)
+    return {"samples": out}
+
+
 def _print_explanation(explanation, say) -> None:
     """As ``problog explain`` prints it: the program, the proofs, the probabilities."""
     say("Transformed program\n-------------------")
@@ -481,9 +533,14 @@ def _learn(program, args, limits: Limits, say) -> int:
     for location in result.ignored:
         print(f"{location}: warning: example ignored: its evidence has probability 0",
               file=sys.stderr)
-    values = ", ".join(repr(round(p.value, 8)) for p in result.parameters)
-    names = ", ".join(p.name for p in result.parameters)
-    say(f"{result.log_likelihood!r} [{values}] [{names}] {result.iterations}")
+    if args.format == "json":
+        say(json.dumps({"log_likelihood": result.log_likelihood,
+                   "parameters": [dataclasses.asdict(p) for p in result.parameters],
+                   "iterations": result.iterations}))
+    else:
+        values = ", ".join(repr(round(p.value, 8)) for p in result.parameters)
+        names = ", ".join(p.name for p in result.parameters)
+        say(f"{result.log_likelihood!r} [{values}] [{names}] {result.iterations}")
     if args.output_model:
         try:
             with open(args.output_model, "w") as handle:

@@ -46,6 +46,73 @@ def test_json_output(program):
     assert data["wet"] == pytest.approx(0.72, abs=1e-12)
 
 
+TASKS = """\
+0.6::rain. 0.3::sprinkler.
+wet :- rain.
+wet :- sprinkler.
+?::umbrella. utility(umbrella, -1). dry :- umbrella. dry :- \\+ rain. utility(dry, 3).
+query(wet). query(rain). evidence(wet).
+"""
+
+
+def _json_of(*args):
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == 1  # one object, one line
+    return json.loads(result.stdout)
+
+
+def test_every_task_prints_its_answer_as_json(tmp_path):
+    """--format json on each task command: its Python result, as one JSON object."""
+    import problogic as pl
+
+    path = tmp_path / "tasks.pl"
+    path.write_text(TASKS)
+    program = pl.Program.from_string(TASKS)
+
+    mpe = program.mpe()
+    assert _json_of("mpe", "--format", "json", str(path)) == {
+        "probability": pytest.approx(mpe.probability, abs=1e-12),
+        "atoms": {literal.lstrip("\\+"): not literal.startswith("\\+")
+                  for literal in mpe.literals}}
+    answer = program.map()
+    assert _json_of("map", "--format", "json", str(path)) == {
+        "values": answer.values, "posterior": pytest.approx(answer.posterior, abs=1e-12),
+        "probability": pytest.approx(answer.probability, abs=1e-12),
+        "evidence": pytest.approx(answer.evidence, abs=1e-12)}
+    strategy = program.decide()
+    assert _json_of("dt", "--format", "json", str(path)) == {
+        "decisions": strategy.decisions, "score": pytest.approx(strategy.score, abs=1e-12),
+        "evaluated": 2}
+    explanation = _json_of("explain", "--format", "json", str(path))
+    assert explanation["probabilities"] == pytest.approx(program.evaluate(), abs=1e-12)
+    assert explanation["proofs"]["wet"] == [{"literals": ["rain"], "probability": 0.6},
+                                            {"literals": ["sprinkler"], "probability": 0.3}]
+    samples = _json_of("sample", "-N", "20", "-s", "3", "--with-probability", "--with-facts",
+                       "--format", "json", str(path))["samples"]
+    assert len(samples) == 20
+    for sample in samples:  # the evidence holds; each world's probability from its facts
+        assert sample["queries"]["wet"] and sample["queries"]["rain"] == sample["facts"]["rain"]
+        facts = sample["facts"]
+        expected = (0.6 if facts["rain"] else 0.4) * (0.3 if facts["sprinkler"] else 0.7)
+        assert sample["probability"] == pytest.approx(expected)
+    estimate = _json_of("sample", "-N", "400", "-s", "3", "--estimate", "--format", "json",
+                        str(path))
+    assert estimate["samples"] == 400
+    assert estimate["estimates"]["rain"] == pytest.approx(0.6 / 0.72, abs=0.06)
+    model, examples = tmp_path / "model.pl", tmp_path / "examples.pl"
+    model.write_text("t(_)::wind.\n")
+    examples.write_text("evidence(wind).\n---\nevidence(wind, false).\n")
+    learned = _json_of("lfi", "--format", "json", str(model), str(examples))
+    assert learned["parameters"] == [{"name": "t(_)::wind", "value": pytest.approx(0.5)}]
+    assert learned["log_likelihood"] == pytest.approx(2 * __import__("math").log(0.5))
+
+
+def test_sample_text_layout_options_are_refused_with_json(program):
+    result = run_cli("sample", "--format", "json", "--oneline", str(program))
+    assert result.returncode == 2 and "not --format json" in result.stderr
+
+
 def test_stdin(program):
     result = run_cli("-", stdin=PROGRAM)
     assert result.stdout == "rain:\t0.6\nwet:\t0.72\n"
