@@ -37,6 +37,13 @@ def test_non_ground_query_lists_every_answer_and_failed_ground_query_is_zero():
     assert result == {"b(1)": 0.5, "b(2)": 0.5, "b(3)": 0.0}
 
 
+def test_a_derivation_that_holds_in_no_world_is_no_answer():
+    """A body with a literal and its negation is dropped, as ProbLog drops it: the query is
+    left without answers (before, r(x) and r(y) were answers of probability 0)."""
+    source = "0.5::q(x). 0.5::q(y). r(X) :- q(X), \\+ q(X). query(r(_))."
+    assert pl.evaluate(source) == {"r(_0)": 0.0}
+
+
 def test_query_declared_by_a_rule():
     result = pl.evaluate("node(a). node(b). 0.3::p(X) :- node(X). query(p(X)) :- node(X).")
     assert result == {"p(a)": pytest.approx(0.3), "p(b)": pytest.approx(0.3)}

@@ -417,7 +417,11 @@ class Grounder:
                 "probabilistic facts and clauses must be ground when used",
                 prepared.clause.location)
         stored = answer if key is answer else rename(answer, {})
-        if table.add(key, stored, sorted_set(lits), self.ground_program, used):
+        body = sorted_set(lits)
+        if len(body) > 1 and (body[0] == -body[1] if len(body) == 2 else
+                              not {-lit for lit in body}.isdisjoint(body)):
+            return  # a literal and its negation: a derivation in no world (as ProbLog)
+        if table.add(key, stored, body, self.ground_program, used):
             self.changes += 1
             self.deadline.check("grounding", table.location)
             limit = self.limits.max_ground_size
