@@ -38,7 +38,8 @@ l([1, 2]). l([3]). l([]). l([2, 1, 2]).
 """
 
 # (template, types of the bound variables it reads as {0}, {1}, type of {out}, the variable
-# it binds, or None). Not list_to_set/2: ProbLog's fails on [] (SWI-Prolog and problogic: []).
+# it binds, or None). Not list_to_set/2: ProbLog's fails on [] (SWI-Prolog and problogic: []);
+# not once/1: ProbLog's gives every solution (once(member(X, [1, 2])): X = 1 and X = 2).
 GENERATORS = {
     "int": ["n({out})", "p({out})", "between(1, 3, {out})"],
     "atom": ["a({out})", "q({out})"],
@@ -84,6 +85,13 @@ STEPS = [
     ("\\+ p({0})", ("int",), None),
     ("\\+ q({0})", ("atom",), None),
     ("findall(X, between(1, {0}, X), {out})", ("int",), "list"),
+    ("functor(f({0}, {1}), _, {out})", ("atom", "int"), "int"),
+    ("arg(1, g({0}, {1}), {out})", ("int", "atom"), "int"),
+    ("call(n, {out})", (), "int"),
+    ("call(p, {out})", (), "int"),
+    ("integer({0}), {0} >= {1}", ("int", "int"), None),
+    ("{0} =\\= {1}", ("int", "int"), None),
+    ("is_list({0})", ("list",), None),
     ("T =.. [f, {0}, {1}], T =.. [_|Args], length(Args, {out})", ("atom", "int"), "int"),
 ]
 
