@@ -5,6 +5,7 @@ from .atoms import ATOMS
 from .control import CONTROL
 from .data_files import DATA_FILES
 from .database import DATABASE
+from .lists import LISTS
 from .problog import PROBLOG
 from .output import OUTPUT
 from .solutions import SOLUTIONS
@@ -12,7 +13,7 @@ from .strings import STRINGS
 from .terms import TERMS
 
 BUILTINS = {**CONTROL, **TERMS, **ARITH, **SOLUTIONS, **ATOMS, **STRINGS, **OUTPUT,
-            **DATABASE, **DATA_FILES, **PROBLOG}
+            **DATABASE, **DATA_FILES, **PROBLOG, **LISTS}
 
 # Never redefinable by a program.
 CONTROL_CONSTRUCTS = frozenset(CONTROL) | {("findall", 3), ("forall", 2), ("=", 2), ("is", 2)}

@@ -11,9 +11,10 @@
 % select_weighted/4,5 are builtins; see NOTES.md for the whole list and the differences
 % from ProbLog's own library.
 
-% member(?X, ?List): X is an element of List.
-member(X, [X|_]).
-member(X, [_|T]) :- member(X, T).
+% member(?X, ?List): X is an element of List. A builtin for a proper list (each element in
+% order, as often as it occurs); these clauses for a partial list.
+'$lists_member'(X, [X|_]).
+'$lists_member'(X, [_|T]) :- '$lists_member'(X, T).
 
 % memberchk(?X, ?List): the first element of List that unifies with X; at most one answer.
 memberchk(X, List) :- '$lists_memberchk'(X, List).
@@ -28,8 +29,10 @@ memberchk(X, List) :- '$lists_memberchk'(X, List).
 % append(?L1, ?L2, ?L3): L3 is L1 followed by L2.
 append(L1, L2, L3) :- '$lists_append'(L1, L2, L3).
 
-'$lists_append'([], L, L).
-'$lists_append'([H|T], L, [H|R]) :- '$lists_append'(T, L, R).
+% '$lists_append'/3 is a builtin where the first or the third list is proper; these clauses
+% otherwise.
+'$lists_append_open'([], L, L).
+'$lists_append_open'([H|T], L, [H|R]) :- '$lists_append_open'(T, L, R).
 
 % append(+ListOfLists, ?List): List is the concatenation of the lists in ListOfLists.
 append(Lists, List) :- '$lists_append_all'(Lists, List).
@@ -136,8 +139,9 @@ same_length([_|T1], [_|T2]) :- same_length(T1, T2).
 % reverse(+List, ?Reversed): Reversed has the elements of List in the opposite order.
 reverse(List, Reversed) :- '$lists_reverse'(List, [], Reversed).
 
-'$lists_reverse'([], Acc, Acc).
-'$lists_reverse'([H|T], Acc, Reversed) :- '$lists_reverse'(T, [H|Acc], Reversed).
+% '$lists_reverse'/3 is a builtin where the list is proper; these clauses otherwise.
+'$lists_reverse_open'([], Acc, Acc).
+'$lists_reverse_open'([H|T], Acc, Reversed) :- '$lists_reverse_open'(T, [H|Acc], Reversed).
 
 % permutation(?List, ?Perm): Perm is a permutation of List; either may be the proper list.
 % Fixing the length first makes the search finite in both directions.
@@ -206,8 +210,6 @@ min_list([H|T], Min) :- '$lists_min_list'(T, H, Min).
 numlist(Low, High, List) :-
     integer(Low), integer(High), Low =< High, '$lists_numlist'(Low, High, List).
 
-'$lists_numlist'(High, High, [High]).
-'$lists_numlist'(Low, High, [Low|T]) :- Low < High, Next is Low + 1, '$lists_numlist'(Next, High, T).
 
 % is_set(@Set): Set is a proper list without two identical (==) elements.
 is_set(Set) :- '$proper_list'(Set), '$lists_no_duplicates'(Set).
