@@ -17,7 +17,7 @@ import oracle
 import problogic as pl
 from fuzz import examples
 from problogic.errors import LimitExceededError
-from randomprograms import RandomProgram, random_programs
+from randomprograms import RandomProgram, negation_free, random_programs
 from test_random_programs import ProblogBug, problog_marginals_or_none, random_settings
 
 TOLERANCE = 1e-9
@@ -171,8 +171,12 @@ def test_proof_counts_agree_with_bruteforce(case, counter):
 @given(_counted_predicates())
 @settings(random_settings, max_examples=examples(40))
 def test_problogs_findall_counts_the_same_proofs(case):
-    """The reference agrees with ProbLog's findall/3 (a check of the reference)."""
+    """The reference agrees with ProbLog's findall/3 (a check of the reference), where no
+    negation is involved: ProbLog 2.3 drops the proofs beside one through a negation that
+    surely holds (``0.5::p. p :- \\+ r. r :- fail.`` proves p twice in half the worlds; its
+    findall/3 sees one p in every world)."""
     program, pred = case
+    assume(negation_free(program.clauses, pred))
     source = _counting_program(program, pred, "findall")
     try:
         actual = problog_marginals_or_none(source)
