@@ -122,6 +122,24 @@ def least_model(rules_by_stratum, world: tuple[int, ...]) -> set[Atom]:
     return model
 
 
+def worlds(program: RandomProgram):
+    """The ground rules, the possible atoms, and an iterator over every world as (weight,
+    the option chosen per random variable, its least model)."""
+    rules, variables, possible = ground(program)
+    levels = max(program.stratum.values()) + 1
+    rules_by_stratum = [[r for r in rules if program.stratum[r.head.pred] == s] for s in range(levels)]
+
+    def each():
+        for choice in itertools.product(*variables):
+            weight = Fraction(1)
+            for prob, _ in choice:
+                weight *= prob
+            world = tuple(index for _, index in choice)
+            yield weight, world, least_model(rules_by_stratum, world)
+
+    return rules, possible, each()
+
+
 def query_atoms(program: RandomProgram, possible: set[Atom]) -> list[Atom]:
     """The ground atoms answering the queries, in query order without repetition."""
     answers: list[Atom] = []
@@ -152,20 +170,13 @@ def count_worlds(program: RandomProgram) -> int:
 
 def marginals(program: RandomProgram) -> dict[str, float]:
     """P(query | evidence) for every query answer, by enumerating all possible worlds."""
-    rules, variables, possible = ground(program)
-    levels = max(program.stratum.values()) + 1
-    rules_by_stratum = [[r for r in rules if program.stratum[r.head.pred] == s] for s in range(levels)]
+    _, possible, each = worlds(program)
     answers = query_atoms(program, possible)
     evidence = [(item.atom, item.value) for item in program.evidence]
 
     total = Fraction(0)
     joint = {atom: Fraction(0) for atom in answers}
-    for choice in itertools.product(*variables):
-        weight = Fraction(1)
-        for prob, _ in choice:
-            weight *= prob
-        world = tuple(index for _, index in choice)
-        model = least_model(rules_by_stratum, world)
+    for weight, _, model in each:
         if any((atom in model) != value for atom, value in evidence):
             continue
         total += weight
@@ -202,17 +213,11 @@ def _only(program: RandomProgram, query: Atom) -> RandomProgram:
 def query_joint(program: RandomProgram) -> tuple[dict[tuple[bool, ...], Fraction], list[str]]:
     """P(the query answers take these truth values, the evidence) for every assignment some
     world gives them (the query answers as :func:`query_atoms` orders them, by name)."""
-    rules, variables, possible = ground(program)
-    levels = max(program.stratum.values()) + 1
-    rules_by_stratum = [[r for r in rules if program.stratum[r.head.pred] == s] for s in range(levels)]
+    _, possible, each = worlds(program)
     answers = query_atoms(program, possible)
     evidence = [(item.atom, item.value) for item in program.evidence]
     joint: dict[tuple[bool, ...], Fraction] = {}
-    for choice in itertools.product(*variables):
-        weight = Fraction(1)
-        for prob, _ in choice:
-            weight *= prob
-        model = least_model(rules_by_stratum, tuple(index for _, index in choice))
+    for weight, _, model in each:
         if any((atom in model) != value for atom, value in evidence):
             continue
         values = tuple(atom in model for atom in answers)
@@ -226,16 +231,9 @@ def proof_counts(program: RandomProgram, pred: str) -> dict[int, Fraction]:
     instance whose body holds, with one proof of each positive body atom; a negative literal
     is one proof). Only for predicates that do not depend on themselves: a recursive one can
     have infinitely many proofs."""
-    rules, variables, _ = ground(program)
-    levels = max(program.stratum.values()) + 1
-    rules_by_stratum = [[r for r in rules if program.stratum[r.head.pred] == s] for s in range(levels)]
+    rules, _, each = worlds(program)
     distribution: dict[int, Fraction] = {}
-    for choice in itertools.product(*variables):
-        weight = Fraction(1)
-        for prob, _ in choice:
-            weight *= prob
-        world = tuple(index for _, index in choice)
-        model = least_model(rules_by_stratum, world)
+    for weight, world, model in each:
         by_head: dict[Atom, list[GroundRule]] = {}
         for rule in rules:
             if rule.guard is None or world[rule.guard[0]] == rule.guard[1]:
