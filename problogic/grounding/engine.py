@@ -24,7 +24,7 @@ from ..language.terms import Term, TermLike, Var, term_size
 from ..limits import Deadline, Limits
 from .clauses import (CALL, COMPARE, GENERAL, IS, CompiledClause, NewSlot, PredicateIndex,
                       PreparedClause, build, match)
-from .ground_program import FALSE, TRUE, GroundProgram, sorted_set
+from .ground_program import FALSE, TRUE, GroundProgram, contradictory, sorted_set
 from .probabilistic import ChoiceFactory
 from .tables import COMPLETE, Table
 from .unify import Substitution, canonical, rename
@@ -418,9 +418,8 @@ class Grounder:
                 prepared.clause.location)
         stored = answer if key is answer else rename(answer, {})
         body = sorted_set(lits)
-        if len(body) > 1 and (body[0] == -body[1] if len(body) == 2 else
-                              not {-lit for lit in body}.isdisjoint(body)):
-            return  # a literal and its negation: a derivation in no world (as ProbLog)
+        if contradictory(body):
+            return  # a derivation in no world: dropped, as ProbLog drops it
         if table.add(key, stored, body, self.ground_program, used):
             self.changes += 1
             self.deadline.check("grounding", table.location)

@@ -35,6 +35,13 @@ def sorted_set(literals) -> tuple[int, ...]:
     return tuple(sorted(set(literals)))
 
 
+def contradictory(lits: tuple[int, ...]) -> bool:
+    """Whether a :func:`sorted_set` of literals holds a literal and its negation."""
+    if len(lits) < 2:
+        return False
+    return lits[0] == -lits[1] if len(lits) == 2 else not {-lit for lit in lits}.isdisjoint(lits)
+
+
 CONST, CHOICE, AND, OR = 0, 1, 2, 3
 
 
@@ -136,8 +143,8 @@ class GroundProgram:
             return TRUE
         if len(lits) == 1:
             return lits[0]
-        if (lits[0] == -lits[1]) if len(lits) == 2 else any(-lit in lits for lit in lits):
-            return FALSE  # a literal and its negation
+        if contradictory(lits):
+            return FALSE
         node = self._and_nodes.get(lits)
         if node is None:
             node = self._new(AND, lits)
