@@ -502,12 +502,12 @@ def test_test_programs_print_like_problog(path):
 
 def _tables_only(monkeypatch):
     """Make every clause go through the LALR tables (the reference for the fact reader)."""
-    from problogic.language import parser
+    from problogic.language import facts
 
     def not_simple(self, pos):
-        raise parser._NotSimple
+        raise facts.NotSimple
 
-    monkeypatch.setattr(parser._FactReader, "read", not_simple)
+    monkeypatch.setattr(facts.FactReader, "read", not_simple)
 
 
 def _same_terms(a, b, variables: dict) -> None:

@@ -17,14 +17,15 @@ Syntax decisions that follow ProbLog's parser rather than ISO Prolog (see ``gram
   (``p(D, avg<S>) :- ...``); it parses as ``'$aggregate'(name, Var)``, see
   :data:`AGGREGATE_FUNCTOR`.
 * ``a <- b`` is read as ``a :- b``.
+
+Between clauses the parser first tries :mod:`.facts`, which reads a fact without operators
+directly; :mod:`.source` turns offsets into locations and reads escapes and numbers for both.
 """
 
 from __future__ import annotations
 
-import bisect
 import gc
 import re
-import sys
 import threading
 from pathlib import Path
 
@@ -32,7 +33,9 @@ from lark import Lark
 from lark.parsers.lalr_analysis import Shift
 
 from ..errors import ParseError, SourceLocation
+from .facts import FactReader, NotSimple
 from .program import Program, build_program
+from .source import Source, number_value, unescape
 from .terms import NIL, String, Term, TermLike, Var
 
 AGGREGATE_FUNCTOR = "$aggregate"
@@ -46,72 +49,7 @@ _INFIX_OPERATORS = frozenset(
     "=> : + - /\\ \\/ xor * / // rem mod div << >> ^ **".split()
 )
 
-_CHAR_ESCAPES = {
-    "n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
-    "0": "\0", "e": "\x1b", "s": " ", "z": "", "\\": "\\", "'": "'", '"': '"', "`": "`",
-    "\n": "",  # a backslash before a newline continues the quoted text on the next line
-}
-_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]+\\?|[0-7]+\\?|[\s\S])")
 _AGGREGATE = re.compile(r"(\w+)\s*<\s*(\w+)")
-
-
-class _Source:
-    """The text being parsed, turning character offsets into locations."""
-
-    def __init__(self, text: str, file: str | None):
-        self.text = text
-        self.file = file
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
-        # The line last asked about (parsing asks in order, mostly on the same line): its
-        # number, where it starts and where its newline is.
-        self.line, self.line_start, self.line_end = 1, 0, -1
-
-    def location(self, pos: int) -> SourceLocation:
-        if not self.line_start <= pos <= self.line_end:
-            line = bisect.bisect_left(self.newlines, pos)  # newlines before pos
-            self.line = line + 1
-            self.line_start = self.newlines[line - 1] + 1 if line else 0
-            self.line_end = self.newlines[line] if line < len(self.newlines) else len(self.text)
-        return SourceLocation(self.line, pos - self.line_start + 1, self.file)
-
-    def error(self, message: str, pos: int) -> ParseError:
-        return ParseError(message, self.location(pos))
-
-
-def _unescape(body: str, quote: str, source: _Source, pos: int) -> str:
-    """The text of a quoted atom or string (without its quotes): escapes and doubled quotes."""
-
-    def replace(match: re.Match) -> str:
-        code = match.group(1)
-        if code[0] == "x" and len(code) > 1:
-            return chr(int(code[1:].rstrip("\\"), 16))
-        if code[0] in "01234567" and (len(code) > 1 or code == "0"):
-            return chr(int(code.rstrip("\\"), 8))
-        if code in _CHAR_ESCAPES:
-            return _CHAR_ESCAPES[code]
-        raise source.error(f"unknown escape sequence '\\{code}'", pos)
-
-    if "\\" in body:
-        # Doubled quotes are not escapes; keep them apart while substituting the escapes.
-        return quote.join(_ESCAPE.sub(replace, part) for part in body.split(quote * 2))
-    return body.replace(quote * 2, quote)
-
-
-def _number(text: str, source: _Source, pos: int) -> int | float:
-    if text.startswith("0'"):
-        char = text[2:]
-        if char == "''":
-            return ord("'")
-        return ord(_unescape(char, "'", source, pos) if char.startswith("\\") else char)
-    if text.startswith(("0x", "0o", "0b")):
-        return int(text, 0)
-    if "." in text or "e" in text or "E" in text:
-        return float(text)
-    try:
-        return int(text)
-    except ValueError:  # beyond sys.get_int_max_str_digits(): it could not be printed either
-        raise source.error(f"an integer of {len(text)} digits is too long (at most "
-                           f"{sys.get_int_max_str_digits()})", pos) from None
 
 
 class _Builder:
@@ -122,7 +60,7 @@ class _Builder:
     strings have no ``location``, so the pair is how ``X is Y + 1`` learns where it starts.
     """
 
-    def __init__(self, source: _Source):
+    def __init__(self, source: Source):
         self.source = source
         self.loc = source.location
         self.variables: dict[str, Var] = {}
@@ -166,7 +104,7 @@ class _Builder:
 
     def negative_number(self, children):
         (_, _, pos), (_, text, number_pos) = children
-        return -_number(text, self.source, number_pos), pos
+        return -number_value(text, self.source, number_pos), pos
 
     # ---------------------------------------------------------------- primary terms
 
@@ -179,7 +117,7 @@ class _Builder:
 
     def quoted_atom(self, children):
         _, text, pos = children[0]
-        return Term(_unescape(text[1:-1], "'", self.source, pos), (), self.loc(pos)), pos
+        return Term(unescape(text[1:-1], "'", self.source, pos), (), self.loc(pos)), pos
 
     def empty_list(self, children):
         return Term("[]", (), self.loc(children[0][2])), children[0][2]
@@ -198,16 +136,16 @@ class _Builder:
 
     def number(self, children):
         _, text, pos = children[0]
-        return _number(text, self.source, pos), pos
+        return number_value(text, self.source, pos), pos
 
     def string(self, children):
         _, text, pos = children[0]
-        return String(_unescape(text[1:-1], '"', self.source, pos)), pos
+        return String(unescape(text[1:-1], '"', self.source, pos)), pos
 
     def compound(self, children):
         (_, name, pos), arguments = children
         if name[0] == "'":
-            name = _unescape(name[1:-1], "'", self.source, pos)
+            name = unescape(name[1:-1], "'", self.source, pos)
         return Term(name, tuple(arguments), self.loc(pos)), pos
 
     def arguments_first(self, children):
@@ -247,182 +185,6 @@ class _Builder:
         variable, _ = self.var([("VAR", variable_name, pos)])
         location = self.loc(pos)
         return Term(AGGREGATE_FUNCTOR, (Term(name, (), location), variable), location), pos
-
-
-# -- facts without operators: read directly -----------------------------------------------------
-
-# The tokens of such a fact. A number may not run on into a name, a quote or a '.': "0'a",
-# "0x1F", "1.5e" and the like are left to the tables. Names the grammar reads as operators in
-# some state (`is`, `mod`, ...) are left to them too.
-_NUMBER = r"-?(?:\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|\d+)(?![\w'.])"
-_NAME = r"(?!(?:is|mod|rem|div|xor|not)(?!\w))[a-z]\w*"
-_VAR = r"[A-Z_]\w*"
-_QUOTED = r"'[^'\\\n]*'"
-_STRING = r'"[^"\\\n]*"'
-_END = r"\.(?=\s|%|/\*|\Z)"
-_FACT_TOKEN = re.compile(
-    rf"\s*(?:(?P<number>{_NUMBER})|(?P<name>{_NAME})|(?P<var>{_VAR})|(?P<quoted>{_QUOTED})"
-    rf"|(?P<string>{_STRING})|(?P<end>{_END})|(?P<punct>::|[(),\[\]|]))")
-
-
-_ARGUMENT = rf"\s*(?:{_NUMBER}|{_NAME}|{_VAR})\s*"
-# A fact whose arguments are all numbers, names and variables (``0.3::edge(a, b).``): read
-# by one match and a split.
-_FLAT_FACT = re.compile(
-    rf"(?:(?P<probability>{_NUMBER})\s*::\s*)?(?P<functor>{_NAME})"
-    rf"\((?P<arguments>{_ARGUMENT}(?:,{_ARGUMENT})*)\)\s*{_END}")
-
-
-def _signed_number(text: str, source: _Source, pos: int) -> int | float:
-    """A number token of :data:`_NUMBER`: ``-`` before a number makes it negative, as the
-    grammar's prefix minus does."""
-    if text[0] == "-":
-        return -_number(text[1:], source, pos + 1)
-    return _number(text, source, pos)
-
-
-class _NotSimple(Exception):
-    """The clause is not a fact without operators: the LALR tables read it."""
-
-
-class _FactReader:
-    """Reads a clause ``[Number ::] Head.`` whose arguments are numbers, atoms, variables,
-    strings, lists and compound terms, written without operators or comments (the bulk of a
-    data-heavy program: ``0.3::edge(a, b).``, ``node(n1, "label", [a, b, 1]).``), and gives
-    the terms, locations included, that the tables give. Anything else raises
-    :class:`_NotSimple` and the tables read the clause. A fact of atomic arguments is one
-    match of :data:`_FLAT_FACT`; others are read token by token. (50k node facts like the
-    one above: 1.6 s by tokens, 4.6 s by the tables; 100k edge facts: 1.1 s by the match,
-    1.6 s by tokens, 6.0 s by the tables.)"""
-
-    __slots__ = ("text", "source", "pos", "kind", "value", "start", "variables")
-
-    def __init__(self, text: str, source: _Source):
-        self.text, self.source = text, source
-
-    def read(self, pos: int) -> tuple[Term, int]:
-        """The clause starting at ``pos`` (after layout) and the offset after its '.'."""
-        flat = _FLAT_FACT.match(self.text, pos)
-        if flat is not None:
-            return self._flat(flat), flat.end()
-        self.pos, self.variables = pos, {}
-        self._next()
-        start = self.start
-        if self.kind == "number":
-            probability = _signed_number(self.value, self.source, start)
-            self._next()
-            if self.value != "::":
-                raise _NotSimple
-            self._next()
-            head = self._term()
-            if type(head) is not Term:
-                raise _NotSimple
-            clause = Term("::", (probability, head), self.source.location(start))
-        else:
-            clause = self._term()
-            if type(clause) is not Term:
-                raise _NotSimple
-        if self.kind != "end":
-            raise _NotSimple
-        return clause, self.pos
-
-    def _flat(self, match: re.Match) -> Term:
-        """The clause of a :data:`_FLAT_FACT` match."""
-        source = self.source
-        arguments = []
-        variables: dict[str, Var] = {}
-        pos = match.start("arguments")
-        for text in match.group("arguments").split(","):
-            argument = text.strip()
-            start = pos + text.index(argument[0])
-            pos += len(text) + 1
-            first = argument[0]
-            if first.isupper() or first == "_":  # as the builder's var: each '_' fresh
-                if argument == "_":
-                    arguments.append(Var("_"))
-                    continue
-                variable = variables.get(argument)
-                if variable is None:
-                    variable = variables[argument] = Var(argument)
-                arguments.append(variable)
-            elif first == "-" or first.isdigit():
-                arguments.append(_signed_number(argument, source, start))
-            else:
-                arguments.append(Term(argument, (), source.location(start)))
-        head = Term(match.group("functor"), tuple(arguments),
-                    source.location(match.start("functor")))
-        probability = match.group("probability")
-        if probability is None:
-            return head
-        start = match.start("probability")
-        return Term("::", (_signed_number(probability, source, start), head),
-                    source.location(start))
-
-    def _next(self) -> None:
-        m = _FACT_TOKEN.match(self.text, self.pos)
-        if m is None:
-            raise _NotSimple
-        self.kind = kind = m.lastgroup
-        self.value = m.group(kind)
-        self.start = m.start(kind)
-        self.pos = m.end()
-
-    def _term(self) -> TermLike:
-        """The term at the current token; afterwards the token after it is current."""
-        kind, value, start = self.kind, self.value, self.start
-        if kind == "name" or kind == "quoted":
-            if kind == "quoted":
-                value = value[1:-1]
-            if self.pos < len(self.text) and self.text[self.pos] == "(":
-                self.pos += 1
-                self._next()
-                arguments = self._sequence()
-                if self.value != ")":
-                    raise _NotSimple
-                self._next()
-                return Term(value, tuple(arguments), self.source.location(start))
-            self._next()
-            return Term(value, (), self.source.location(start))
-        if kind == "number":
-            self._next()
-            return _signed_number(value, self.source, start)
-        if kind == "var":  # as the builder's var: each '_' a fresh variable
-            self._next()
-            if value == "_":
-                return Var("_")
-            variable = self.variables.get(value)
-            if variable is None:
-                variable = self.variables[value] = Var(value)
-            return variable
-        if kind == "string":
-            self._next()
-            return String(value[1:-1])
-        if value == "[":
-            location = self.source.location(start)
-            self._next()
-            if self.value == "]":
-                self._next()
-                return Term("[]", (), location)
-            items, tail = self._sequence(), NIL
-            if self.value == "|":
-                self._next()
-                tail = self._term()
-            if self.value != "]":
-                raise _NotSimple
-            self._next()
-            for item in reversed(items):
-                tail = Term(".", (item, tail), location)
-            return tail
-        raise _NotSimple
-
-    def _sequence(self) -> list[TermLike]:
-        """Terms separated by ',' from the current token on; the token after them stays
-        current."""
-        items = [self._term()]
-        while self.value == ",":
-            self._next()
-            items.append(self._term())
-        return items
 
 
 class _Machine:
@@ -528,7 +290,7 @@ class _Machine:
                 gc.enable()
 
     def _parse(self, text: str, file: str | None, start: str):
-        source = _Source(text, file)
+        source = Source(text, file)
         builder = _Builder(source)
         actions = self.actions
         state_scanners = self.state_scanners
@@ -537,14 +299,14 @@ class _Machine:
         value_stack: list = []
         pos, last_end = 0, 0
         callbacks: dict[str, object] = {}
-        between = None  # the state between two clauses, where _FactReader is tried
+        between = None  # the state between two clauses, where FactReader is tried
         if start == "start":
             # Every input starts by reducing the empty list of clauses: done here, so the
             # first clause may be a simple fact too.
             between = self.actions[state_stack[0]]["clauses"]
             state_stack.append(between)
             value_stack.append([])
-            facts = _FactReader(text, source)
+            facts = FactReader(text, source)
             skip = self.skip_match
 
         while True:
@@ -552,7 +314,7 @@ class _Machine:
             if state == between:
                 try:
                     clause, end = facts.read(skip(text, pos).end())
-                except _NotSimple:
+                except NotSimple:
                     pass
                 else:
                     value_stack[-1].append(clause)
@@ -617,7 +379,7 @@ class _Machine:
 
     # ---------------------------------------------------------------- errors
 
-    def _lex_error(self, source: _Source, pos: int, state: int) -> ParseError:
+    def _lex_error(self, source: Source, pos: int, state: int) -> ParseError:
         """No token the state accepts starts at pos: say what is there instead."""
         match, retype = self.root_scanner
         m = match(source.text, pos)
@@ -634,7 +396,7 @@ class _Machine:
         kind = retype.get(kind, {}).get(value, kind)
         return self._syntax_error(source, (kind, value, pos), state)
 
-    def _syntax_error(self, source: _Source, token: tuple, state: int) -> ParseError:
+    def _syntax_error(self, source: Source, token: tuple, state: int) -> ParseError:
         kind, value, pos = token
         expected = self.actions[state]
         if kind == "$END":

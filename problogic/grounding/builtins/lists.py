@@ -50,8 +50,12 @@ def _member(g, goal, depth):
         return
     if end != NIL:  # not a list: no element
         return
-    for item in items:
-        yield from _unify_each(g, ((element, item),))
+    subst = g.subst
+    for item in items:  # the common call: no generator per element
+        mark = subst.mark()
+        if subst.unify(element, item):
+            yield ()
+        subst.undo(mark)
 
 
 def _append(g, goal, depth):
