@@ -293,11 +293,75 @@ def test_library_helpers_are_all_defined_and_plain():
     from problogic.grounding.builtins import BUILTINS
 
     native = {name for name, _ in BUILTINS if name.startswith("$lists_")}
-    assert native == {"$lists_append", "$lists_reverse", "$lists_numlist"}
+    assert native == {"$lists_append", "$lists_reverse", "$lists_numlist", "$lists_memberchk",
+                      "$lists_memberchk_eq", "$lists_nth", "$lists_nth_enum", "$lists_last",
+                      "$lists_sum", "$lists_max_list", "$lists_min_list"}
     assert called - native <= {name for name, _ in defined}
+    # each builtin but numlist's (whose bounds numlist/3 checks) has clauses for partial lists
+    opened = {name[:-len("_open")] for name, _ in defined if name.endswith("_open")}
+    assert native - opened == {"$lists_numlist"}
     assert "!" not in re.sub(r"%.*", "", text)  # no cut
 
 
 def test_a_program_redefining_append3_keeps_append2_working():
     source = ("append(_, _, nothing). q(L) :- append([[a],[b]], L). query(q(_)).")
     assert problogic.evaluate(source) == {"q([a, b])": 1.0}
+
+
+# Calls of each list builtin and of the clauses it stands in for ('$lists_X_open'): proper,
+# improper and partial lists, bound and unbound arguments, errors.
+BUILTIN_CALLS = [
+    ("$lists_memberchk", "X, [a,b,a]", "X"),
+    ("$lists_memberchk", "f(X), [g(1),f(2),f(3)]", "X"),
+    ("$lists_memberchk", "c, [a,b]", "x"),
+    ("$lists_memberchk", "X, [a|b]", "X"),
+    ("$lists_memberchk", "c, [a,b|T]", "T"),
+    ("$lists_memberchk_eq", "B, [a,B]", "B"),
+    ("$lists_memberchk_eq", "b, [a,B]", "B"),
+    ("$lists_memberchk_eq", "f(1), [f(1.0),f(1)|z]", "x"),
+    ("$lists_memberchk_eq", "c, [a|T]", "T"),
+    ("$lists_nth", "0, [a,b], X", "X"),
+    ("$lists_nth", "1, [a,b], X", "X"),
+    ("$lists_nth", "2, [a,b], X", "X"),
+    ("$lists_nth", "1, [a|b], X", "X"),
+    ("$lists_nth", "1, [a,b|c], X", "X"),
+    ("$lists_nth", "3, [a,b|T], X", "T-X"),
+    ("$lists_nth", "0, [a|T], b", "T"),
+    ("$lists_nth_enum", "[a,b,a], a, 0, I", "I"),
+    ("$lists_nth_enum", "[a,b|c], X, 1, I", "X-I"),
+    ("$lists_nth_enum", "[A,b], a, 1, I", "A-I"),
+    ("$lists_last", "[a,b,c], X", "X"),
+    ("$lists_last", "[], X", "X"),
+    ("$lists_last", "[a|b], X", "X"),
+    ("$lists_last", "[a,B], b", "B"),
+    ("$lists_sum", "[1,2.5,3+1], 0, S", "S"),
+    ("$lists_sum", "[], 0, S", "S"),
+    ("$lists_sum", "[1|b], 0, S", "S"),
+    ("$lists_sum", "[1,2], 0, 3", "x"),
+    ("$lists_sum", "[1,2], 0, 3.0", "x"),
+    ("$lists_sum", "[a], 0, S", "S"),
+    ("$lists_sum", "[1,X], 0, S", "S"),
+    ("$lists_max_list", "[3,5,5.0,1], 0, M", "M"),
+    ("$lists_max_list", "[5.0,5], 0, M", "M"),
+    ("$lists_max_list", "[1,f], 0, M", "M"),
+    ("$lists_min_list", "[3,1.0,1,4], 9, M", "M"),
+    ("$lists_min_list", "[], 9, M", "M"),
+]
+
+
+def _solutions(source: str):
+    try:
+        return problogic.evaluate(source)
+    except problogic.ProblogicError as exc:  # the same error, wherever it is located
+        return type(exc).__name__, re.sub(r" \(inside library.*", "", exc.message)
+
+
+@pytest.mark.parametrize("name, args, template", BUILTIN_CALLS)
+def test_list_builtin_is_its_clauses(name, args, template):
+    """The builtin gives the clauses' answers in their order, or raises their error."""
+    def source(predicate):
+        return f"q(L) :- findall({template}, '{predicate}'({args}), L).\nquery(q(_))."
+
+    ours = _solutions(source(name))
+    assert ours == _solutions(source(name + "_open"))
+    assert ours  # an answer or an error, never nothing

@@ -2,15 +2,19 @@
 
 Written as clauses (library(lists)), every call on a list of n elements made n tables, one per
 suffix, since the grounder tables every call: 300 lists of 100 elements took 20 s to ground
-through member/2, append/3 and numlist/3, and take 3 s here. Each builtin gives the answers
-of the clauses, in their order and as often (member(X, [a, b, a]) gives a, b, a, as Prolog
-does); where its list is partial, it calls the clauses (``'$lists_..._open'`` in
-library(lists)), which enumerate the possible lists.
+through member/2, append/3 and numlist/3, and take 1 s here; through sum_list/2, max_list/2,
+min_list/2, last/2, nth0/3, nth1/3 and memberchk/2, 7 s and 0.5 s. Each builtin gives the
+answers of the clauses, in their order and as often (member(X, [a, b, a]) gives a, b, a, as
+Prolog does), and raises their errors (sum_list([a], S) is the type error of ``is``); where
+its list is partial, it calls the clauses (``'$lists_..._open'`` in library(lists)), which
+enumerate the possible lists.
 """
 
 from __future__ import annotations
 
 from ...language.terms import NIL, Term, Var
+from ..arithmetic import evaluate
+from ..term_order import compare_terms
 from .base import Registry, check_size
 
 LISTS: Registry = {}
@@ -31,6 +35,12 @@ def _list(items, tail=NIL, location=None) -> Term:
     for item in reversed(items):
         tail = Term(".", (item, tail), location)
     return tail
+
+
+def _open(g, goal, depth):
+    """The answers of the clauses that stand in for the builtin of ``goal`` on a partial
+    list: ``'$lists_X_open'`` for ``'$lists_X'``."""
+    return g.solve(Term(goal.functor + "_open", goal.args, goal.location), depth)
 
 
 def _unify_each(g, pairs):
@@ -108,7 +118,107 @@ def _numlist(g, goal, depth):
     yield from _unify_each(g, ((goal.args[2], _list(list(range(low, high + 1)))),))
 
 
+def _memberchk(g, goal, depth):
+    """'$lists_memberchk'(X, List): the first element of List that unifies with X."""
+    element, whole = goal.args
+    items, end = _cells(g, whole)
+    if type(end) is Var:
+        yield from _open(g, goal, depth)
+        return
+    subst = g.subst
+    for item in items:
+        mark = subst.mark()
+        if subst.unify(element, item):
+            yield ()
+            subst.undo(mark)
+            return
+        subst.undo(mark)
+
+
+def _memberchk_eq(g, goal, depth):
+    """'$lists_memberchk_eq'(X, List): an element of List is identical (==) to X."""
+    element, whole = goal.args
+    items, end = _cells(g, whole)
+    if type(end) is Var:
+        yield from _open(g, goal, depth)
+        return
+    resolve = g.subst.resolve
+    element = resolve(element)
+    if any(compare_terms(element, resolve(item)) == 0 for item in items):
+        yield ()
+
+
+def _nth(g, goal, depth):
+    """'$lists_nth'(Skip, List, Elem), Skip a non-negative integer (nth0/3 and nth1/3 check
+    it): Elem follows the first Skip elements of List."""
+    skip, whole, element = goal.args
+    skip = g.subst.deref(skip)
+    deref = g.subst.deref
+    term = deref(whole)
+    while type(term) is Term and term.functor == "." and len(term.args) == 2:
+        if not skip:
+            yield from _unify_each(g, ((element, term.args[0]),))
+            return
+        skip -= 1
+        term = deref(term.args[1])
+    if type(term) is Var:  # the list is partial and too short: the clauses lengthen it
+        yield from _open(g, goal, depth)
+
+
+def _nth_enum(g, goal, depth):
+    """'$lists_nth_enum'(List, Elem, Here, Index): Elem is in List at Index, where the first
+    element of List is at Here."""
+    whole, element, here, index = goal.args
+    items, end = _cells(g, whole)
+    if type(end) is Var:
+        yield from _open(g, goal, depth)
+        return
+    here = g.subst.deref(here)
+    for position, item in enumerate(items, here):
+        yield from _unify_each(g, ((element, item), (index, position)))
+
+
+def _last(g, goal, depth):
+    """'$lists_last'(List, Last): Last is the last element of List."""
+    whole, last = goal.args
+    items, end = _cells(g, whole)
+    if type(end) is Var:
+        yield from _open(g, goal, depth)
+    elif end == NIL and items:
+        yield from _unify_each(g, ((last, items[-1]),))
+
+
+def _fold(function: str):
+    """'$lists_F'(List, Acc, Result): Result is Acc combined with each element of List in
+    turn, ``Acc1 is F(Acc, X)`` (``sum``: ``Acc + X``) or ``Acc1 is F(X, Acc)`` (``max``,
+    ``min``), as the clauses compute it."""
+    def builtin(g, goal, depth):
+        whole, acc, result = goal.args
+        items, end = _cells(g, whole)
+        if type(end) is Var:
+            yield from _open(g, goal, depth)
+            return
+        resolve = g.subst.resolve
+        location = goal.location or g.location_hint()
+        value = resolve(acc)
+        for item in items:
+            pair = (value, resolve(item)) if function == "+" else (resolve(item), value)
+            value = evaluate(Term(function, pair), location)
+        if end == NIL:
+            yield from _unify_each(g, ((result, value),))
+
+    return builtin
+
+
 LISTS[("member", 2)] = _member
 LISTS[("$lists_append", 3)] = _append
 LISTS[("$lists_reverse", 3)] = _reverse
 LISTS[("$lists_numlist", 3)] = _numlist
+LISTS[("$lists_memberchk", 2)] = _memberchk
+LISTS[("$lists_memberchk_eq", 2)] = _memberchk_eq
+LISTS[("$lists_nth", 3)] = _nth
+LISTS[("$lists_nth_enum", 4)] = _nth_enum
+LISTS[("$lists_last", 2)] = _last
+LISTS[("$lists_sum", 3)] = _fold("+")
+LISTS[("$lists_max_list", 3)] = _fold("max")
+LISTS[("$lists_min_list", 3)] = _fold("min")

@@ -19,12 +19,14 @@
 % memberchk(?X, ?List): the first element of List that unifies with X; at most one answer.
 memberchk(X, List) :- '$lists_memberchk'(X, List).
 
-'$lists_memberchk'(X, [X|_]).
-'$lists_memberchk'(X, [Y|T]) :- X \= Y, '$lists_memberchk'(X, T).
+% '$lists_memberchk'/2 is a builtin where the list is proper; these clauses otherwise.
+'$lists_memberchk_open'(X, [X|_]).
+'$lists_memberchk_open'(X, [Y|T]) :- X \= Y, '$lists_memberchk_open'(X, T).
 
 % '$lists_memberchk_eq'(+X, +List): an element of List is identical (==) to X.
-'$lists_memberchk_eq'(X, [Y|_]) :- X == Y.
-'$lists_memberchk_eq'(X, [Y|T]) :- X \== Y, '$lists_memberchk_eq'(X, T).
+% A builtin where List is proper; these clauses otherwise.
+'$lists_memberchk_eq_open'(X, [Y|_]) :- X == Y.
+'$lists_memberchk_eq_open'(X, [Y|T]) :- X \== Y, '$lists_memberchk_eq_open'(X, T).
 
 % append(?L1, ?L2, ?L3): L3 is L1 followed by L2.
 append(L1, L2, L3) :- '$lists_append'(L1, L2, L3).
@@ -97,14 +99,17 @@ nth1(Index, List, Elem) :-
 nth1(Index, List, Elem) :- var(Index), '$lists_nth_enum'(List, Elem, 1, Index).
 
 % '$lists_nth'(+Skip, ?List, ?Elem): Elem follows the first Skip elements of List.
-'$lists_nth'(0, [Elem|_], Elem).
-'$lists_nth'(Skip, [_|T], Elem) :- Skip > 0, Skip1 is Skip - 1, '$lists_nth'(Skip1, T, Elem).
+% A builtin where the list has Skip + 1 elements or ends before; these clauses otherwise.
+'$lists_nth_open'(0, [Elem|_], Elem).
+'$lists_nth_open'(Skip, [_|T], Elem) :-
+    Skip > 0, Skip1 is Skip - 1, '$lists_nth_open'(Skip1, T, Elem).
 
 % '$lists_nth_enum'(?List, ?Elem, +Here, -Index): Elem is in List at Index, where the
 % first element of List is at Here.
-'$lists_nth_enum'([Elem|_], Elem, Index, Index).
-'$lists_nth_enum'([_|T], Elem, Here, Index) :-
-    Next is Here + 1, '$lists_nth_enum'(T, Elem, Next, Index).
+% A builtin where List is not partial; these clauses otherwise.
+'$lists_nth_enum_open'([Elem|_], Elem, Index, Index).
+'$lists_nth_enum_open'([_|T], Elem, Here, Index) :-
+    Next is Here + 1, '$lists_nth_enum_open'(T, Elem, Next, Index).
 
 % nth0(?Index, ?List, ?Elem, ?Rest): as nth0/3, and Rest is List without that element.
 % Also inserts: nth0(1, L, x, [a, b]) gives L = [a, x, b].
@@ -126,8 +131,11 @@ nth1(Index, List, Elem, Rest) :- var(Index), '$lists_nth_del_enum'(List, Elem, R
     Next is Here + 1, '$lists_nth_del_enum'(T, Elem, Rest, Next, Index).
 
 % last(?List, ?Last): Last is the last element of List.
-last([Last], Last).
-last([_, Next|T], Last) :- last([Next|T], Last).
+last(List, Last) :- '$lists_last'(List, Last).
+
+% '$lists_last'/2 is a builtin where the list is proper; these clauses otherwise.
+'$lists_last_open'([Last], Last).
+'$lists_last_open'([_, Next|T], Last) :- '$lists_last_open'([Next|T], Last).
 
 % proper_length(@List, -Length): List is a proper list (not partial) of Length elements.
 proper_length(List, Length) :- '$proper_list'(List), length(List, Length).
@@ -190,21 +198,24 @@ sum_list(List, Sum) :- '$lists_sum'(List, 0, Sum).
 % sumlist/2: SWI-Prolog's older name of sum_list/2 (ProbLog does not have it).
 sumlist(List, Sum) :- '$lists_sum'(List, 0, Sum).
 
-'$lists_sum'([], Sum, Sum).
-'$lists_sum'([X|T], Acc, Sum) :- Acc1 is Acc + X, '$lists_sum'(T, Acc1, Sum).
+% '$lists_sum'/3 is a builtin where the list is proper; these clauses otherwise.
+'$lists_sum_open'([], Sum, Sum).
+'$lists_sum_open'([X|T], Acc, Sum) :- Acc1 is Acc + X, '$lists_sum_open'(T, Acc1, Sum).
 
 % max_list(+List, -Max): the largest number in List; fails on []. As in ProbLog, each step
 % is Max1 is max(X, Max0), so of equal numbers the later one wins (max_list([5, 5.0], 5.0)).
 max_list([H|T], Max) :- '$lists_max_list'(T, H, Max).
 
-'$lists_max_list'([], Max, Max).
-'$lists_max_list'([X|T], Max0, Max) :- Max1 is max(X, Max0), '$lists_max_list'(T, Max1, Max).
+% '$lists_max_list'/3 is a builtin where the list is proper; these clauses otherwise.
+'$lists_max_list_open'([], Max, Max).
+'$lists_max_list_open'([X|T], Max0, Max) :- Max1 is max(X, Max0), '$lists_max_list_open'(T, Max1, Max).
 
 % min_list(+List, -Min): the smallest number in List; fails on [].
 min_list([H|T], Min) :- '$lists_min_list'(T, H, Min).
 
-'$lists_min_list'([], Min, Min).
-'$lists_min_list'([X|T], Min0, Min) :- Min1 is min(X, Min0), '$lists_min_list'(T, Min1, Min).
+% '$lists_min_list'/3 is a builtin where the list is proper; these clauses otherwise.
+'$lists_min_list_open'([], Min, Min).
+'$lists_min_list_open'([X|T], Min0, Min) :- Min1 is min(X, Min0), '$lists_min_list_open'(T, Min1, Min).
 
 % numlist(+Low, +High, -List): List is [Low, Low+1, ..., High]; fails if High < Low.
 numlist(Low, High, List) :-
