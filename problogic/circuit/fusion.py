@@ -77,12 +77,12 @@ def fuse(modules: Sequence[TensorCircuit]) -> Fusion:
         layers.append(blocks)
 
     # then each merged block's factor rows, [factors, terms, n] with the members side by side
-    kids = [m.child_rows.cpu().numpy() for m in modules]
+    kids = [m.host_child_rows for m in modules]
     child_rows = [np.concatenate(
         [maps[member][kids[member][block.edge_start:block.edge_stop]].reshape(
             block.factors, block.terms, block.size) for member, block in members], axis=2)
         .ravel() for members in groups]
-    root_rows = np.concatenate([row_of[m.root_rows.cpu().numpy()]
+    root_rows = np.concatenate([row_of[m.host_root_rows]
                                 for row_of, m in zip(maps, modules)])
     plan = LayerPlan(WeightLayout.from_arities(arities), next_row, layers,
                      np.concatenate(child_rows) if child_rows else np.empty(0, np.int64),

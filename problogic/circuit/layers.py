@@ -190,9 +190,13 @@ class TensorCircuit(nn.Module):
         self.layers = plan.layers
         self.num_roots = len(plan.root_rows)
         self._workspace = _Workspace()
-        self.register_buffer("child_rows", torch.as_tensor(plan.child_rows, dtype=torch.long),
+        # The index arrays stay on the host too (shared with the buffers while those are on
+        # CPU): the numpy passes and fusion read them there, never copying back from a device.
+        self.host_child_rows = _np.asarray(plan.child_rows, dtype=_np.int64)
+        self.host_root_rows = _np.asarray(plan.root_rows, dtype=_np.int64)
+        self.register_buffer("child_rows", torch.from_numpy(self.host_child_rows),
                              persistent=False)
-        self.register_buffer("root_rows", torch.as_tensor(plan.root_rows, dtype=torch.long),
+        self.register_buffer("root_rows", torch.from_numpy(self.host_root_rows),
                              persistent=False)
         # For decoding an MPE: the variable and value of each weight column.
         columns = [(v, k) for v, a in enumerate(self.layout.arities) for k in range(a)]
@@ -336,19 +340,12 @@ class TensorCircuit(nn.Module):
         return (semiring.numpy_kernels is not None and self._forward_layers is _forward_layers
                 and _numpy_ok(values))
 
-    def numpy_root_rows(self) -> "_np.ndarray":
-        """The roots' rows as a numpy array (cached)."""
-        rows = self.__dict__.get("_numpy_root_cache")
-        if rows is None:
-            rows = self.__dict__["_numpy_root_cache"] = self.root_rows.cpu().numpy()
-        return rows
-
     def distinct_roots(self) -> bool:
         """Whether no two roots share a row (cached): then the roots' gradient is seeded by
         an assignment, not a scatter."""
         distinct = self.__dict__.get("_distinct_root_cache")
         if distinct is None:
-            rows = self.numpy_root_rows()
+            rows = self.host_root_rows
             distinct = len(set(rows.tolist())) == len(rows)
             self.__dict__["_distinct_root_cache"] = distinct
         return distinct
@@ -364,7 +361,7 @@ class TensorCircuit(nn.Module):
         """Every block with its factor rows as a numpy array and a CPU tensor (cached)."""
         blocks = self.__dict__.get("_numpy_block_cache")
         if blocks is None:
-            rows = self.child_rows.cpu()
+            rows = torch.from_numpy(self.host_child_rows)
             blocks = [(block, rows[block.edge_start:block.edge_stop].numpy(),
                        rows[block.edge_start:block.edge_stop])
                       for layer in self.layers for block in layer]
@@ -617,7 +614,7 @@ def _roots(module: TensorCircuit, values: Tensor, semiring: Semiring) -> Tensor:
     from the internal domain: the scaling of the leaves and this one cancel in the chain
     rule (see Semiring.scale)."""
     if _numpy_ok(values):  # the same on numpy views (4 small torch calls cost ~15 us)
-        roots = values.numpy().take(module.numpy_root_rows(), axis=0).T
+        roots = values.numpy().take(module.host_root_rows, axis=0).T
         return torch.from_numpy(_np.divide(roots, semiring.scale, order="C"))
     roots = values.index_select(0, module.root_rows).T.contiguous()
     return roots if semiring.scale == 1.0 else roots.div_(semiring.scale)

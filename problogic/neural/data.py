@@ -50,13 +50,14 @@ def load_digits(test_fraction: float = 0.3, seed: int = 0) -> tuple[DigitImages,
 
 def digits_to_number(digits: Tensor) -> Tensor:
     """``[..., N]`` digits, most significant first, to the numbers they write (int64)."""
-    powers = 10 ** torch.arange(digits.shape[-1] - 1, -1, -1, dtype=torch.int64)
+    powers = 10 ** torch.arange(digits.shape[-1] - 1, -1, -1, dtype=torch.int64,
+                                device=digits.device)
     return (digits.to(torch.int64) * powers).sum(-1)
 
 
 def number_to_digits(numbers: Tensor, width: int) -> Tensor:
     """``[...]`` non-negative integers to ``[..., width]`` digits, most significant first."""
-    powers = 10 ** torch.arange(width - 1, -1, -1, dtype=torch.int64)
+    powers = 10 ** torch.arange(width - 1, -1, -1, dtype=torch.int64, device=numbers.device)
     return (numbers.to(torch.int64).unsqueeze(-1) // powers) % 10
 
 

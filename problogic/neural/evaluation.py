@@ -251,7 +251,7 @@ def _host_forward_steps(ctx, table: LogTable, passes: list[CircuitPass], layout:
         if index.size:
             values[columns] = flat.take(index.T) * LOG_PROBABILITY.scale
         module.numpy_layers(values, LOG_PROBABILITY)
-        roots = values.take(module.numpy_root_rows(), axis=0).T
+        roots = values.take(module.host_root_rows, axis=0).T
         roots = np.divide(roots, LOG_PROBABILITY.scale, order="C")
         for part in circuit_pass.parts:
             part_roots = roots[:, part.roots]
@@ -322,7 +322,7 @@ def _host_backward_steps(ctx, grad: Tensor) -> list[Tensor | None]:
         first += len(circuit_pass.parts)
         grads_rows = np.zeros(values.shape, values.dtype)
         if module.distinct_roots():  # an assignment: a fraction of a scatter's cost
-            grads_rows[module.numpy_root_rows()] = grad_roots.T
+            grads_rows[module.host_root_rows] = grad_roots.T
         else:
             torch.from_numpy(grads_rows).index_add_(0, module.root_rows,
                                                     torch.from_numpy(grad_roots.T))
