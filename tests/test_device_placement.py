@@ -160,3 +160,20 @@ def test_a_cpu_tensor_beside_the_device_fails_these_tests(fake):
     """The check is real: a CPU tensor among device tensors is an error here."""
     with fake.mode, pytest.raises(Exception, match="device"):
         fake(torch.ones(3)) + torch.ones(3)
+
+
+def test_vision_label_probabilities_stay_on_the_device(fake):
+    import problogic_vision as pv
+
+    torch.manual_seed(0)
+    probs = [fake(torch.softmax(torch.randn(n, 3), 1)).requires_grad_() for n in (4, 6, 0)]
+    # The labels are read on the host, where they choose each image's program: real tensors,
+    # so the fake mode is not entered (an operation on a fake tensor runs in it all the same)
+    counts = torch.tensor([[1, 2, 1], [2, 2, 2], [0, 0, 0]])
+    results = [pv.count_probability(probs, counts),
+               pv.range_probability(probs, (counts - 1).clamp_min(0), counts + 1),
+               pv.sum_probability(probs, torch.tensor([1, 2, 3]), torch.tensor([7, 12, 0]))]
+    for result in results:
+        assert result.shape == (3,) and _on_device(result)
+    sum(r.sum() for r in results).backward()
+    assert _on_device(*(p.grad for p in probs))
