@@ -133,6 +133,12 @@ def test_compile_dot_subcommand(program):
 @pytest.mark.parametrize("text, line, col, fragment", [
     ("a :- b.\nquery(a.\n", 2, None, ""),
     ("0.5::a.\nquery(b).\n", 2, 7, "No clauses found for 'b/0'"),
+    ("0.5::edge(a,b).\np(X) :- egde(X, _).\nquery(p(a)).\n", 2, 9,
+     "No clauses found for 'egde/2' (did you mean 'edge/2'?)"),
+    ("p(X) :- q(X).\nq(1, 2).\nquery(p(_)).\n", 1, 9,
+     "No clauses found for 'q/1' (did you mean 'q/2'?)"),
+    ("p :- lenght([a], 1).\nquery(p).\n", 1, 6,
+     "No clauses found for 'lenght/2' (did you mean 'length/2'?)"),
     ("1.5::a.\nquery(a).\n", 1, 1, "outside [0, 1]"),
     ("0.6::a; 0.6::b.\nquery(a).\n", 1, 1, "sum to 1.2"),
     ("p(X) :- p(s(X)).\nquery(p(a)).\n", None, None, "maximum resolution depth"),

@@ -26,6 +26,7 @@ from .clauses import (CALL, COMPARE, GENERAL, IS, CompiledClause, NewSlot, Predi
                       PreparedClause, build, match)
 from .ground_program import FALSE, TRUE, GroundProgram, contradictory, sorted_set
 from .probabilistic import ChoiceFactory
+from .suggest import spelling_hint
 from .tables import COMPLETE, Table
 from .unify import Substitution, canonical, rename
 
@@ -142,7 +143,8 @@ class Grounder:
                 return None, None, None
             raise UnknownPredicateError(
                 f"No clauses found for '{signature[0]}/{signature[1]}'"
-                + self._distributional_hint(signature),
+                + (self._distributional_hint(signature) or
+                   spelling_hint(signature, [*self._by_signature, *self.builtins])),
                 resolved.location or self.location_hint())
         key = resolved if resolved.ground else canonical(resolved)
         return index, key, self.tables.get(key)
