@@ -381,6 +381,19 @@ def test_error_location_is_the_callers_or_the_subterms():
         evaluate(f("+", 1, Var("X")), goal_at)
     assert info.value.location == goal_at
 
+    # a subterm written elsewhere in the file (bound by a caller): at the goal, with its origin
+    caller_at = SourceLocation(5, 9, "prog.pl")
+    with pytest.raises(GroundingError) as info:
+        evaluate(f("+", 1, Term("foo", (), location=caller_at)), goal_at)
+    assert info.value.location == goal_at
+    assert info.value.message.endswith("; the term comes from prog.pl:5:9")
+
+    # the goal in another file (a library's): at the program's own subterm
+    with pytest.raises(GroundingError) as info:
+        evaluate(f("+", 1, Term("foo", (), location=caller_at)),
+                 SourceLocation(196, 40, "library(lists)"))
+    assert info.value.location == caller_at
+
 
 def test_message_of_huge_term_is_shortened():
     expr = 0

@@ -245,8 +245,16 @@ def _describe(term: TermLike, limit: int = 80) -> str:
 
 
 def _fail(message: str, term: TermLike, location: SourceLocation | None) -> GroundingError:
-    # The offending subterm's own position is more precise than the goal's, when it has one.
-    return GroundingError(message, getattr(term, "location", None) or location)
+    """The error at the offending subterm where it is written inside the goal (``X is foo +
+    1``: at ``foo``) or in another file than the goal (a library's), else at the goal, naming
+    where the subterm comes from (``Y is X * 2`` with ``X`` bound to ``foo`` by a caller)."""
+    own = getattr(term, "location", None)
+    if own is None or location is None:
+        return GroundingError(message, own or location)
+    if own.file != location.file or (own.line == location.line
+                                     and own.column >= location.column):
+        return GroundingError(message, own)
+    return GroundingError(f"{message}; the term comes from {own}", location)
 
 
 def _leaf_error(term: TermLike, location: SourceLocation | None) -> GroundingError:
