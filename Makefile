@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,vision]'
 	touch $(STAMP)
 
-.PHONY: install demo test fuzz bench
+.PHONY: install demo test fuzz bench gpu-wheels
 install: $(STAMP)
 
 demo: $(STAMP)
@@ -28,3 +28,10 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m benchmarks --quick
+
+# the wheels that benchmarks/gpu_check.sh installs on a GPU machine without network (its
+# python3, 3.12, lacks lark)
+gpu-wheels: $(STAMP)
+	$(BIN)/pip download --quiet --no-deps --only-binary=:all: --python-version 3.12 \
+		--implementation cp --platform manylinux2014_x86_64 -d .whl \
+		"lark==$$($(BIN)/python -c 'import lark; print(lark.__version__)')"

@@ -177,3 +177,83 @@ def test_vision_label_probabilities_stay_on_the_device(fake):
         assert result.shape == (3,) and _on_device(result)
     sum(r.sum() for r in results).backward()
     assert _on_device(*(p.grad for p in probs))
+
+
+# -- on a real GPU: the same numbers as on the CPU --------------------------------------------
+
+cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA is not available")
+
+
+def _close(gpu, cpu, tolerance=1e-5):
+    """Relative to max(1, |cpu|): log-probabilities and gradients of any size."""
+    gpu = gpu.detach().cpu().double()
+    cpu = cpu.detach().double()
+    finite = torch.isfinite(cpu)
+    assert torch.equal(finite, torch.isfinite(gpu))
+    return bool(((gpu - cpu)[finite].abs() / cpu[finite].abs().clamp_min(1.0)).max()
+                <= tolerance) if finite.any() else True
+
+
+@cuda
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_model_on_cuda_matches_cpu(dtype):
+    results = {}
+    for device in ("cpu", "cuda"):
+        torch.manual_seed(0)
+        net = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Softmax(-1)).to(dtype)
+        model = pl.Model(NEURAL, networks={"net": net}).to(device)
+        x, y = (torch.randn(64, 4, dtype=dtype, generator=torch.Generator().manual_seed(s))
+                for s in (1, 2))
+        x, y = x.to(device), y.to(device)
+        logp = model.query("add(X, Y, Z)", X=x, Y=y, Z=[i % 5 for i in range(64)], log=True)
+        logp.sum().backward()
+        every = model.query("add(X, Y, S)", X=x, Y=y, log=True).values
+        assert logp.device.type == device and every.device.type == device
+        results[device] = (logp, every, [p.grad for p in model.parameters()])
+    (lp0, all0, g0), (lp1, all1, g1) = results["cpu"], results["cuda"]
+    assert _close(lp1, lp0) and _close(all1, all0)
+    assert all(_close(b, a, 1e-4) for a, b in zip(g0, g1))
+
+
+@cuda
+@pytest.mark.parametrize("digits", [1, 3, 15])
+def test_carry_model_on_cuda_matches_cpu(digits):
+    from problogic.neural.data import AdditionBatch
+
+    example = _example()
+    g = torch.Generator().manual_seed(digits)
+    batch = AdditionBatch(torch.rand(32, digits, 1, 8, 8, generator=g),
+                          torch.rand(32, digits, 1, 8, 8, generator=g),
+                          torch.zeros(32, digits, dtype=torch.int64),
+                          torch.zeros(32, digits, dtype=torch.int64),
+                          sum(torch.randint(0, 10 ** min(digits, 9), (32,), generator=g)
+                              for _ in range(2)))  # sums two numbers of N digits can make
+    results = []
+    for device in ("cpu", "cuda"):
+        torch.manual_seed(0)
+        model = example.make_model("carry", example.DigitNet()).to(device)
+        on = AdditionBatch(*(t.to(device) for t in (batch.a, batch.b, batch.a_digits,
+                                                    batch.b_digits, batch.sums)))
+        logp = example.log_likelihood(model, "carry", on)
+        (-logp.mean()).backward()
+        results.append((logp, torch.cat([p.grad.flatten() for p in model.parameters()])))
+    (lp0, g0), (lp1, g1) = results
+    assert _close(lp1, lp0)
+    assert ((g1.cpu() - g0).abs().max() / g0.abs().max().clamp_min(1e-12)).item() <= 1e-4
+
+
+@cuda
+def test_vision_labels_on_cuda_match_cpu():
+    import problogic_vision as pv
+
+    torch.manual_seed(0)
+    probs = [torch.softmax(torch.randn(n, 4), 1) for n in (3, 12, 40)]
+    counts = torch.tensor([[1, 1, 1, 0], [3, 3, 3, 3], [10, 10, 10, 10]])
+    out = {}
+    for device in ("cpu", "cuda"):
+        leaves = [p.to(device).requires_grad_() for p in probs]
+        logp = pv.count_probability(leaves, counts, log=True)
+        logp.sum().backward()
+        out[device] = (logp, [leaf.grad for leaf in leaves])
+    assert _close(out["cuda"][0], out["cpu"][0])
+    assert all(_close(b, a, 1e-4) for a, b in zip(out["cpu"][1], out["cuda"][1]))
