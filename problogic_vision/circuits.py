@@ -8,6 +8,7 @@ weights of a whole batch are one gather from the grouped log-probabilities ``[B,
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -38,11 +39,11 @@ class CompiledDetectionProgram:
     num_groups: int
     timings: dict[str, float] = field(default_factory=dict)
 
-    def to(self, device) -> "CompiledDetectionProgram":
-        if self.weight_index.device != torch.device(device):
-            self.module = self.module.to(device)
-            self.weight_index = self.weight_index.to(device)
-        return self
+    def copy_to(self, device) -> "CompiledDetectionProgram":
+        """A copy on ``device`` (this one stays where it is)."""
+        return CompiledDetectionProgram(copy.deepcopy(self.module).to(device), self.answers,
+                                        self.detection, self.weight_index.to(device),
+                                        self.num_groups, self.timings)
 
     def log_weights(self, grouped_log: Tensor) -> Tensor:
         """``[B, n, G + 1]`` grouped log-probabilities to the circuit's ``[B, V]`` weights."""
@@ -82,7 +83,9 @@ def compile_detection_program(program: DetectionProgram,
 
 
 class CircuitCache:
-    """Compiled detection programs by key, least recently used first out."""
+    """Compiled detection programs by key and device, least recently used first out. Each
+    device has its own copy, made from the CPU's: one copy moved back and forth would cost a
+    transfer per call where images come from several devices."""
 
     def __init__(self, max_entries: int = 1024, limits: Limits | None = None):
         self.max_entries = max_entries
@@ -90,16 +93,22 @@ class CircuitCache:
         self._entries: OrderedDict[tuple, CompiledDetectionProgram] = OrderedDict()
         self.compilations = 0
 
-    def get(self, program: DetectionProgram) -> CompiledDetectionProgram:
-        entry = self._entries.get(program.key)
+    def get(self, program: DetectionProgram, device=None) -> CompiledDetectionProgram:
+        """The compiled program on ``device`` (default: the CPU), compiled on first use."""
+        device = torch.device(device or "cpu")
+        key = (program.key, device)
+        entry = self._entries.get(key)
         if entry is None:
-            entry = compile_detection_program(program, self.limits)
-            self.compilations += 1
-            self._entries[program.key] = entry
+            if device.type == "cpu":
+                entry = compile_detection_program(program, self.limits)
+                self.compilations += 1
+            else:
+                entry = self.get(program).copy_to(device)
+            self._entries[key] = entry
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
         else:
-            self._entries.move_to_end(program.key)
+            self._entries.move_to_end(key)
         return entry
 
     def __len__(self) -> int:

@@ -223,7 +223,7 @@ def _evaluate(images: list[Tensor], label: _Label, cache: CircuitCache, mpe: boo
     for b, (program, _) in enumerate(programs):
         by_key.setdefault(program.key, []).append(b)
     for members in by_key.values():
-        compiled = cache.get(programs[members[0]][0]).to(reference.device)
+        compiled = cache.get(programs[members[0]][0], reference.device)
         n = padded[members[0]]
         full = torch.stack([with_no_object(_pad(images[b], n)) for b in members])  # [m, n, K+1]
         membership = torch.stack([programs[b][0].grouping.matrix(num_classes, full.dtype,

@@ -119,6 +119,18 @@ def test_tensor_circuit_passes_stay_on_the_device(fake, semiring):
     assert _on_device(weights.grad)
 
 
+def test_tensor_circuit_mpe_stays_on_the_device(fake):
+    _, circuit = pl.Program.from_string(
+        "0.6::a. 0.3::b. 0.2::c; 0.5::d. q :- a, c. q :- b, \\+a. r :- d. r :- q, b.\n"
+        "query(q). query(r).").compile()
+    module = TensorCircuit(circuit)
+    weights = fake(circuit_weights(circuit, 8, semiring="log"))
+    with fake.mode:
+        module.to(DEVICE)
+        best = module.mpe(weights)
+    assert best.value.shape == (8, 3) and _on_device(best.value, best.assignment)
+
+
 def _example():
     sys.path.insert(0, str(EXAMPLES))
     try:
