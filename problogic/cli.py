@@ -173,7 +173,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
                             help="also each relevant probabilistic fact, true or false "
                                  "(\\+) in the sample")
         parser.add_argument("--with-probability", action="store_true",
-                            help="after each sample, '% Probability: p', the probability of "
+                            help="after each sample, '%% Probability: p', the probability of "
                                  "the values drawn for the program's relevant choices")
         _add_ignored(parser, "--progress", action="store_true",
                      why="sampling is exact and fast; there is no progress to show")

@@ -11,6 +11,7 @@ import pytest
 from oracle import problog_available
 
 from problogic import Limits
+from problogic.cli import SUBCOMMANDS, main
 
 PROGRAM = """\
 0.6::rain. 0.3::sprinkler.
@@ -221,6 +222,15 @@ def _assert_located_error(tmp_path, data: bytes, line, col, fragment, command=()
 
 def test_usage_error_exit_status_2():
     assert run_cli("--no-such-flag", "x.pl").returncode == 2
+
+
+@pytest.mark.parametrize("command", [None, *SUBCOMMANDS])
+def test_every_help_prints(command, capsys):
+    """(A '%' in an option's help once made ``problogic sample --help`` a traceback.)"""
+    with pytest.raises(SystemExit) as exit_:
+        main([command, "--help"] if command else ["--help"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: problogic")
 
 
 def test_problogs_command_names(program):
