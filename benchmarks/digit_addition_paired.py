@@ -172,4 +172,7 @@ def run_paired(config: Config, case: Case) -> dict:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):  # a worker, given a JSON payload
+        sys.exit("benchmarks.digit_addition_paired is the worker of the 'paired' cases; run "
+                 "python -m benchmarks.digit_addition")
     sys.exit(_side(sys.argv[1]))
