@@ -118,32 +118,40 @@ def _numlist(g, goal, depth):
     yield from _unify_each(g, ((goal.args[2], _list(list(range(low, high + 1)))),))
 
 
-def _memberchk(g, goal, depth):
+def _not_partial(position: int):
+    """A builtin over the list in argument ``position`` that is not partial, as
+    ``fn(g, goal, elements, end)``; on a partial list, the clauses answer (:func:`_open`)."""
+    def wrap(fn):
+        def builtin(g, goal, depth):
+            items, end = _cells(g, goal.args[position])
+            if type(end) is Var:
+                return _open(g, goal, depth)
+            return fn(g, goal, items, end)
+
+        builtin.__name__, builtin.__doc__ = fn.__name__, fn.__doc__
+        return builtin
+
+    return wrap
+
+
+@_not_partial(1)
+def _memberchk(g, goal, items, end):
     """'$lists_memberchk'(X, List): the first element of List that unifies with X."""
-    element, whole = goal.args
-    items, end = _cells(g, whole)
-    if type(end) is Var:
-        yield from _open(g, goal, depth)
-        return
     subst = g.subst
     for item in items:
         mark = subst.mark()
-        if subst.unify(element, item):
+        if subst.unify(goal.args[0], item):
             yield ()
             subst.undo(mark)
             return
         subst.undo(mark)
 
 
-def _memberchk_eq(g, goal, depth):
+@_not_partial(1)
+def _memberchk_eq(g, goal, items, end):
     """'$lists_memberchk_eq'(X, List): an element of List is identical (==) to X."""
-    element, whole = goal.args
-    items, end = _cells(g, whole)
-    if type(end) is Var:
-        yield from _open(g, goal, depth)
-        return
     resolve = g.subst.resolve
-    element = resolve(element)
+    element = resolve(goal.args[0])
     if any(compare_terms(element, resolve(item)) == 0 for item in items):
         yield ()
 
@@ -165,39 +173,29 @@ def _nth(g, goal, depth):
         yield from _open(g, goal, depth)
 
 
-def _nth_enum(g, goal, depth):
+@_not_partial(0)
+def _nth_enum(g, goal, items, end):
     """'$lists_nth_enum'(List, Elem, Here, Index): Elem is in List at Index, where the first
     element of List is at Here."""
-    whole, element, here, index = goal.args
-    items, end = _cells(g, whole)
-    if type(end) is Var:
-        yield from _open(g, goal, depth)
-        return
-    here = g.subst.deref(here)
-    for position, item in enumerate(items, here):
+    _, element, here, index = goal.args
+    for position, item in enumerate(items, g.subst.deref(here)):
         yield from _unify_each(g, ((element, item), (index, position)))
 
 
-def _last(g, goal, depth):
+@_not_partial(0)
+def _last(g, goal, items, end):
     """'$lists_last'(List, Last): Last is the last element of List."""
-    whole, last = goal.args
-    items, end = _cells(g, whole)
-    if type(end) is Var:
-        yield from _open(g, goal, depth)
-    elif end == NIL and items:
-        yield from _unify_each(g, ((last, items[-1]),))
+    if end == NIL and items:
+        yield from _unify_each(g, ((goal.args[1], items[-1]),))
 
 
 def _fold(function: str):
     """'$lists_F'(List, Acc, Result): Result is Acc combined with each element of List in
     turn, ``Acc1 is F(Acc, X)`` (``sum``: ``Acc + X``) or ``Acc1 is F(X, Acc)`` (``max``,
     ``min``), as the clauses compute it."""
-    def builtin(g, goal, depth):
-        whole, acc, result = goal.args
-        items, end = _cells(g, whole)
-        if type(end) is Var:
-            yield from _open(g, goal, depth)
-            return
+    @_not_partial(0)
+    def builtin(g, goal, items, end):
+        _, acc, result = goal.args
         resolve = g.subst.resolve
         location = goal.location or g.location_hint()
         value = resolve(acc)
