@@ -71,7 +71,9 @@ def with_no_object(class_probs: Tensor) -> Tensor:
 
 def check_class_probs(class_probs, num_classes: int | None = None) -> list[Tensor]:
     """Validate detector output: a ``Tensor[B, n, K]`` or a list of ``Tensor[n_i, K]`` of finite
-    probabilities in [0, 1], rows summing to at most 1. Returns the list form."""
+    probabilities in [0, 1], rows summing to at most 1 (up to the rounding of their dtype).
+    Returns the list form, half-precision rows as float32 (the circuits' sums and products
+    in bfloat16 would keep two or three digits)."""
     if isinstance(class_probs, Tensor):
         if class_probs.dim() != 3:
             raise DetectionError(f"class_probs must be Tensor[B, n, K] or a list of "
@@ -104,12 +106,13 @@ def check_class_probs(class_probs, num_classes: int | None = None) -> list[Tenso
             row = _first_row(bad)
             raise DetectionError(f"class_probs[{i}] has value {values[bad][0].item():g} outside "
                                  f"[0, 1] at detection {row}")
-        sums = values.sum(dim=1)
-        if (sums > 1 + TOLERANCE).any():
-            row = int((sums > 1 + TOLERANCE).nonzero()[0])
+        slack = max(TOLERANCE, 4 * torch.finfo(values.dtype).eps)
+        sums = values.float().sum(dim=1)
+        if (sums > 1 + slack).any():
+            row = int((sums > 1 + slack).nonzero()[0])
             raise DetectionError(f"class_probs[{i}] detection {row} sums to "
                                  f"{sums[row].item():g} > 1 (apply a softmax)")
-    return images
+    return [p.to(torch.promote_types(p.dtype, torch.float32)) for p in images]
 
 
 def _first_row(mask: Tensor) -> int:

@@ -135,6 +135,31 @@ def test_bad_network_outputs_are_rejected_naming_the_network(output, message):
     assert "'digit'" in str(info.value)
 
 
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16])
+def test_half_precision_networks(dtype):
+    """Half-precision rows are read up to their rounding (bfloat16 softmax rows sum to 1 +-
+    0.003) and the circuit runs in float32; gradients reach the network in its dtype."""
+    exact = torch.tensor([[0.5, 0.25, 0.125], [0.75, 0.125, 0.125]])  # held exactly in both
+    results = {}
+    for kind in (dtype, torch.float32):
+        x = exact.to(kind).requires_grad_()
+        model = pl.Model(ADDITION, networks={"digit": torch.nn.Identity()})
+        p = model.query("add(X, Y, Z)", X=x, Y=x.flip(0), Z=[1, 2])
+        p.log().sum().backward()
+        assert p.dtype == torch.float32 and x.grad.dtype == kind
+        results[kind] = (p, x.grad.float())
+    assert torch.allclose(*(r[0] for r in results.values()), atol=1e-7)
+    assert torch.allclose(*(r[1] for r in results.values()), rtol=1e-2)
+
+    rows = torch.softmax(torch.randn(512, 3, generator=torch.Generator().manual_seed(0)), 1)
+    model = pl.Model(ADDITION, networks={"digit": torch.nn.Identity()})
+    assert (rows.to(dtype).float().sum(1) > 1 + 1e-5).any()  # rounding above 1 is accepted
+    assert model.query("add(X, Y, 2)", X=rows.to(dtype), Y=rows.to(dtype)).shape == (512,)
+    with pytest.raises(pl.ProgramError, match="summing to 1.1"):  # more is rejected
+        model.query("add(X, Y, 2)", X=torch.tensor([[0.6, 0.5, 0.0]], dtype=dtype),
+                    Y=torch.tensor([[0.5, 0.5, 0.0]], dtype=dtype))
+
+
 def test_unknown_network_and_bad_bindings():
     model = pl.Model(ADDITION, networks={})
     with pytest.raises(pl.ProgramError, match="unknown network 'digit'"):

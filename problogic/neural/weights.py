@@ -33,6 +33,12 @@ from .calls import (CallLayout, Key, call_inputs, call_layout, deterministic_nee
 TOLERANCE = 1e-5  # rounding slack when checking a network's probabilities
 
 
+def tolerance(dtype: torch.dtype) -> float:
+    """The rounding slack for probabilities of ``dtype``: :data:`TOLERANCE`, or four units in
+    the last place of a half-precision type (bfloat16 softmax rows sum to 1 +- 0.003)."""
+    return max(TOLERANCE, 4 * torch.finfo(dtype).eps)
+
+
 # A table section: ("neural", network, has a domain), the rows of every call of the network,
 # or ("tunable", clause index).
 Section = tuple
@@ -223,8 +229,14 @@ class LogTable:
             if output.dim() == 1:
                 output = output.unsqueeze(1)
             self.outputs[network] = output
-            self.dtype, self.device = output.dtype, output.device
-        self.dtype = self.dtype or torch.get_default_dtype()
+            self.dtype = output.dtype if self.dtype is None else \
+                torch.promote_types(self.dtype, output.dtype)
+            self.device = output.device
+        # the circuit in float32 at least: half-precision outputs are read as float32 (as
+        # autocast does for reductions), a log-sum-exp over thousands of terms in bfloat16
+        # would keep two or three digits
+        self.dtype = torch.promote_types(self.dtype or torch.get_default_dtype(),
+                                         torch.float32)
         self.device = self.device or default_device()
         offset = 0
         for section, arity in self.arities.items():
@@ -254,7 +266,7 @@ class LogTable:
                 rows, probabilities = host_log_rows(source.numpy(), section[1], source)
                 saved.append(probabilities)
             else:
-                rows, probabilities = log_rows(source, section[1])
+                rows, probabilities = log_rows(source, section[1], self.dtype)
                 saved.append(probabilities)
             parts.append(rows.reshape(-1))
         if host:
@@ -364,15 +376,18 @@ class LogTable:
         return torch.from_numpy(index).to(self.device)
 
 
-def log_rows(p: Tensor, network: str) -> tuple[Tensor, Tensor]:
+def log_rows(p: Tensor, network: str, dtype: torch.dtype | None = None) -> tuple[Tensor, Tensor]:
     """A network's probabilities ``p: [M, K]`` (no autograd) to ``log [p, 1 - sum p]``,
     ``[M, K + 1]`` (the remainder clamped at 0; ``log 0 = -inf``), and ``[p, 1 - sum p]`` for
-    :func:`log_rows_vjp`. Rejects rows that are not (sub-)probabilities, naming the network
+    :func:`log_rows_vjp`, in ``dtype`` (default: ``p``'s). Rejects rows that are not
+    (sub-)probabilities up to ``p``'s rounding, naming the network
     (:func:`check_probabilities`). On CPU a call's numpy path uses :func:`host_log_rows`."""
-    probs = torch.cat([p, 1 - p.sum(dim=1, keepdim=True)], dim=1)
+    slack = tolerance(p.dtype)
+    q = p if dtype is None else p.to(dtype)
+    probs = torch.cat([q, 1 - q.sum(dim=1, keepdim=True)], dim=1)
     # every value and the remainder in [0, 1] up to rounding; NaN fails the comparison.
     # One reduction and one synchronisation; the diagnosis only on failure.
-    if probs.numel() and not bool((probs - 0.5).abs().max() <= 0.5 + TOLERANCE):
+    if probs.numel() and not bool((probs - 0.5).abs().max() <= 0.5 + slack):
         check_probabilities(p, network)
     probs[:, -1:].clamp_min_(0)
     return probs.log(), probs
@@ -443,21 +458,22 @@ def check_output_rows(output, network: str, rows: int) -> None:
 
 def check_probabilities(output: Tensor, network: str) -> None:
     """Reject network outputs that are not (sub-)probability rows, naming the network."""
-    values = output.detach()
+    slack = tolerance(output.dtype)
+    values = output.detach().to(torch.promote_types(output.dtype, torch.float32))
     # one test (one synchronisation) in the common case; the diagnosis only on failure
     row_sums = values.sum(dim=1) if values.dim() == 2 else values.new_zeros(1)
     if not values.numel():
         return
-    in_range = (values - 0.5).abs().max() <= 0.5 + TOLERANCE  # NaN compares false
-    if bool(in_range & (row_sums.max() <= 1 + TOLERANCE)):
+    in_range = (values - 0.5).abs().max() <= 0.5 + slack  # NaN compares false
+    if bool(in_range & (row_sums.max() <= 1 + slack)):
         return
     if not torch.isfinite(values).all():
         raise ProgramError(f"network {network!r} returned non-finite values (NaN or inf)")
-    if (values < -TOLERANCE).any() or (values > 1 + TOLERANCE).any():
-        bad = values[(values < -TOLERANCE) | (values > 1 + TOLERANCE)][0].item()
+    if (values < -slack).any() or (values > 1 + slack).any():
+        bad = values[(values < -slack) | (values > 1 + slack)][0].item()
         raise ProgramError(f"network {network!r} returned {bad:g}, outside [0, 1] (apply a "
                            "softmax or sigmoid)")
-    row = int((row_sums > 1 + TOLERANCE).nonzero()[0])
+    row = int((row_sums > 1 + slack).nonzero()[0])
     raise ProgramError(f"network {network!r} returned a row summing to "
                        f"{values[row].sum().item():g} > 1 (row {row})")
 

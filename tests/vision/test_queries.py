@@ -289,6 +289,23 @@ def test_bad_input_is_rejected_with_the_value(probs, counts, message):
         pv.count_probability(probs, torch.tensor(counts))
 
 
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16])
+def test_half_precision_detections(dtype):
+    """Rows up to their dtype's rounding above 1 are accepted; the circuit runs in float32."""
+    exact = torch.tensor([[0.5, 0.25, 0.125], [0.75, 0.125, 0.125], [0.0, 0.5, 0.5]])
+    counts = torch.tensor([[1, 1, 1]])
+    half = exact.to(dtype).requires_grad_()
+    p = pv.count_probability([half], counts)
+    assert p.dtype == torch.float32
+    assert torch.allclose(p, pv.count_probability([exact], counts), atol=1e-7)
+    p.sum().backward()
+    assert half.grad.dtype == dtype
+    rows = torch.softmax(torch.randn(8, 3, generator=torch.Generator().manual_seed(0)), 1)
+    pv.count_probability([rows.to(dtype)], torch.tensor([[3, 3, 2]]))
+    with pytest.raises(pv.DetectionError, match="sums to 1.1"):
+        pv.count_probability([torch.tensor([[0.6, 0.5, 0.0]], dtype=dtype)], counts)
+
+
 def test_bad_ranges_and_sums():
     probs = [torch.tensor([[0.5, 0.5]])]
     with pytest.raises(pv.DetectionError, match="low 2 > high 1"):
