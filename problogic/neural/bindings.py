@@ -49,7 +49,10 @@ def _as_term(value, name: str) -> TermLike:
     if isinstance(value, (int, float)):
         return value
     if isinstance(value, str):
-        return parse_term(value) if value and not value[0].isupper() else String(value)
+        if not value or value[0].isupper():
+            return String(value)
+        term = _parse_ground(value)
+        return parse_term(value) if term is None else term
     if isinstance(value, (Term, String)):
         return value
     raise TypeError(f"binding {name}: cannot use {type(value).__name__} {value!r} as a term")
@@ -58,6 +61,16 @@ def _as_term(value, name: str) -> TermLike:
 @lru_cache(maxsize=1024)
 def _parse_query(text: str) -> TermLike:
     return parse_term(text)
+
+
+@lru_cache(maxsize=65536)
+def _parse_ground(text: str) -> TermLike | None:
+    """A binding's text as a term where it is ground (cached: a training loop binds the same
+    values again and again; parsing them was a fifth of a warm update of DeepProbLog's Forth
+    addition), else None: a value with variables is parsed afresh each time, so that two
+    values never share a variable."""
+    term = parse_term(text)
+    return term if not isinstance(term, Var) and getattr(term, "ground", True) else None
 
 
 @lru_cache(maxsize=1024)
