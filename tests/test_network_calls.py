@@ -56,6 +56,34 @@ both(I, J) :- kind(I, a), kind(J, b).
     assert p.tolist() == pytest.approx([float(e) for e in expected])
 
 
+def test_inputs_on_data_alone_are_stacked_once_per_call_layout():
+    """A call layout seen again passes the same stacked inputs (made at its first call);
+    another layout, its own."""
+    class ByValue(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def forward(self, column):
+            self.seen.append(column)
+            p = column.double() / 10
+            return torch.stack([p, 1 - p], 1)
+
+    source = """
+nn(net, [I], Y, [a, b]) :: kind(I, Y).
+both(I, J) :- kind(I, a), kind(J, b).
+"""
+    net = ByValue()
+    model = pl.Model(source, networks={"net": net})
+    first = model.query("both(I, J)", I=[1, 2], J=[2, 1])
+    again = model.query("both(I, J)", I=[1, 2], J=[2, 1])
+    other = model.query("both(I, J)", I=[3, 2], J=[2, 3])
+    assert torch.equal(first, again) and first.tolist() == pytest.approx([0.08, 0.18])
+    assert net.seen[1] is net.seen[0]
+    assert sorted(net.seen[2].tolist()) == [2, 3]
+    assert other.tolist() == pytest.approx([0.3 * 0.8, 0.2 * 0.7])
+
+
 def test_tensor_and_data_inputs_mix_in_one_call():
     seen = []
 

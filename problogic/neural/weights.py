@@ -27,8 +27,8 @@ from ..circuit.semirings import LOG_PROBABILITY, NUMPY_DTYPES
 from ..errors import ProgramError
 from ..grounding.ground_program import ChoiceVariable
 from .bindings import BoundQuery
-from .calls import (CallLayout, Key, call_inputs, call_layout, deterministic_needs, key_info,
-                    network_key)
+from .calls import (CallLayout, Key, call_inputs, call_layout, data_inputs, deterministic_needs,
+                    key_info, network_key)
 
 TOLERANCE = 1e-5  # rounding slack when checking a network's probabilities
 
@@ -219,12 +219,12 @@ class LogTable:
         for level in layout.deterministic:
             rows.update(level.rows)
             for network, groups in level.calls.items():
-                output = self._call(network, groups, outputs, rows, default_device)
+                output = self._call(network, level, outputs, rows, default_device)
                 check_output_rows(output, network, level.row_counts[network])
                 for key, _ in groups:
                     outputs[key] = output
-        for network, groups in layout.calls.calls.items():
-            output = self._call(network, groups, outputs, rows, default_device)
+        for network in layout.calls.calls:
+            output = self._call(network, layout.calls, outputs, rows, default_device)
             check_output_shape(output, network, layout.calls.row_counts[network])
             if output.dim() == 1:
                 output = output.unsqueeze(1)
@@ -333,13 +333,18 @@ class LogTable:
                 out.append(variable.probabilities)
         return out
 
-    def _call(self, network: str, groups, outputs, rows, default_device) -> Tensor:
+    def _call(self, network: str, layout: CallLayout, outputs, rows,
+              default_device) -> Tensor:
         module = self.networks[network]  # known: checked when the shape was compiled
 
         def device():  # for inputs made here (walking the parameters costs microseconds)
             return next((p.device for p in module.parameters()), None) or default_device()
 
-        return module(*call_inputs(groups, self.bound.inputs, outputs, rows, device))
+        inputs = data_inputs(layout, network, device)
+        if inputs is None:
+            inputs = call_inputs(layout.calls[network], self.bound.inputs, outputs, rows,
+                                 device)
+        return module(*inputs)
 
     def _source(self, section: Section, arity: int) -> Tensor:
         """The autograd tensor behind one section: a network's output ``[M, K]`` (checked
