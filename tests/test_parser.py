@@ -565,6 +565,8 @@ def test_the_fact_reader_gives_the_tables_terms_on_the_corpus(monkeypatch):
     "p(is). p(mod). p(not). p(a, mod). is(a, b). not(a). p(-).  mod.",
     "p([]). p([ ]). p([a|T], T). p([a, [b, [c]]|[]]). p([a|b|c]).",
     "p(['a]b', \"x]\", X, [], -1, 2.5], [X, _], [ a , b ]). p([a] , [b]).",
+    "p(\"a, b]\", [1, x, Y, _, _], \"[\", [], [ ], Y). q( [ -1 ,2.5e3 ] , \"\" ,\"(,)\" ).",
+    "p([a,b],[is]). p([a,'b']). p([a|T]). p(\"x\\\"y\", [1]). p([f(x)], \"s\").",
     "p(f(g(h(x)), [y]), z). p(f (x)). p(a)(b). p(a).q(b). p(a). % c\n q. /* c */ r.",
     "a.\np(\n  x,\n  y\n).\n0.5 :: b. 0.5::c :- d. 1::e; 0.2::f. p(1.). p(1.5e).",
     "p(a)", "p(a", "p(a,).", "p().", "", "   % only a comment\n", "p(a). /* open",
