@@ -13,7 +13,9 @@ Fake tensors have no values, so the checks that read values (network outputs in 
 probability route's exactness, inconsistent evidence) cannot run: here each ``t.any()``
 reads as false and any other truth value as true, which is what the checks see when nothing
 is wrong. What needs the values themselves (MPE decoding, k-best proof search, the numbers)
-is for a real GPU: ``benchmarks/gpu_carry.py`` and the CUDA tests.
+is for a real GPU: the CUDA tests at the end of this module (the same numbers on both
+devices, skipped without CUDA) and ``benchmarks/gpu_carry.py``; ``benchmarks/gpu_check.sh``
+runs them all.
 """
 
 from __future__ import annotations
