@@ -15,7 +15,7 @@
 #    against the CPU (N = 1, 2, 4, 15; float32, 1e-5), and its throughput at N = 15, batch
 #    1024, forward + backward -> $OUT/gpu_carry.json, gpu_carry.txt
 # 2. the CUDA tests (the same numbers on both devices: models, circuits, vision labels,
-#    detectors) and the device-placement tests -> $OUT/tests.txt
+#    detectors; the ProbKT loop on the GPU) and the device-placement tests -> $OUT/tests.txt
 # 3. the benchmark family `gpu` (CUDA against one CPU thread, batch 64 and 1024), for the
 #    README's table -> $OUT/results.jsonl, gpu_family.txt
 set -u -o pipefail
@@ -41,7 +41,9 @@ timeout 280 "$PY" -m benchmarks.gpu_carry --json "$OUT/gpu_carry.json" 2>&1 \
 echo "== 2. CUDA and device-placement tests"
 timeout 150 "$PY" -m pytest -q -p no:cacheprovider -rs tests/test_device_placement.py \
     "tests/test_layers.py::test_cuda_matches_cpu" \
-    "tests/vision/test_adapters.py::test_detect_on_gpu" 2>&1 | tee "$OUT/tests.txt" || status=1
+    "tests/vision/test_adapters.py::test_detect_on_gpu" \
+    "tests/vision/test_train.py::test_the_probkt_loop_runs_on_cuda" 2>&1 \
+    | tee "$OUT/tests.txt" || status=1
 
 echo "== 3. benchmark family gpu"
 timeout 120 "$PY" -m benchmarks --quick gpu 2>&1 | tee "$OUT/gpu_family.txt" || status=1

@@ -276,6 +276,17 @@ def test_end_to_end_checkpoint_and_resume(digits_root, tmp_path):
         train(tiny_config(digits_root, tmp_path / "killed", lr=0.5))
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_the_probkt_loop_runs_on_cuda(digits_root, tmp_path):
+    """Pretraining, fine-tuning on counts, relabeling and retraining on a GPU (the test above
+    compares weights bit for bit, which CUDA's atomic adds do not promise)."""
+    result = train(tiny_config(digits_root, tmp_path / "cuda", device="cuda"))
+    assert result.status == "completed"
+    assert next(result.detector.parameters()).is_cuda
+    for split in ("target_test", "ood_test"):
+        assert 0 <= result.state.results["round1"][split]["count_accuracy"] <= 1
+
+
 def test_existing_data_of_another_size_or_kind_is_refused(digits_root, tmp_path):
     config = tiny_config(digits_root, tmp_path / "run")
     config.data.sizes = {"source_train": 999}
