@@ -137,18 +137,22 @@ class FactReader:
         return items
 
     def _atomic(self, text: str, start: int) -> TermLike:
-        """A number, a name or a variable (as the builder's: each '_' fresh)."""
+        """A number, a name or a variable."""
         first = text[0]
         if first.isupper() or first == "_":
-            if text == "_":
-                return Var("_")
-            variable = self.variables.get(text)
-            if variable is None:
-                variable = self.variables[text] = Var(text)
-            return variable
+            return self._variable(text)
         if first == "-" or first.isdigit():
             return _signed_number(text, self.source, start)
         return Term(text, (), self.source.location(start))
+
+    def _variable(self, name: str) -> Var:
+        """The clause's variable ``name``, as the builder's: each '_' a fresh one."""
+        if name == "_":
+            return Var("_")
+        variable = self.variables.get(name)
+        if variable is None:
+            variable = self.variables[name] = Var(name)
+        return variable
 
     def _next(self) -> None:
         m = _FACT_TOKEN.match(self.text, self.pos)
@@ -178,14 +182,9 @@ class FactReader:
         if kind == "number":
             self._next()
             return _signed_number(value, self.source, start)
-        if kind == "var":  # as the builder's var: each '_' a fresh variable
+        if kind == "var":
             self._next()
-            if value == "_":
-                return Var("_")
-            variable = self.variables.get(value)
-            if variable is None:
-                variable = self.variables[value] = Var(value)
-            return variable
+            return self._variable(value)
         if kind == "string":
             self._next()
             return String(value[1:-1])
