@@ -22,6 +22,8 @@ from functools import lru_cache
 import torch
 from torch import Tensor
 
+from problogic.neural.weights import reading_dtype, tolerance
+
 TOLERANCE = 1e-4  # slack for rows that sum to 1 in float32
 
 
@@ -106,13 +108,13 @@ def check_class_probs(class_probs, num_classes: int | None = None) -> list[Tenso
             row = _first_row(bad)
             raise DetectionError(f"class_probs[{i}] has value {values[bad][0].item():g} outside "
                                  f"[0, 1] at detection {row}")
-        slack = max(TOLERANCE, 4 * torch.finfo(values.dtype).eps)
-        sums = values.float().sum(dim=1)
+        slack = tolerance(values.dtype, TOLERANCE)
+        sums = values.to(reading_dtype(values.dtype)).sum(dim=1)
         if (sums > 1 + slack).any():
             row = int((sums > 1 + slack).nonzero()[0])
             raise DetectionError(f"class_probs[{i}] detection {row} sums to "
                                  f"{sums[row].item():g} > 1 (apply a softmax)")
-    return [p.to(torch.promote_types(p.dtype, torch.float32)) for p in images]
+    return [p.to(reading_dtype(p.dtype)) for p in images]
 
 
 def _first_row(mask: Tensor) -> int:

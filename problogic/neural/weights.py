@@ -33,10 +33,17 @@ from .calls import (CallLayout, Key, call_inputs, call_layout, data_inputs, dete
 TOLERANCE = 1e-5  # rounding slack when checking a network's probabilities
 
 
-def tolerance(dtype: torch.dtype) -> float:
-    """The rounding slack for probabilities of ``dtype``: :data:`TOLERANCE`, or four units in
-    the last place of a half-precision type (bfloat16 softmax rows sum to 1 +- 0.003)."""
-    return max(TOLERANCE, 4 * torch.finfo(dtype).eps)
+def tolerance(dtype: torch.dtype, least: float = TOLERANCE) -> float:
+    """The rounding slack for probabilities of ``dtype``: ``least``, or four units in the last
+    place of a half-precision type (bfloat16 softmax rows sum to 1 +- 0.003)."""
+    return max(least, 4 * torch.finfo(dtype).eps)
+
+
+def reading_dtype(dtype: torch.dtype) -> torch.dtype:
+    """The dtype probabilities of ``dtype`` are computed in: float32 at least (half precision
+    read as float32, as autocast does for reductions: a log-sum-exp over thousands of terms
+    in bfloat16 would keep two or three digits)."""
+    return torch.promote_types(dtype, torch.float32)
 
 
 # A table section: ("neural", network, has a domain), the rows of every call of the network,
@@ -232,11 +239,7 @@ class LogTable:
             self.dtype = output.dtype if self.dtype is None else \
                 torch.promote_types(self.dtype, output.dtype)
             self.device = output.device
-        # the circuit in float32 at least: half-precision outputs are read as float32 (as
-        # autocast does for reductions), a log-sum-exp over thousands of terms in bfloat16
-        # would keep two or three digits
-        self.dtype = torch.promote_types(self.dtype or torch.get_default_dtype(),
-                                         torch.float32)
+        self.dtype = reading_dtype(self.dtype or torch.get_default_dtype())
         self.device = self.device or default_device()
         offset = 0
         for section, arity in self.arities.items():
@@ -464,7 +467,7 @@ def check_output_rows(output, network: str, rows: int) -> None:
 def check_probabilities(output: Tensor, network: str) -> None:
     """Reject network outputs that are not (sub-)probability rows, naming the network."""
     slack = tolerance(output.dtype)
-    values = output.detach().to(torch.promote_types(output.dtype, torch.float32))
+    values = output.detach().to(reading_dtype(output.dtype))
     # one test (one synchronisation) in the common case; the diagnosis only on failure
     row_sums = values.sum(dim=1) if values.dim() == 2 else values.new_zeros(1)
     if not values.numel():

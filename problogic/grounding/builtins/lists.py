@@ -80,7 +80,7 @@ def _append(g, goal, depth):
     items, end = _cells(g, whole)
     if end != NIL:  # neither list is proper: the clauses enumerate
         if type(end) is Var:
-            yield from g.solve(Term("$lists_append_open", goal.args, goal.location), depth)
+            yield from _open(g, goal, depth)
         return
     suffix = g.subst.deref(whole)
     for i in range(len(items) + 1):  # every split, the shortest first
@@ -108,7 +108,7 @@ def _reverse(g, goal, depth):
                                                      else [], NIL, goal.location)),
                                        (acc, _list(reversed_items[size:]))))
         return
-    yield from g.solve(Term("$lists_reverse_open", goal.args, goal.location), depth)
+    yield from _open(g, goal, depth)
 
 
 def _numlist(g, goal, depth):
@@ -160,9 +160,8 @@ def _nth(g, goal, depth):
     """'$lists_nth'(Skip, List, Elem), Skip a non-negative integer (nth0/3 and nth1/3 check
     it): Elem follows the first Skip elements of List."""
     skip, whole, element = goal.args
-    skip = g.subst.deref(skip)
     deref = g.subst.deref
-    term = deref(whole)
+    skip, term = deref(skip), deref(whole)
     while type(term) is Term and term.functor == "." and len(term.args) == 2:
         if not skip:
             yield from _unify_each(g, ((element, term.args[0]),))
